@@ -1,0 +1,3 @@
+import FolioCLI
+
+await Folio.main()
