@@ -66,6 +66,9 @@ public final class Statement {
     }
   }
 
+  /// The row the last successful `step()` moved to.
+  public var currentRow: Row { Row(statement: self) }
+
   /// Runs the statement to completion, ignoring any rows.
   public func run(_ values: [any SQLiteBindable] = []) throws(SQLiteError) {
     try bind(values)
