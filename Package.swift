@@ -26,7 +26,8 @@ let package = Package(
     .testTarget(name: "FolioSQLiteTests", dependencies: ["FolioSQLite"]),
     .testTarget(name: "FolioModelTests", dependencies: ["FolioModel"]),
     .testTarget(name: "FolioReplicaTests", dependencies: ["FolioReplica", "FolioModel"]),
-    .testTarget(name: "FolioCLITests", dependencies: ["FolioCLI", "FolioReplica", "FolioModel"]),
+    .testTarget(
+      name: "FolioCLITests", dependencies: ["FolioCLI", "FolioReplica", "FolioModel", "FolioSQLite"]),
   ],
   swiftLanguageModes: [.v6]
 )

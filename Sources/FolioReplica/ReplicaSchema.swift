@@ -63,7 +63,7 @@ enum ReplicaSchema {
       space TEXT NOT NULL,
       token TEXT NOT NULL,
       cursor INTEGER NOT NULL DEFAULT 0,
-      server_vector TEXT NOT NULL DEFAULT '{}',
+      pushed INTEGER NOT NULL DEFAULT 0,
       last_sync INTEGER
     ) WITHOUT ROWID;
     """
