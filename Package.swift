@@ -16,10 +16,11 @@ let package = Package(
     .target(name: "FolioSQLite", dependencies: ["CSQLite"]),
     .target(name: "FolioModel"),
     .target(name: "FolioReplica", dependencies: ["FolioModel", "FolioSQLite"]),
+    .target(name: "FolioSync", dependencies: ["FolioModel", "FolioReplica"]),
     .target(
       name: "FolioCLI",
       dependencies: [
-        "FolioModel", "FolioReplica",
+        "FolioModel", "FolioReplica", "FolioSync",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "folio", dependencies: ["FolioCLI"]),
