@@ -29,6 +29,9 @@ let package = Package(
     .testTarget(name: "FolioReplicaTests", dependencies: ["FolioReplica", "FolioModel"]),
     .testTarget(
       name: "FolioCLITests", dependencies: ["FolioCLI", "FolioReplica", "FolioModel", "FolioSQLite"]),
+    .testTarget(
+      name: "EndToEndTests",
+      dependencies: ["FolioModel", "FolioSQLite", "folio", "folio-server"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -60,12 +60,11 @@ final class CLIWorkspace {
   }
 }
 
-/// The fixture article shipped in ../shared.
+/// The fixture article (a copy of ../shared/fixtures/articles/alibaba-ft-pla-report.txt).
 enum Fixture {
   static var articlePath: String {
     URL(fileURLWithPath: #filePath)
       .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent().deletingLastPathComponent()
-      .appendingPathComponent("shared/fixtures/articles/alibaba-ft-pla-report.txt").path
+      .appendingPathComponent("Fixtures/alibaba-ft-pla-report.txt").path
   }
 }
