@@ -16,6 +16,8 @@ struct ArticleRenderer {
   let conflictedFields: Set<String>
   let annotationConflicts: [String: [String]]
   let useColor: Bool
+  /// The shortest unambiguous form of an id.
+  let shortID: (String) -> String
 
   func render() -> String {
     var lines: [String] = []
@@ -62,7 +64,7 @@ struct ArticleRenderer {
     } else {
       text += annotation.note ?? ""
     }
-    var details = "\(annotation.author), \(TimeText.short(annotation.created)), \(annotation.id.prefix(10))"
+    var details = "\(annotation.author), \(TimeText.short(annotation.created)), \(shortID(annotation.id))"
     if !annotation.tags.isEmpty { details += " " + annotation.tags.map { "#" + $0 }.joined(separator: " ") }
     text += "\n      " + dim(details)
     if let fields = annotationConflicts[annotation.id], !fields.isEmpty {

@@ -37,7 +37,9 @@ struct ConflictsCommand: AsyncParsableCommand {
     } else if conflicts.isEmpty {
       Console.current.out("No conflicts.")
     } else {
-      for view in conflicts { ConflictsCommand.printConflict(view) }
+      for view in conflicts {
+        ConflictsCommand.printConflict(view, shortID: { replica.abbreviate($0) })
+      }
     }
     if exitCode && !conflicts.isEmpty { throw ExitCode(1) }
   }
@@ -53,11 +55,11 @@ struct ConflictsCommand: AsyncParsableCommand {
       })
   }
 
-  static func printConflict(_ view: ConflictView) {
+  static func printConflict(_ view: ConflictView, shortID: (String) -> String) {
     let conflict = view.conflict
     let what = conflict.kind == .delete ? "deleted while edited" : conflict.field
     Console.current.out(
-      "\(conflict.id)  \(conflict.entity.kind.rawValue) \(conflict.entity.id.prefix(10)) \(view.label): \(what)")
+      "\(conflict.id)  \(conflict.entity.kind.rawValue) \(shortID(conflict.entity.id)) \(view.label): \(what)")
     for (index, version) in conflict.versions.enumerated() {
       Console.current.out("    [\(index + 1)] \(describe(version, in: conflict))")
     }
@@ -120,12 +122,12 @@ struct ResolveCommand: AsyncParsableCommand {
   func run() async throws {
     let replica = try global.openReplica()
     let view = try replica.conflict(conflict)
-    let resolution = try chooseResolution(view)
+    let resolution = try chooseResolution(view, replica)
     try replica.resolve(conflict: view.conflict.id, with: resolution)
     Console.current.out("Resolved \(view.conflict.id) (\(view.label): \(view.conflict.field)).")
   }
 
-  private func chooseResolution(_ view: ConflictView) throws -> Resolution {
+  private func chooseResolution(_ view: ConflictView, _ replica: Replica) throws -> Resolution {
     if let pick { return .pick(pick) }
     if let author { return .author(author) }
     if let value { return .value(value) }
@@ -137,11 +139,11 @@ struct ResolveCommand: AsyncParsableCommand {
         "say how to resolve \(view.conflict.id): --pick N, --author NAME, --value TEXT, --edit,"
           + " --restore or --confirm-delete")
     }
-    return try ask(view)
+    return try ask(view, replica)
   }
 
-  private func ask(_ view: ConflictView) throws -> Resolution {
-    ConflictsCommand.printConflict(view)
+  private func ask(_ view: ConflictView, _ replica: Replica) throws -> Resolution {
+    ConflictsCommand.printConflict(view, shortID: { replica.abbreviate($0) })
     let isDelete = view.conflict.kind == .delete
     let prompt =
       isDelete

@@ -3,7 +3,16 @@ import FolioModel
 /// Turns an export document into the Markdown and W3C forms.
 enum ExportRendering {
   static func markdown(_ export: FolioExport) -> String {
-    ""
+    let items = export.articles.map { exported in
+      let orphans = Set(
+        exported.annotations.filter { annotation in
+          guard let selector = annotation.target.selector else { return false }
+          return Anchoring.anchor(selector, in: exported.article).state == .orphan
+        }.map(\.id))
+      return MarkdownExportItem(
+        article: exported.article, annotations: exported.annotations, orphans: orphans)
+    }
+    return MarkdownExport.render(items)
   }
 
   static func w3c(_ export: FolioExport) -> String {

@@ -23,7 +23,7 @@ struct ListCommand: AsyncParsableCommand {
     for article in articles {
       let tags = article.tags.isEmpty ? "" : "  " + article.tags.map { "#" + $0 }.joined(separator: " ")
       let count = article.annotationCount == 0 ? "" : "  (\(article.annotationCount) annotation\(article.annotationCount == 1 ? "" : "s"))"
-      Console.current.out("\(article.id.prefix(10))  \(article.title)\(count)\(tags)")
+      Console.current.out("\(replica.abbreviate(article.id))  \(article.title)\(count)\(tags)")
     }
   }
 }

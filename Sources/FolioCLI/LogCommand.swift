@@ -41,12 +41,12 @@ struct LogCommand: AsyncParsableCommand {
     }
     for change in changes {
       Console.current.out(
-        "\(TimeText.short(change.hlc.milliseconds))  \(change.author)  \(LogCommand.describe(change))")
+        "\(TimeText.short(change.hlc.milliseconds))  \(change.author)  \(LogCommand.describe(change, shortID: { replica.abbreviate($0) }))")
     }
   }
 
-  static func describe(_ change: Change) -> String {
-    let record = "\(change.entity.kind.rawValue) \(change.entity.id.prefix(10))"
+  static func describe(_ change: Change, shortID: (String) -> String) -> String {
+    let record = "\(change.entity.kind.rawValue) \(shortID(change.entity.id))"
     let resolving = change.pred.count > 1 ? " (resolving a conflict)" : ""
     switch (change.field, change.op) {
     case (Field.tags, .add): return "tagged \(record) #\(change.value?.displayText ?? "")"

@@ -19,8 +19,8 @@ struct SearchCommand: AsyncParsableCommand {
     }
     if hits.isEmpty { Console.current.out("No matches.") }
     for hit in hits {
-      let place = hit.annotationId.map { " (annotation \($0.prefix(10)))" } ?? ""
-      Console.current.out("\(hit.articleId.prefix(10))  \(hit.title)\(place)")
+      let place = hit.annotationId.map { " (annotation \(replica.abbreviate($0)))" } ?? ""
+      Console.current.out("\(replica.abbreviate(hit.articleId))  \(hit.title)\(place)")
       Console.current.out("    \(hit.snippet.replacingOccurrences(of: "\n", with: " "))")
     }
   }

@@ -74,7 +74,8 @@ struct ShowCommand: AsyncParsableCommand {
     }
     let renderer = ArticleRenderer(
       article: article, annotations: anchored, conflictedFields: Set(articleConflicts),
-      annotationConflicts: annotationConflicts, useColor: Console.current.isTerminal)
+      annotationConflicts: annotationConflicts, useColor: Console.current.isTerminal,
+      shortID: { replica.abbreviate($0) })
     Console.current.out(renderer.render())
   }
 }

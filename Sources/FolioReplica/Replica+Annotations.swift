@@ -97,7 +97,9 @@ extension Replica {
     }
     try commitLocal { local in
       let state = try liveState(entity)
-      for tag in adding where state.tagAdditions[tag] == nil {
+      // A tag already present is added again: the new addition survives a remove made
+      // concurrently elsewhere, which is what saying "+tag" means.
+      for tag in Set(adding).sorted() {
         local.append(entity, Field.tags, .add, value: .string(tag))
       }
       for tag in removing {

@@ -46,3 +46,27 @@ extension Replica {
     return entity.id
   }
 }
+
+extension Replica {
+  /// The shortest prefix of `id` (at least `minimum` characters) that names only it among
+  /// the replica's articles and annotations, like git's abbreviated hashes.
+  public func abbreviate(_ id: String, minimum: Int = 8) -> String {
+    var length = minimum
+    for table in ["articles", "annotations"] {
+      let before = try? db.firstRow("SELECT max(id) FROM \(table) WHERE id < ?1", [id]) {
+        $0.optionalString(0)
+      }
+      let after = try? db.firstRow("SELECT min(id) FROM \(table) WHERE id > ?1", [id]) {
+        $0.optionalString(0)
+      }
+      for case let neighbor?? in [before, after] {
+        length = max(length, Replica.commonPrefixLength(id, neighbor) + 1)
+      }
+    }
+    return String(id.prefix(length))
+  }
+
+  static func commonPrefixLength(_ lhs: String, _ rhs: String) -> Int {
+    zip(lhs.utf8, rhs.utf8).prefix { $0 == $1 }.count
+  }
+}

@@ -64,7 +64,7 @@ func workspaceWithFixture(author: String = "alice") async throws -> (CLIWorkspac
     #expect((array.first?["snippet"] as? String)?.contains("zero") == true)
     try await workspace.succeed(["note", article, "Ask the desk about quokkas"])
     let noteHits = try await workspace.succeed(["search", "quokkas"])
-    #expect(noteHits.contains(String(article.prefix(10))))
+    #expect(noteHits.contains(String(article.prefix(8))))
     let none = try await workspace.succeed(["search", "\"unbalanced", "AND", "("])
     #expect(none.contains("No matches"))
   }
