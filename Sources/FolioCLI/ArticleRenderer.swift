@@ -23,14 +23,18 @@ struct ArticleRenderer {
     var lines: [String] = []
     lines.append(bold(article.title) + conflictMark(Field.title))
     lines.append(dim("id \(article.id)"))
-    if let url = article.sourceURL { lines.append(dim("source \(url)") + conflictMark(Field.sourceURL)) }
+    if let url = article.sourceURL {
+      lines.append(dim("source \(url)") + conflictMark(Field.sourceURL))
+    }
     if let date = article.published { lines.append(dim("published \(date)")) }
     if !article.tags.isEmpty { lines.append(article.tags.map { "#" + $0 }.joined(separator: " ")) }
     for section in [ArticleSection.summary, .background, .insights] {
       let text = article.text(of: section)
       guard !text.isEmpty else { continue }
       lines.append("")
-      let field = section == .summary ? Field.summary : section == .background ? Field.background : Field.insights
+      let field =
+        section == .summary
+        ? Field.summary : section == .background ? Field.background : Field.insights
       lines.append(bold(section.heading) + conflictMark(field))
       let inSection = annotations.filter {
         $0.anchor?.section == section && $0.anchor?.range != nil
@@ -64,11 +68,16 @@ struct ArticleRenderer {
     } else {
       text += annotation.note ?? ""
     }
-    var details = "\(annotation.author), \(TimeText.short(annotation.created)), \(shortID(annotation.id))"
-    if !annotation.tags.isEmpty { details += " " + annotation.tags.map { "#" + $0 }.joined(separator: " ") }
+    var details =
+      "\(annotation.author), \(TimeText.short(annotation.created)), \(shortID(annotation.id))"
+    if !annotation.tags.isEmpty {
+      details += " " + annotation.tags.map { "#" + $0 }.joined(separator: " ")
+    }
     text += "\n      " + dim(details)
     if let fields = annotationConflicts[annotation.id], !fields.isEmpty {
-      text += "\n      " + warn("⚠ in conflict: \(fields.joined(separator: ", ")) (see 'folio conflicts')")
+      text +=
+        "\n      "
+        + warn("⚠ in conflict: \(fields.joined(separator: ", ")) (see 'folio conflicts')")
     }
     return text
   }
@@ -77,13 +86,17 @@ struct ArticleRenderer {
     let scalars = Array(text.unicodeScalars)
     var output = String.UnicodeScalarView()
     var position = 0
-    let sorted = items.sorted { ($0.anchor?.range?.lowerBound ?? 0) < ($1.anchor?.range?.lowerBound ?? 0) }
+    let sorted = items.sorted {
+      ($0.anchor?.range?.lowerBound ?? 0) < ($1.anchor?.range?.lowerBound ?? 0)
+    }
     for item in sorted {
-      guard let range = item.anchor?.range, range.lowerBound >= position, range.upperBound <= scalars.count
+      guard let range = item.anchor?.range, range.lowerBound >= position,
+        range.upperBound <= scalars.count
       else { continue }
       output.append(contentsOf: scalars[position..<range.lowerBound])
       let passage = String(String.UnicodeScalarView(scalars[range]))
-      let marked = useColor
+      let marked =
+        useColor
         ? "\u{1B}[\(colorCode(item.annotation.color))m\(passage)\u{1B}[0m\(dim("[\(item.number)]"))"
         : "[\(passage)][\(item.number)]"
       output.append(contentsOf: marked.unicodeScalars)

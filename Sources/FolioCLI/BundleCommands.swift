@@ -27,7 +27,9 @@ struct BundleCreateCommand: AsyncParsableCommand {
   var since: String?
 
   func validate() throws {
-    if vectorFile != nil && since != nil { throw ValidationError("give --for or --since, not both") }
+    if vectorFile != nil && since != nil {
+      throw ValidationError("give --for or --since, not both")
+    }
   }
 
   func run() async throws {
@@ -36,7 +38,9 @@ struct BundleCreateCommand: AsyncParsableCommand {
     if let vectorFile { vector = try BundleCreateCommand.readVector(vectorFile) }
     if let since { vector = try Replica.bundleHeader(at: since).vector }
     let summary = try replica.createBundle(at: file, for: vector)
-    Console.current.out("Wrote \(summary.changes) change\(summary.changes == 1 ? "" : "s") to \(file) (\(summary.bytes) bytes).")
+    Console.current.out(
+      "Wrote \(summary.changes) change\(summary.changes == 1 ? "" : "s") to \(file) (\(summary.bytes) bytes)."
+    )
   }
 
   static func readVector(_ path: String) throws -> VersionVector {
@@ -71,7 +75,8 @@ struct BundleApplyCommand: AsyncParsableCommand {
     }
     var line = "Applied \(report.added) new change\(report.added == 1 ? "" : "s")"
     if report.duplicates > 0 { line += " (\(report.duplicates) already here)" }
-    line += report.newConflicts > 0
+    line +=
+      report.newConflicts > 0
       ? "; \(report.newConflicts) new conflict\(report.newConflicts == 1 ? "" : "s"): see 'folio conflicts'."
       : "."
     Console.current.out(line)
@@ -81,7 +86,8 @@ struct BundleApplyCommand: AsyncParsableCommand {
 struct BundleVectorCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "vector",
-    abstract: "Write what this replica has (its version vector), for a peer's 'bundle create --for'.")
+    abstract:
+      "Write what this replica has (its version vector), for a peer's 'bundle create --for'.")
 
   @OptionGroup var global: GlobalOptions
 

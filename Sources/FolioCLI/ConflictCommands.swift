@@ -59,7 +59,8 @@ struct ConflictsCommand: AsyncParsableCommand {
     let conflict = view.conflict
     let what = conflict.kind == .delete ? "deleted while edited" : conflict.field
     Console.current.out(
-      "\(conflict.id)  \(conflict.entity.kind.rawValue) \(shortID(conflict.entity.id)) \(view.label): \(what)")
+      "\(conflict.id)  \(conflict.entity.kind.rawValue) \(shortID(conflict.entity.id)) \(view.label): \(what)"
+    )
     for (index, version) in conflict.versions.enumerated() {
       Console.current.out("    [\(index + 1)] \(describe(version, in: conflict))")
     }
@@ -133,7 +134,9 @@ struct ResolveCommand: AsyncParsableCommand {
     if let value { return .value(value) }
     if restore { return .restore }
     if confirmDelete { return .confirmDelete }
-    if edit { return .value(try editInEditor(view.conflict.versions.first?.value?.displayText ?? "")) }
+    if edit {
+      return .value(try editInEditor(view.conflict.versions.first?.value?.displayText ?? ""))
+    }
     guard isatty(STDIN_FILENO) == 1 else {
       throw CLIError(
         "say how to resolve \(view.conflict.id): --pick N, --author NAME, --value TEXT, --edit,"
@@ -147,7 +150,8 @@ struct ResolveCommand: AsyncParsableCommand {
     let isDelete = view.conflict.kind == .delete
     let prompt =
       isDelete
-      ? "Keep the annotation (r) or delete it (d)? " : "Keep which version (1-\(view.conflict.versions.count))? "
+      ? "Keep the annotation (r) or delete it (d)? "
+      : "Keep which version (1-\(view.conflict.versions.count))? "
     Console.current.errRaw(prompt)
     guard let answer = readLine()?.trimmingCharacters(in: .whitespaces), !answer.isEmpty else {
       throw CLIError("nothing chosen; the conflict stays open")
@@ -159,7 +163,9 @@ struct ResolveCommand: AsyncParsableCommand {
       default: throw CLIError("answer r or d; the conflict stays open")
       }
     }
-    guard let index = Int(answer) else { throw CLIError("answer with a number; the conflict stays open") }
+    guard let index = Int(answer) else {
+      throw CLIError("answer with a number; the conflict stays open")
+    }
     return .pick(index)
   }
 

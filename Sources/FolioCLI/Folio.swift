@@ -9,7 +9,8 @@ public struct Folio: AsyncParsableCommand {
       InitCommand.self, ImportCommand.self, ListCommand.self, ShowCommand.self,
       SearchCommand.self, HighlightCommand.self, NoteCommand.self, EditCommand.self,
       DeleteCommand.self, TagCommand.self, LogCommand.self, ExportCommand.self,
-      ConflictsCommand.self, ResolveCommand.self, StatusCommand.self, BundleCommand.self, RemoteCommand.self, SyncCommand.self,
+      ConflictsCommand.self, ResolveCommand.self, StatusCommand.self, BundleCommand.self,
+      RemoteCommand.self, SyncCommand.self,
     ])
 
   public init() {}

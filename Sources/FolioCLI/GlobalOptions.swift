@@ -4,7 +4,9 @@ import Foundation
 
 /// Options every command takes.
 struct GlobalOptions: ParsableArguments {
-  @Option(name: .long, help: "The replica file (default: $FOLIO_STORE, else $XDG_DATA_HOME/folio/replica.sqlite).")
+  @Option(
+    name: .long,
+    help: "The replica file (default: $FOLIO_STORE, else $XDG_DATA_HOME/folio/replica.sqlite).")
   var store: String?
 
   @Flag(name: .long, help: "Print records as JSON.")

@@ -28,15 +28,19 @@ struct ImportCommand: AsyncParsableCommand {
       do {
         articles += try ArticleParser.parse(bytes)
       } catch {
-        throw CLIError("\(file == "-" ? "standard input" : file): \(error.reason); nothing was imported")
+        throw CLIError(
+          "\(file == "-" ? "standard input" : file): \(error.reason); nothing was imported")
       }
     }
     let outcomes = try replica.importArticles(articles)
     if global.json {
-      try JSONOutput.print(outcomes.map { ["id": $0.id, "title": $0.title, "status": $0.status.rawValue] })
+      try JSONOutput.print(
+        outcomes.map { ["id": $0.id, "title": $0.title, "status": $0.status.rawValue] })
     } else {
       for outcome in outcomes {
-        Console.current.out("\(outcome.id)  \(outcome.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(outcome.title)")
+        Console.current.out(
+          "\(outcome.id)  \(outcome.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(outcome.title)"
+        )
       }
     }
   }

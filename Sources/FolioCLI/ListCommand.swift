@@ -18,11 +18,16 @@ struct ListCommand: AsyncParsableCommand {
       return
     }
     if articles.isEmpty {
-      Console.current.out(tag == nil ? "No articles yet: try 'folio import FILE'." : "No article is tagged \(tag ?? "").")
+      Console.current.out(
+        tag == nil
+          ? "No articles yet: try 'folio import FILE'." : "No article is tagged \(tag ?? "").")
     }
     for article in articles {
-      let tags = article.tags.isEmpty ? "" : "  " + article.tags.map { "#" + $0 }.joined(separator: " ")
-      let count = article.annotationCount == 0 ? "" : "  (\(article.annotationCount) annotation\(article.annotationCount == 1 ? "" : "s"))"
+      let tags =
+        article.tags.isEmpty ? "" : "  " + article.tags.map { "#" + $0 }.joined(separator: " ")
+      let count =
+        article.annotationCount == 0
+        ? "" : "  (\(article.annotationCount) annotation\(article.annotationCount == 1 ? "" : "s"))"
       Console.current.out("\(replica.abbreviate(article.id))  \(article.title)\(count)\(tags)")
     }
   }

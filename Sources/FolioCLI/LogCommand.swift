@@ -41,7 +41,8 @@ struct LogCommand: AsyncParsableCommand {
     }
     for change in changes {
       Console.current.out(
-        "\(TimeText.short(change.hlc.milliseconds))  \(change.author)  \(LogCommand.describe(change, shortID: { replica.abbreviate($0) }))")
+        "\(TimeText.short(change.hlc.milliseconds))  \(change.author)  \(LogCommand.describe(change, shortID: { replica.abbreviate($0) }))"
+      )
     }
   }
 
@@ -57,7 +58,8 @@ struct LogCommand: AsyncParsableCommand {
     default:
       let text = change.value?.displayText ?? ""
       let shown = text.count > 60 ? String(text.prefix(57)) + "…" : text
-      return "set \(change.field) of \(record) to “\(shown.replacingOccurrences(of: "\n", with: " "))”\(resolving)"
+      return
+        "set \(change.field) of \(record) to “\(shown.replacingOccurrences(of: "\n", with: " "))”\(resolving)"
     }
   }
 }

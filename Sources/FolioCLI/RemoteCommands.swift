@@ -53,7 +53,8 @@ struct RemoteListCommand: AsyncParsableCommand {
     let entries = try replica.remotes().map { remote throws(ReplicaError) in
       Entry(
         name: remote.name, url: remote.url, space: remote.space,
-        lastSync: remote.lastSync.map(TimeText.iso), unpushed: try replica.unpushedCount(remote: remote))
+        lastSync: remote.lastSync.map(TimeText.iso),
+        unpushed: try replica.unpushedCount(remote: remote))
     }
     if global.json {
       try JSONOutput.print(entries)
@@ -67,7 +68,8 @@ struct RemoteListCommand: AsyncParsableCommand {
 }
 
 struct RemoteRemoveCommand: AsyncParsableCommand {
-  static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove a remote.")
+  static let configuration = CommandConfiguration(
+    commandName: "remove", abstract: "Remove a remote.")
 
   @OptionGroup var global: GlobalOptions
 
@@ -112,7 +114,8 @@ struct SyncCommand: AsyncParsableCommand {
       return
     }
     var line = "Synced with \(name): pulled \(summary.pulled), pushed \(summary.pushed)"
-    line += summary.newConflicts > 0
+    line +=
+      summary.newConflicts > 0
       ? ", \(summary.newConflicts) new conflict\(summary.newConflicts == 1 ? "" : "s") (see 'folio conflicts')."
       : ", no new conflicts."
     Console.current.out(line)
@@ -135,7 +138,8 @@ final class ProgressBar {
     if let total = progress.total, total > 0 {
       let width = 30
       let filled = min(width, progress.done * width / total)
-      text = "\r\(progress.phase.rawValue) [\(String(repeating: "#", count: filled))\(String(repeating: " ", count: width - filled))] \(progress.done)/\(total)"
+      text =
+        "\r\(progress.phase.rawValue) [\(String(repeating: "#", count: filled))\(String(repeating: " ", count: width - filled))] \(progress.done)/\(total)"
     }
     Console.current.errRaw(text + " changes\u{1B}[K")
   }

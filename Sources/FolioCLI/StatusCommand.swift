@@ -51,7 +51,8 @@ struct StatusCommand: AsyncParsableCommand {
     for remote in status.remotes {
       let when = remote.lastSync.map { "last sync \($0)" } ?? "never synced"
       Console.current.out(
-        "Remote    \(remote.name) \(remote.url): \(remote.unpushed) unpushed change\(remote.unpushed == 1 ? "" : "s"), \(when)")
+        "Remote    \(remote.name) \(remote.url): \(remote.unpushed) unpushed change\(remote.unpushed == 1 ? "" : "s"), \(when)"
+      )
     }
   }
 }

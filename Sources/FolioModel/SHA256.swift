@@ -38,8 +38,10 @@ public enum SHA256 {
         | UInt32(block[offset + 2]) << 8 | UInt32(block[offset + 3])
     }
     for index in 16..<64 {
-      let s0 = rotate(words[index - 15], 7) ^ rotate(words[index - 15], 18) ^ (words[index - 15] >> 3)
-      let s1 = rotate(words[index - 2], 17) ^ rotate(words[index - 2], 19) ^ (words[index - 2] >> 10)
+      let s0 =
+        rotate(words[index - 15], 7) ^ rotate(words[index - 15], 18) ^ (words[index - 15] >> 3)
+      let s1 =
+        rotate(words[index - 2], 17) ^ rotate(words[index - 2], 19) ^ (words[index - 2] >> 10)
       words[index] = words[index - 16] &+ s0 &+ words[index - 7] &+ s1
     }
     var (a, b, c, d, e, f, g, h) = (
@@ -132,6 +134,7 @@ public enum Hex {
 
   /// True when `text` is non-empty lowercase hex.
   public static func isLowercaseHex(_ text: String) -> Bool {
-    !text.isEmpty && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+    !text.isEmpty
+      && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
   }
 }

@@ -11,6 +11,8 @@ extension Replica {
   ///   - note: An optional note on the highlight.
   ///   - color: The highlight's colour.
   ///   - section: Restricts the search for the quote.
+  /// - Returns: The new annotation.
+  /// - Throws: `ReplicaError` saying what went wrong; nothing is changed then.
   public func highlight(
     articleID: String, quote: String, note: String? = nil, color: String? = nil,
     section: ArticleSection? = nil
@@ -60,7 +62,8 @@ extension Replica {
     try commitLocal { local in
       let state = try liveState(.annotation(id))
       for (field, value) in [(Field.note, note), (Field.color, color)] {
-        guard let value, state.value(field) != .string(value) || state.registers[field, default: []].count > 1
+        guard let value,
+          state.value(field) != .string(value) || state.registers[field, default: []].count > 1
         else { continue }
         local.append(
           state.entity, field, .set, value: .string(value), pred: state.currentDots(field))

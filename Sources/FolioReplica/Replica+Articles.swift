@@ -32,6 +32,7 @@ extension Replica {
   ///
   /// - Parameter articles: Parsed articles.
   /// - Returns: What happened to each, in order.
+  /// - Throws: `ReplicaError` saying what went wrong; nothing is changed then.
   public func importArticles(_ articles: [Article]) throws(ReplicaError) -> [ImportOutcome] {
     try commitLocal { local in
       var outcomes: [ImportOutcome] = []

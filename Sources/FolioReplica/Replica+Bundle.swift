@@ -14,6 +14,8 @@ extension Replica {
   /// - Parameters:
   ///   - path: The bundle file to write (replaced if present).
   ///   - vector: What the receiving replica already has.
+  /// - Returns: How many changes and bytes were written.
+  /// - Throws: An error saying what went wrong; nothing is changed then.
   public func createBundle(at path: String, for vector: VersionVector?) throws -> BundleSummary {
     let temporary = path + ".partial"
     guard FileManager.default.createFile(atPath: temporary, contents: nil),
@@ -64,7 +66,8 @@ extension Replica {
 
   private static func openBundle(_ path: String) throws -> LineReader {
     do {
-      return try LineReader(path: path, maximumLineBytes: 2 * ChangeLimits.standard.maximumValueBytes + 65_536)
+      return try LineReader(
+        path: path, maximumLineBytes: 2 * ChangeLimits.standard.maximumValueBytes + 65_536)
     } catch {
       throw BundleError("cannot read \(path): no such file or not readable")
     }
@@ -97,7 +100,8 @@ extension Replica {
       while let (line, ended) = try Replica.nextLine(&reader) {
         guard trailer == nil else { throw BundleError("the bundle has data after its end marker") }
         guard ended else { throw BundleError("the bundle is truncated (its last line is cut off)") }
-        if line.starts(with: Array(#"{"count""#.utf8)) || line.starts(with: Array(#"{"end""#.utf8)) {
+        if line.starts(with: Array(#"{"count""#.utf8)) || line.starts(with: Array(#"{"end""#.utf8))
+        {
           trailer = try? decoder.decode(BundleTrailer.self, from: Data(line))
           if trailer != nil { continue }
         }

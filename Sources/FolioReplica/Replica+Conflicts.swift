@@ -28,7 +28,8 @@ extension Replica {
     do {
       let entities = try db.rows(
         "SELECT DISTINCT entity_kind, entity_id FROM conflicts ORDER BY entity_kind, entity_id"
-      ) { row in EntityRef(kind: EntityKind(rawValue: row.string(0)) ?? .article, id: row.string(1)) }
+      ) { row in EntityRef(kind: EntityKind(rawValue: row.string(0)) ?? .article, id: row.string(1))
+      }
       var views: [ConflictView] = []
       for entity in entities {
         let state = try state(of: entity)
@@ -109,7 +110,8 @@ extension Replica {
           conflict.entity, conflict.field, .set, value: chosen,
           pred: state.currentDots(conflict.field))
       case (.value, .value(let text)):
-        let value: JSONValue = conflict.field == Field.insights
+        let value: JSONValue =
+          conflict.field == Field.insights
           ? (try JSONValue(encoding: [Insight(question: text, points: [])])) : .string(text)
         local.append(
           conflict.entity, conflict.field, .set, value: value,

@@ -41,6 +41,8 @@ extension Replica {
   /// - Parameters:
   ///   - vector: What the other side has.
   ///   - site: Only this site's changes, when given.
+  /// - Returns: The changes, in (site, seq) order.
+  /// - Throws: `ReplicaError` saying what went wrong; nothing is changed then.
   public func changes(
     notCoveredBy vector: VersionVector, site: SiteID? = nil
   ) throws(ReplicaError) -> [Change] {
@@ -55,9 +57,11 @@ extension Replica {
     notCoveredBy vector: VersionVector, site: SiteID? = nil, _ body: (Change) throws -> Void
   ) throws(ReplicaError) {
     do {
-      let sites = try site.map { [$0] } ?? db.rows("SELECT DISTINCT site FROM changes ORDER BY site") {
-        SiteID(rawValue: $0.string(0))
-      }.compactMap { $0 }
+      let sites =
+        try site.map { [$0] }
+        ?? db.rows("SELECT DISTINCT site FROM changes ORDER BY site") {
+          SiteID(rawValue: $0.string(0))
+        }.compactMap { $0 }
       for site in sites {
         let statement = try db.prepare(
           "SELECT json FROM changes WHERE site = ?1 AND seq > ?2 ORDER BY seq")

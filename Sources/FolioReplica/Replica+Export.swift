@@ -6,6 +6,8 @@ extension Replica {
   /// fields in conflict. Two replicas with the same changes export the same document.
   ///
   /// - Parameter ids: Restrict to these articles (full ids); nil for all.
+  /// - Returns: The export document.
+  /// - Throws: `ReplicaError` saying what went wrong; nothing is changed then.
   public func export(articleIDs ids: [String]? = nil) throws(ReplicaError) -> FolioExport {
     var articles: [Article] = []
     if let ids {

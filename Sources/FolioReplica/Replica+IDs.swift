@@ -6,6 +6,7 @@ extension Replica {
   ///
   /// - Parameter prefix: At least one character of an id.
   /// - Returns: The one record it names; unknown and ambiguous prefixes throw.
+  /// - Throws: `ReplicaError` saying what went wrong; nothing is changed then.
   public func resolve(_ prefix: String) throws(ReplicaError) -> EntityRef {
     let key = prefix.lowercased()
     guard !key.isEmpty, key.utf8.count <= 64, Hex.isLowercaseHex(key) else {

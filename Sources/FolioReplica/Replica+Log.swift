@@ -7,6 +7,8 @@ extension Replica {
   /// - Parameters:
   ///   - entity: The record, or nil for the whole library.
   ///   - limit: The most changes to return.
+  /// - Returns: The changes, newest first.
+  /// - Throws: `ReplicaError` saying what went wrong; nothing is changed then.
   public func log(of entity: EntityRef? = nil, limit: Int = 1_000) throws(ReplicaError) -> [Change]
   {
     do {

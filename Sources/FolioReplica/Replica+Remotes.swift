@@ -18,7 +18,9 @@ public struct Remote: Equatable, Sendable {
 
 extension Replica {
   /// Adds a remote.
-  public func addRemote(name: String, url: String, space: String, token: String) throws(ReplicaError) {
+  public func addRemote(name: String, url: String, space: String, token: String)
+    throws(ReplicaError)
+  {
     guard Replica.isValidRemoteName(name) else {
       throw .invalidOperation("remote names are 1 to 64 letters, digits, '-', '_' or '.'")
     }
@@ -42,7 +44,9 @@ extension Replica {
   static func isValidRemoteName(_ name: String) -> Bool {
     !name.isEmpty && name.count <= 64
       && name.unicodeScalars.allSatisfy {
-        $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0))
+        $0.isASCII
+          && ($0.properties.isAlphabetic || ("0"..."9").contains($0)
+            || "-_.".unicodeScalars.contains($0))
       }
   }
 

@@ -46,6 +46,8 @@ public final class Replica {
   ///   - path: Where the file goes; its folder must exist.
   ///   - author: The name written into this replica's changes.
   ///   - wallClock: Unix milliseconds now; tests pass their own.
+  /// - Returns: The open replica.
+  /// - Throws: `ReplicaError` saying what went wrong; nothing is changed then.
   public static func create(
     at path: String, author: String,
     wallClock: @escaping @Sendable () -> UInt64 = Replica.systemClock
@@ -83,6 +85,8 @@ public final class Replica {
   /// - Parameters:
   ///   - path: The replica file.
   ///   - wallClock: Unix milliseconds now; tests pass their own.
+  /// - Returns: The open replica.
+  /// - Throws: `ReplicaError` saying what went wrong; nothing is changed then.
   public static func open(
     at path: String, wallClock: @escaping @Sendable () -> UInt64 = Replica.systemClock
   ) throws(ReplicaError) -> Replica {
@@ -100,7 +104,9 @@ public final class Replica {
         try db.transaction { try ReplicaSchema.migrate(db) }
       }
       let meta = try Dictionary(
-        uniqueKeysWithValues: db.rows("SELECT key, value FROM meta") { ($0.string(0), $0.string(1)) })
+        uniqueKeysWithValues: db.rows("SELECT key, value FROM meta") {
+          ($0.string(0), $0.string(1))
+        })
       guard meta["format"] == "folio-replica", let site = meta["site"].flatMap(SiteID.init),
         let author = meta["author"], let clockText = meta["clock"],
         let clockValue = UInt64(clockText)
@@ -118,7 +124,8 @@ public final class Replica {
     case let error as ReplicaError: return error
     case let error as SQLiteError:
       if error.primaryCode == 26 {  // SQLITE_NOTADB
-        return .incompatible(path: "the file", reason: "not a Folio replica (not an SQLite database)")
+        return .incompatible(
+          path: "the file", reason: "not a Folio replica (not an SQLite database)")
       }
       return .database(error)
     case let error as ClockError: return .rejectedChange(error.description)

@@ -28,7 +28,8 @@ public enum ReplicaError: Error, Sendable, CustomStringConvertible {
     case .incompatible(let path, let reason): return "\(path) is not usable: \(reason)"
     case .unknownID(let prefix): return "no record has an id starting with '\(prefix)'"
     case .ambiguousID(let prefix, let candidates):
-      return "id '\(prefix)' is ambiguous: it matches \(candidates.prefix(5).joined(separator: ", "))"
+      return
+        "id '\(prefix)' is ambiguous: it matches \(candidates.prefix(5).joined(separator: ", "))"
         + (candidates.count > 5 ? " and \(candidates.count - 5) more" : "")
     case .invalidOperation(let reason): return reason
     case .rejectedChange(let reason): return reason

@@ -45,7 +45,8 @@ public final class Statement {
     case .text(let text): code = sqlite3_bind_text(handle, index, text, -1, transientDestructor)
     case .blob(let bytes):
       code = bytes.withUnsafeBytes { buffer in
-        sqlite3_bind_blob(handle, index, buffer.baseAddress, Int32(buffer.count), transientDestructor)
+        sqlite3_bind_blob(
+          handle, index, buffer.baseAddress, Int32(buffer.count), transientDestructor)
       }
     }
     guard code == SQLITE_OK else { throw connection.lastError(code: code, sql: sql) }

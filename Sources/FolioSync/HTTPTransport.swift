@@ -31,7 +31,9 @@ struct HTTPTransport {
     do {
       (data, response) = try await session.data(for: request)
     } catch {
-      throw .unreachable(url: "\(url.scheme ?? "http")://\(url.host ?? "")\(url.port.map { ":\($0)" } ?? "")", reason: Self.reason(error))
+      throw .unreachable(
+        url: "\(url.scheme ?? "http")://\(url.host ?? "")\(url.port.map { ":\($0)" } ?? "")",
+        reason: Self.reason(error))
     }
     guard let http = response as? HTTPURLResponse else { throw .badResponse("not HTTP") }
     summary.requests += 1
@@ -53,7 +55,8 @@ struct HTTPTransport {
   /// The request's size on the wire: request line, headers URLSession sends, blank line.
   private static func requestHeaderBytes(_ request: URLRequest) -> Int {
     let url = request.url
-    var size = (request.httpMethod ?? "GET").utf8.count + (url?.path.utf8.count ?? 0)
+    var size =
+      (request.httpMethod ?? "GET").utf8.count + (url?.path.utf8.count ?? 0)
       + (url?.query.map { $0.utf8.count + 1 } ?? 0) + " HTTP/1.1\r\n".utf8.count
     size += "Host: \(url?.host ?? ""):\(url?.port ?? 80)\r\n".utf8.count
     for (name, value) in request.allHTTPHeaderFields ?? [:] {

@@ -31,6 +31,8 @@ public struct SyncClient {
   ///   - remoteName: The remote to sync with.
   ///   - tokenOverride: A token to use instead of the stored one (`FOLIO_TOKEN`).
   ///   - progress: Called after each page.
+  /// - Returns: What the sync pulled, pushed and found.
+  /// - Throws: An error saying what went wrong; nothing is changed then.
   public func sync(
     _ replica: Replica, remote remoteName: String, tokenOverride: String? = nil,
     progress: (SyncProgress) -> Void = { _ in }
@@ -93,7 +95,9 @@ public struct SyncClient {
       let response: PushResponse = try decode(reply, remote: remote.name)
       try replica.recordPushed(remote: remote.name, upTo: last.seq)
       summary.pushed += response.accepted
-      progress(SyncProgress(phase: .pushing, done: summary.pushed, total: summary.pushed + total - batch.count))
+      progress(
+        SyncProgress(
+          phase: .pushing, done: summary.pushed, total: summary.pushed + total - batch.count))
     }
   }
 

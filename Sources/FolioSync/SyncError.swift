@@ -21,14 +21,16 @@ public enum SyncError: Error, Sendable, CustomStringConvertible {
   public var description: String {
     switch self {
     case .unknownRemote(let name):
-      return "no remote named '\(name)': add one with 'folio remote add NAME URL --space S --token T'"
+      return
+        "no remote named '\(name)': add one with 'folio remote add NAME URL --space S --token T'"
     case .chooseRemote(let names):
       return names.isEmpty
         ? "no remote configured: add one with 'folio remote add NAME URL --space S --token T'"
         : "several remotes (\(names.joined(separator: ", "))): say which, e.g. 'folio sync \(names[0])'"
     case .unreachable(let url, let reason): return "cannot reach \(url): \(reason)"
     case .unauthorized(let remote):
-      return "the server refused the token of remote '\(remote)' (wrong or revoked): ask for a new one"
+      return
+        "the server refused the token of remote '\(remote)' (wrong or revoked): ask for a new one"
     case .forbidden(let remote, let message):
       return "remote '\(remote)' does not allow this: \(message)"
     case .refused(let status, let code, let message):

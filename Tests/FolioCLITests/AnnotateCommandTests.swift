@@ -59,7 +59,8 @@ func workspaceWithFixture(author: String = "alice") async throws -> (CLIWorkspac
   @Test func searchFindsArticlesAndNotes() async throws {
     let (workspace, article) = try await workspaceWithFixture()
     let hits = try await workspace.succeed(["search", "zero-day", "--json"])
-    let array = try #require(try JSONSerialization.jsonObject(with: Data(hits.utf8)) as? [[String: Any]])
+    let array = try #require(
+      try JSONSerialization.jsonObject(with: Data(hits.utf8)) as? [[String: Any]])
     #expect(array.first?["articleId"] as? String == article)
     #expect((array.first?["snippet"] as? String)?.contains("zero") == true)
     try await workspace.succeed(["note", article, "Ask the desk about quokkas"])

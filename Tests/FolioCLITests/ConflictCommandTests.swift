@@ -64,7 +64,8 @@ struct TwoReplicas {
     #expect(conflict["kind"] as? String == "value")
     let values = try #require(conflict["values"] as? [[String: Any]])
     #expect(Set(values.compactMap { $0["author"] as? String }) == ["alice", "bob"])
-    #expect(Set(values.compactMap { $0["value"] as? String }) == ["Alice's reading", "Bob's reading"])
+    #expect(
+      Set(values.compactMap { $0["value"] as? String }) == ["Alice's reading", "Bob's reading"])
     let exit = await pair.workspace.run(["conflicts", "--exit-code"], store: "a.sqlite")
     #expect(exit.status == 1)
     let shown = try await pair.a(["show", article])
@@ -101,18 +102,22 @@ struct TwoReplicas {
       for store in ["a.sqlite", "b.sqlite"] {
         let listed = try await pair.workspace.succeed(["conflicts", "--json"], store: store)
         #expect(listed.contains("\"kind\" : \"delete\""))
-        #expect(try await pair.workspace.succeed(["show", article, "--json"], store: store).contains(highlight))
+        #expect(
+          try await pair.workspace.succeed(["show", article, "--json"], store: store).contains(
+            highlight))
       }
       let conflicts = try await pair.b(["conflicts", "--json"])
       let id = try #require(
-        (try JSONSerialization.jsonObject(with: Data(conflicts.utf8)) as? [[String: Any]])?.first?["id"]
+        (try JSONSerialization.jsonObject(with: Data(conflicts.utf8)) as? [[String: Any]])?.first?[
+          "id"]
           as? String)
       let wrong = await pair.workspace.run(["resolve", id, "--pick", "1"], store: "b.sqlite")
       #expect(wrong.status != 0)
       try await pair.b(["resolve", id, choice])
       try await pair.exchange()
       for store in ["a.sqlite", "b.sqlite"] {
-        #expect(try await pair.workspace.succeed(["conflicts"], store: store).contains("No conflicts"))
+        #expect(
+          try await pair.workspace.succeed(["conflicts"], store: store).contains("No conflicts"))
         let shown = try await pair.workspace.succeed(["show", article, "--json"], store: store)
         #expect(shown.contains(highlight) == (choice == "--restore"))
       }
@@ -129,10 +134,17 @@ struct TwoReplicas {
     let before = try dumpReplica(at: pair.workspace.path("b.sqlite"))
     let cases: [(String, Data)] = [
       ("truncated", bytes.prefix(bytes.count / 2)),
-      ("flipped", Data(bytes.enumerated().map { $0.offset == bytes.count / 2 ? $0.element ^ 0x01 : $0.element })),
+      (
+        "flipped",
+        Data(
+          bytes.enumerated().map { $0.offset == bytes.count / 2 ? $0.element ^ 0x01 : $0.element })
+      ),
       ("foreign", Data("hello, this is not a bundle\n".utf8)),
       ("empty", Data()),
-      ("noTrailer", Data(bytes.split(separator: 0x0A).dropLast().joined(separator: [0x0A]) + [0x0A])),
+      (
+        "noTrailer",
+        Data(bytes.split(separator: 0x0A).dropLast().joined(separator: [0x0A]) + [0x0A])
+      ),
     ]
     for (name, data) in cases {
       let bad = pair.workspace.path("\(name).bundle")
@@ -155,7 +167,9 @@ struct TwoReplicas {
     try await pair.send(from: "a", to: "b")
     let vector = pair.workspace.path("b.vector")
     try await pair.b(["bundle", "vector", vector])
-    let nothing = try await pair.a(["bundle", "create", pair.workspace.path("none.bundle"), "--for", vector])
+    let nothing = try await pair.a([
+      "bundle", "create", pair.workspace.path("none.bundle"), "--for", vector,
+    ])
     #expect(nothing.contains("Wrote 0 changes"))
     try await pair.send(from: "b", to: "a")
     let sinceFile = pair.workspace.path("since.bundle")

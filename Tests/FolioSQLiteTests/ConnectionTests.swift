@@ -34,7 +34,8 @@ final class TemporaryDatabase {
     do {
       try db.execute("CREATE TABLE t (i INTEGER, r REAL, s TEXT, b BLOB, n TEXT)")
       try db.run(
-        "INSERT INTO t VALUES (?1, ?2, ?3, ?4, ?5)", Int64.max, 2.5, "héllo 🌍", [UInt8]([0, 1, 255]),
+        "INSERT INTO t VALUES (?1, ?2, ?3, ?4, ?5)", Int64.max, 2.5, "héllo 🌍",
+        [UInt8]([0, 1, 255]),
         String?.none)
       let row = try db.firstRow("SELECT i, r, s, b, n FROM t") { row in
         (row.int64(0), row.double(1), row.string(2), row.blob(3), row.optionalString(4))
