@@ -102,13 +102,11 @@ final class TemporaryDatabase {
       do {
         try db.run("INSERT INTO t VALUES (1)")
         Issue.record("a duplicate key must fail")
-      } catch let error as SQLiteError {
+      } catch {
         #expect(error.isConstraintViolation)
         #expect(error.extendedCode == 1555)  // SQLITE_CONSTRAINT_PRIMARYKEY
         #expect(error.message.contains("UNIQUE"))
         #expect(error.sql == "INSERT INTO t VALUES (1)")
-      } catch {
-        Issue.record("unexpected error \(error)")
       }
       #expect(throws: SQLiteError.self) { try db.prepare("SELEKT nonsense") }
     }
