@@ -1,0 +1,175 @@
+/// The messages of the sync protocol (version 1, under `/v1`), shared by the server and the
+/// client. `Protocol/README.md` is the specification; the JSON schemas in `Protocol/schemas/`
+/// describe the same shapes.
+public enum SyncProtocol {
+  /// The path prefix of every endpoint of this protocol version.
+  public static let pathPrefix = "/v1"
+  /// How many changes a pull returns when the request names no `limit`.
+  public static let defaultPageLimit = 1_000
+  /// The most changes one pull returns; a larger `limit` is lowered to this.
+  public static let maximumPageLimit = 5_000
+  /// The most changes one push may carry.
+  public static let maximumPushChanges = 5_000
+  /// The largest request body the server reads, in bytes (8 MiB).
+  public static let maximumBodyBytes = 8 * 1024 * 1024
+  /// How far ahead of the server's wall clock a change's clock may be, in milliseconds.
+  public static let maximumClockSkewMilliseconds: UInt64 = 5 * 60 * 1_000
+}
+
+/// `GET /v1/health`: the server is up.
+public struct HealthResponse: Hashable, Codable, Sendable {
+  /// Always `ok`.
+  public var status: String
+
+  /// A health answer; the server sends `ok`.
+  public init(status: String = "ok") {
+    self.status = status
+  }
+}
+
+/// `POST /v1/spaces/{space}/changes`: changes for the server to store.
+///
+/// A client pushes only its own site's changes, in sequence order; changes it received from
+/// others reach the server through the replica that made them.
+public struct PushRequest: Hashable, Codable, Sendable {
+  /// The changes, in the order the server should store them.
+  public var changes: [Change]
+
+  /// A push of `changes`.
+  public init(changes: [Change]) {
+    self.changes = changes
+  }
+}
+
+/// The answer to a push, sent only once the batch is durably stored.
+public struct PushResponse: Hashable, Codable, Sendable {
+  /// How many changes were new and are now stored.
+  public var accepted: Int
+  /// How many changes the server already had, byte for byte (resent changes are no-ops).
+  public var duplicates: Int
+  /// The space's latest server sequence number after the push. It is not a pull cursor:
+  /// changes from others may sit before it that this client has not pulled yet.
+  public var cursor: Int
+
+  /// A push answer.
+  public init(accepted: Int, duplicates: Int, cursor: Int) {
+    self.accepted = accepted
+    self.duplicates = duplicates
+    self.cursor = cursor
+  }
+}
+
+/// `GET /v1/spaces/{space}/changes?after=CURSOR&limit=N`: one page of a space's changes in
+/// the order the server received them.
+public struct PullResponse: Hashable, Codable, Sendable {
+  /// The changes after the requested cursor, oldest first.
+  public var changes: [Change]
+  /// The server sequence number of the last change returned, or the requested `after` when
+  /// the page is empty. Pass it as `after` to read the next page.
+  public var cursor: Int
+  /// True when the server holds more changes after `cursor`.
+  public var more: Bool
+
+  /// A page of changes.
+  public init(changes: [Change], cursor: Int, more: Bool) {
+    self.changes = changes
+    self.cursor = cursor
+    self.more = more
+  }
+}
+
+/// `GET /v1/spaces/{space}/vector`: what the server holds for a space.
+public struct VectorResponse: Hashable, Codable, Sendable {
+  /// For each site, the highest sequence number the server holds (it holds every change of
+  /// that site up to it, with no gap). A client pushes its changes after this number.
+  public var vector: VersionVector
+  /// The space's latest server sequence number.
+  public var cursor: Int
+
+  /// A vector answer.
+  public init(vector: VersionVector, cursor: Int) {
+    self.vector = vector
+    self.cursor = cursor
+  }
+}
+
+/// A machine-readable reason for a refused request, as sent in `ErrorResponse`.
+///
+/// A struct rather than an enum so that a newer server can send codes an older client does
+/// not know; compare against the constants below.
+public struct SyncErrorCode: RawRepresentable, Hashable, Codable, Sendable,
+  CustomStringConvertible
+{
+  public let rawValue: String
+
+  /// A code with the given wire spelling.
+  public init(rawValue: String) {
+    self.rawValue = rawValue
+  }
+
+  /// 400: the body is not JSON, does not follow the schema, or a query parameter is bad.
+  public static let badRequest = SyncErrorCode(rawValue: "bad-request")
+  /// 400: a change failed its shape or size checks (`Change.validate`).
+  public static let invalidChange = SyncErrorCode(rawValue: "invalid-change")
+  /// 400: a change's clock is more than five minutes ahead of the server's wall clock.
+  public static let clockAhead = SyncErrorCode(rawValue: "clock-ahead")
+  /// 401: no token, an unknown token or a revoked one.
+  public static let unauthorized = SyncErrorCode(rawValue: "unauthorized")
+  /// 403: the token does not grant access to this space.
+  public static let forbidden = SyncErrorCode(rawValue: "forbidden")
+  /// 403: the token may read this space but not write to it.
+  public static let readOnly = SyncErrorCode(rawValue: "read-only")
+  /// 403: a change's site belongs to another user of the space.
+  public static let siteOwned = SyncErrorCode(rawValue: "site-owned")
+  /// 404: no such endpoint (or not with this method).
+  public static let notFound = SyncErrorCode(rawValue: "not-found")
+  /// 409: a change's sequence number skips past what the server holds for its site.
+  public static let gap = SyncErrorCode(rawValue: "gap")
+  /// 409: the server holds a different change with the same site and sequence number.
+  public static let conflictingChange = SyncErrorCode(rawValue: "conflicting-change")
+  /// 413: the request body is larger than `SyncProtocol.maximumBodyBytes`.
+  public static let bodyTooLarge = SyncErrorCode(rawValue: "body-too-large")
+  /// 413: the push carries more than `SyncProtocol.maximumPushChanges` changes.
+  public static let tooManyChanges = SyncErrorCode(rawValue: "too-many-changes")
+  /// 500: the server failed; the request may be retried.
+  public static let internalError = SyncErrorCode(rawValue: "internal")
+
+  public init(from decoder: any Decoder) throws {
+    self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.singleValueContainer()
+    try container.encode(rawValue)
+  }
+
+  public var description: String { rawValue }
+}
+
+/// The body of every error answer: `{"error": {"code": …, "message": …}}`.
+public struct ErrorResponse: Hashable, Codable, Sendable {
+  /// What went wrong.
+  public struct Detail: Hashable, Codable, Sendable {
+    /// The machine-readable reason.
+    public var code: SyncErrorCode
+    /// A one-line explanation for people.
+    public var message: String
+    /// The change that was refused, when the error is about one change of a push.
+    public var change: Dot?
+
+    /// An error detail.
+    public init(code: SyncErrorCode, message: String, change: Dot? = nil) {
+      self.code = code
+      self.message = message
+      self.change = change
+    }
+  }
+
+  /// What went wrong.
+  public var error: Detail
+
+  /// An error answer.
+  public init(error: Detail) {
+    self.error = error
+  }
+}
