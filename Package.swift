@@ -6,10 +6,14 @@ let package = Package(
   platforms: [.macOS(.v14)],
   products: [
     .executable(name: "folio", targets: ["folio"]),
+    .executable(name: "folio-server", targets: ["folio-server"]),
     .library(name: "FolioModel", targets: ["FolioModel"]),
+    .library(name: "FolioServer", targets: ["FolioServer"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
   ],
   targets: [
     .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
@@ -24,11 +28,31 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "folio", dependencies: ["FolioCLI"]),
+    .target(
+      name: "FolioServer",
+      dependencies: [
+        "FolioModel", "FolioSQLite",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "Logging", package: "swift-log"),
+      ]),
+    .executableTarget(
+      name: "folio-server",
+      dependencies: [
+        "FolioServer",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+      ]),
     .testTarget(name: "FolioSQLiteTests", dependencies: ["FolioSQLite"]),
     .testTarget(name: "FolioModelTests", dependencies: ["FolioModel"]),
     .testTarget(name: "FolioReplicaTests", dependencies: ["FolioReplica", "FolioModel"]),
     .testTarget(
       name: "FolioCLITests", dependencies: ["FolioCLI", "FolioReplica", "FolioModel", "FolioSQLite"]),
+    .testTarget(
+      name: "FolioServerTests",
+      dependencies: [
+        "FolioServer", "FolioModel",
+        .product(name: "HummingbirdTesting", package: "hummingbird"),
+      ]),
     .testTarget(
       name: "EndToEndTests",
       dependencies: ["FolioModel", "FolioSQLite", "folio", "folio-server"]),

@@ -1,0 +1,160 @@
+import FolioModel
+import Hummingbird
+import Logging
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+
+/// The routes of one space: pull, push and vector, over any `ChangeStore`.
+struct ChangesController<Store: ChangeStore, Context: RequestContext>: Sendable {
+  let store: Store
+  let authenticator: Authenticator<Store>
+  let limits: ServerLimits
+  /// The server's wall clock in Unix milliseconds.
+  let wallClock: @Sendable () -> UInt64
+
+  init(store: Store, limits: ServerLimits, wallClock: @escaping @Sendable () -> UInt64) {
+    self.store = store
+    self.authenticator = Authenticator(store: store)
+    self.limits = limits
+    self.wallClock = wallClock
+  }
+
+  /// Adds `{space}/changes` (GET, POST) and `{space}/vector` (GET) to `group`.
+  func addRoutes(to group: RouterGroup<Context>) {
+    group.get("{space}/changes", use: pull)
+    group.post("{space}/changes", use: push)
+    group.get("{space}/vector", use: vector)
+  }
+
+  @Sendable func pull(_ request: Request, context: Context) async throws -> Response {
+    let space = try context.parameters.require("space")
+    _ = try await authenticator.authorize(request, space: space, for: .read)
+    let query = request.uri.queryParameters
+    let after = try Self.integer(query["after"].map(String.init), named: "after") ?? 0
+    guard after >= 0 else { throw SyncError.badRequest("after must be 0 or more") }
+    let limit =
+      try Self.integer(query["limit"].map(String.init), named: "limit")
+      ?? limits.defaultPageLimit
+    guard limit >= 1 else { throw SyncError.badRequest("limit must be 1 or more") }
+    let page = try await store.changes(
+      in: space, after: after, limit: min(limit, limits.maximumPageLimit))
+    return Self.jsonResponse(Self.pullBody(page))
+  }
+
+  @Sendable func vector(_ request: Request, context: Context) async throws -> Response {
+    let space = try context.parameters.require("space")
+    _ = try await authenticator.authorize(request, space: space, for: .read)
+    return try Self.jsonResponse(try await store.vector(of: space))
+  }
+
+  @Sendable func push(_ request: Request, context: Context) async throws -> Response {
+    let space = try context.parameters.require("space")
+    let token = try await authenticator.authorize(request, space: space, for: .write)
+    let pushRequest = try await decodePush(request)
+    guard pushRequest.changes.count <= limits.maximumPushChanges else {
+      throw SyncError.tooManyChanges(pushRequest.changes.count, limit: limits.maximumPushChanges)
+    }
+    let now = wallClock()
+    var batch: [IncomingChange] = []
+    batch.reserveCapacity(pushRequest.changes.count)
+    for change in pushRequest.changes {
+      do {
+        try change.validate(limits: limits.change)
+      } catch {
+        throw SyncError.invalidChange(error)
+      }
+      guard change.hlc.milliseconds <= now + limits.maximumClockSkewMilliseconds else {
+        throw SyncError.clockAhead(change, serverMilliseconds: now)
+      }
+      batch.append(IncomingChange(change))
+    }
+    let response = try await store.append(batch, to: space, by: token.user)
+    context.logger.info(
+      "push stored",
+      metadata: [
+        "space": "\(space)", "user": "\(token.user)", "token": "\(token.id)",
+        "accepted": "\(response.accepted)", "duplicates": "\(response.duplicates)",
+        "cursor": "\(response.cursor)",
+      ])
+    return try Self.jsonResponse(response)
+  }
+
+  // MARK: Helpers
+
+  private func decodePush(_ request: Request) async throws -> PushRequest {
+    if let length = request.headers[.contentLength].flatMap(Int.init),
+      length > limits.maximumBodyBytes
+    {
+      throw SyncError.bodyTooLarge(limit: limits.maximumBodyBytes)
+    }
+    let body: ByteBuffer
+    do {
+      body = try await request.body.collect(upTo: limits.maximumBodyBytes)
+    } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+      throw SyncError.bodyTooLarge(limit: limits.maximumBodyBytes)
+    }
+    do {
+      return try JSONDecoder().decode(PushRequest.self, from: Data(body.readableBytesView))
+    } catch let error as DecodingError {
+      throw SyncError.badRequest(Self.describe(error))
+    }
+  }
+
+  private static func integer(_ text: String?, named name: String) throws(SyncError) -> Int? {
+    guard let text else { return nil }
+    guard let value = Int(text) else { throw .badRequest("\(name) must be an integer") }
+    return value
+  }
+
+  /// `{"changes":[…],"cursor":N,"more":B}` built from the stored canonical bytes.
+  static func pullBody(_ page: StoredPage) -> ByteBuffer {
+    let size = page.changes.reduce(64) { $0 + $1.count + 1 }
+    var buffer = ByteBufferAllocator().buffer(capacity: size)
+    buffer.writeString("{\"changes\":[")
+    for (index, json) in page.changes.enumerated() {
+      if index > 0 { buffer.writeString(",") }
+      buffer.writeBytes(json)
+    }
+    buffer.writeString("],\"cursor\":\(page.cursor),\"more\":\(page.more)}")
+    return buffer
+  }
+
+  static func jsonResponse(_ value: some Encodable) throws -> Response {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    return jsonResponse(ByteBuffer(bytes: try encoder.encode(value)))
+  }
+
+  static func jsonResponse(_ body: ByteBuffer) -> Response {
+    Response(
+      status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+      body: .init(byteBuffer: body))
+  }
+
+  /// A one-line description of why a body does not follow the schema, naming the place.
+  static func describe(_ error: DecodingError) -> String {
+    func path(_ codingPath: [any CodingKey]) -> String {
+      let text = codingPath.map { key in
+        key.intValue.map { "[\($0)]" } ?? ".\(key.stringValue)"
+      }.joined()
+      return text.isEmpty ? "the body" : String(text.drop { $0 == "." })
+    }
+    switch error {
+    case .dataCorrupted(let context):
+      if context.codingPath.isEmpty { return "the body is not valid JSON" }
+      return "\(path(context.codingPath)): \(context.debugDescription)"
+    case .keyNotFound(let key, let context):
+      return "\(path(context.codingPath + [key])) is missing"
+    case .typeMismatch(let type, let context):
+      return "\(path(context.codingPath)) is not a valid \(type)"
+    case .valueNotFound(let type, let context):
+      return "\(path(context.codingPath)) must be a \(type), not null"
+    @unknown default:
+      return "the body does not follow the schema"
+    }
+  }
+}

@@ -1,0 +1,273 @@
+import FolioModel
+import FolioSQLite
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+
+/// The default `ChangeStore`: one SQLite file in WAL mode.
+///
+/// `Connection` is not `Sendable`. The actor is its only owner and never lets it escape, and
+/// an actor runs one call at a time, so SQLite sees the connection from one thread at a time
+/// (which is what its `NOMUTEX` mode requires). Each call is a short transaction; a call
+/// occupies a thread of the cooperative pool while SQLite works.
+public actor SQLiteChangeStore: ChangeStore {
+  private let connection: Connection
+
+  /// The database file.
+  public nonisolated let path: String
+
+  /// The schema version this code writes (`PRAGMA user_version`).
+  static let schemaVersion: Int64 = 1
+
+  /// Opens (creating if needed) the store at `path` and brings its schema up to date.
+  ///
+  /// - Parameter path: A file path, or `:memory:` for a store that lives as long as the
+  ///   actor.
+  /// - Throws: `SQLiteError` when the file cannot be opened or migrated, `StoreError` when a
+  ///   newer server wrote it.
+  public init(path: String) throws {
+    let connection = try Connection(path: path)
+    try Self.migrate(connection)
+    self.connection = connection
+    self.path = path
+  }
+
+  private static func migrate(_ connection: Connection) throws {
+    let version = try connection.scalarInt("PRAGMA user_version") ?? 0
+    guard version <= schemaVersion else {
+      throw StoreError(
+        .newerSchema,
+        "\(connection.path) was written by a newer folio-server (schema \(version))")
+    }
+    guard version < schemaVersion else { return }
+    try connection.transaction {
+      try connection.execute(
+        """
+        CREATE TABLE spaces (
+          name TEXT PRIMARY KEY,
+          created INTEGER NOT NULL,
+          head INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE tokens (
+          hash TEXT PRIMARY KEY,
+          space TEXT NOT NULL REFERENCES spaces(name),
+          user TEXT NOT NULL,
+          read_only INTEGER NOT NULL,
+          created INTEGER NOT NULL,
+          revoked INTEGER
+        );
+        CREATE INDEX tokens_by_space ON tokens(space, created);
+        CREATE TABLE site_owners (
+          space TEXT NOT NULL REFERENCES spaces(name),
+          site TEXT NOT NULL,
+          user TEXT NOT NULL,
+          PRIMARY KEY (space, site)
+        );
+        CREATE TABLE site_heads (
+          space TEXT NOT NULL REFERENCES spaces(name),
+          site TEXT NOT NULL,
+          seq INTEGER NOT NULL,
+          PRIMARY KEY (space, site)
+        );
+        CREATE TABLE changes (
+          id INTEGER PRIMARY KEY,
+          space TEXT NOT NULL REFERENCES spaces(name),
+          server_seq INTEGER NOT NULL,
+          site TEXT NOT NULL,
+          seq INTEGER NOT NULL,
+          json BLOB NOT NULL,
+          UNIQUE (space, server_seq),
+          UNIQUE (space, site, seq)
+        );
+        PRAGMA user_version = \(schemaVersion);
+        """)
+    }
+  }
+
+  // MARK: Sync
+
+  public func token(hash: String) throws -> TokenRecord? {
+    try connection.firstRow(
+      "SELECT hash, space, user, read_only, created, revoked FROM tokens WHERE hash = ?1",
+      [hash], Self.tokenRecord)
+  }
+
+  public func changes(in space: String, after cursor: Int, limit: Int) throws -> StoredPage {
+    try requireSpaceHead(space)
+    let rows = try connection.rows(
+      """
+      SELECT server_seq, json FROM changes
+      WHERE space = ?1 AND server_seq > ?2 ORDER BY server_seq LIMIT ?3
+      """,
+      [space, cursor, limit + 1]
+    ) { row in (row.int(0), row.blob(1)) }
+    let page = rows.prefix(limit)
+    return StoredPage(
+      changes: page.map(\.1), cursor: page.last?.0 ?? cursor, more: rows.count > limit)
+  }
+
+  public func vector(of space: String) throws -> VectorResponse {
+    try connection.transaction {
+      let head = try requireSpaceHead(space)
+      var vector = VersionVector()
+      let rows = try connection.rows(
+        "SELECT site, seq FROM site_heads WHERE space = ?1", [space]
+      ) { row in (row.string(0), row.int(1)) }
+      for (site, seq) in rows {
+        if let site = SiteID(rawValue: site) { vector[site] = seq }
+      }
+      return VectorResponse(vector: vector, cursor: head)
+    }
+  }
+
+  public func append(
+    _ batch: [IncomingChange], to space: String, by user: String
+  ) throws -> PushResponse {
+    try connection.transaction {
+      var head = try requireSpaceHead(space)
+      var sites: [SiteID: SiteState] = [:]
+      for site in Set(batch.map(\.change.site)) {
+        let owner = try connection.firstRow(
+          "SELECT user FROM site_owners WHERE space = ?1 AND site = ?2", [space, site.rawValue]
+        ) { $0.string(0) }
+        let seq = try connection.scalarInt(
+          "SELECT seq FROM site_heads WHERE space = ?1 AND site = ?2", [space, site.rawValue])
+        sites[site] = SiteState(owner: owner, head: Int(seq ?? 0))
+      }
+      var stored: [Dot: [UInt8]] = [:]
+      for dot in PushCheck.storedChangesToCompare(batch, sites: sites) {
+        stored[dot] = try connection.firstRow(
+          "SELECT json FROM changes WHERE space = ?1 AND site = ?2 AND seq = ?3",
+          [space, dot.site.rawValue, dot.seq]
+        ) { $0.blob(0) }
+      }
+      let plan = try PushCheck.plan(batch, user: user, sites: sites, stored: stored)
+      for site in plan.newOwners {
+        try connection.run(
+          "INSERT INTO site_owners (space, site, user) VALUES (?1, ?2, ?3)",
+          space, site.rawValue, user)
+      }
+      for incoming in plan.accepted {
+        head += 1
+        try connection.run(
+          "INSERT INTO changes (space, server_seq, site, seq, json) VALUES (?1, ?2, ?3, ?4, ?5)",
+          space, head, incoming.change.site.rawValue, incoming.change.seq, incoming.json)
+      }
+      for (site, seq) in plan.heads {
+        try connection.run(
+          """
+          INSERT INTO site_heads (space, site, seq) VALUES (?1, ?2, ?3)
+          ON CONFLICT (space, site) DO UPDATE SET seq = excluded.seq
+          """,
+          space, site.rawValue, seq)
+      }
+      if !plan.accepted.isEmpty {
+        try connection.run("UPDATE spaces SET head = ?2 WHERE name = ?1", space, head)
+      }
+      return PushResponse(
+        accepted: plan.accepted.count, duplicates: plan.duplicates, cursor: head)
+    }
+  }
+
+  // MARK: Administration
+
+  public func createSpace(named name: String) throws {
+    try NameRules.check(name, as: "space")
+    try connection.transaction {
+      guard try connection.scalarInt("SELECT 1 FROM spaces WHERE name = ?1", [name]) == nil else {
+        throw StoreError(.spaceExists, "space '\(name)' already exists")
+      }
+      try connection.run(
+        "INSERT INTO spaces (name, created) VALUES (?1, ?2)", name, Self.seconds(Date()))
+    }
+  }
+
+  public func spaceNames() throws -> [String] {
+    try connection.rows("SELECT name FROM spaces ORDER BY name") { $0.string(0) }
+  }
+
+  public func addToken(_ token: TokenRecord) throws {
+    try connection.transaction {
+      try requireSpaceHead(token.space)
+      try connection.run(
+        """
+        INSERT INTO tokens (hash, space, user, read_only, created, revoked)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+        """,
+        token.hash, token.space, token.user, token.readOnly, Self.seconds(token.created),
+        token.revoked.map(Self.seconds))
+    }
+  }
+
+  public func tokens(in space: String?) throws -> [TokenRecord] {
+    if let space {
+      try requireSpaceHead(space)
+      return try connection.rows(
+        """
+        SELECT hash, space, user, read_only, created, revoked FROM tokens
+        WHERE space = ?1 ORDER BY created, hash
+        """,
+        [space], Self.tokenRecord)
+    }
+    return try connection.rows(
+      """
+      SELECT hash, space, user, read_only, created, revoked FROM tokens
+      ORDER BY space, created, hash
+      """,
+      [], Self.tokenRecord)
+  }
+
+  public func revokeToken(idPrefix: String) throws -> TokenRecord {
+    guard idPrefix.utf8.count >= 4, Hex.isLowercaseHex(idPrefix) else {
+      throw StoreError(
+        .unknownToken, "token id '\(idPrefix)' must be 4 or more lowercase hex digits")
+    }
+    return try connection.transaction {
+      let matches = try connection.rows(
+        """
+        SELECT hash, space, user, read_only, created, revoked FROM tokens
+        WHERE substr(hash, 1, length(?1)) = ?1 LIMIT 2
+        """,
+        [idPrefix], Self.tokenRecord)
+      guard let match = matches.first else {
+        throw StoreError(.unknownToken, "no token id starts with '\(idPrefix)'")
+      }
+      guard matches.count == 1 else {
+        throw StoreError(
+          .ambiguousToken, "several token ids start with '\(idPrefix)'; give more digits")
+      }
+      if match.revoked != nil { return match }
+      let now = Date()
+      try connection.run(
+        "UPDATE tokens SET revoked = ?2 WHERE hash = ?1", match.hash, Self.seconds(now))
+      return TokenRecord(
+        hash: match.hash, space: match.space, user: match.user, readOnly: match.readOnly,
+        created: match.created, revoked: Date(timeIntervalSince1970: Double(Self.seconds(now))))
+    }
+  }
+
+  // MARK: Helpers
+
+  /// The space's latest server sequence number; throws when the space does not exist.
+  @discardableResult
+  private func requireSpaceHead(_ space: String) throws -> Int {
+    guard let head = try connection.scalarInt("SELECT head FROM spaces WHERE name = ?1", [space])
+    else { throw StoreError.unknownSpace(space) }
+    return Int(head)
+  }
+
+  private static func tokenRecord(_ row: Row) -> TokenRecord {
+    TokenRecord(
+      hash: row.string(0), space: row.string(1), user: row.string(2),
+      readOnly: row.int(3) != 0,
+      created: Date(timeIntervalSince1970: Double(row.int64(4))),
+      revoked: row.isNull(5) ? nil : Date(timeIntervalSince1970: Double(row.int64(5))))
+  }
+
+  private static func seconds(_ date: Date) -> Int64 {
+    Int64(date.timeIntervalSince1970.rounded(.down))
+  }
+}

@@ -1,0 +1,61 @@
+/// An administration request the store refused: what was asked and why.
+public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
+  /// The kinds of refusal.
+  public enum Kind: Hashable, Sendable {
+    /// A space or user name breaks the naming rules.
+    case invalidName
+    /// A space with this name already exists.
+    case spaceExists
+    /// No space has this name.
+    case unknownSpace
+    /// No token id starts with this prefix.
+    case unknownToken
+    /// Several token ids start with this prefix.
+    case ambiguousToken
+    /// The database was written by a newer server.
+    case newerSchema
+  }
+
+  /// What kind of refusal.
+  public let kind: Kind
+  /// One line naming what was wrong.
+  public let message: String
+
+  /// A refusal.
+  public init(_ kind: Kind, _ message: String) {
+    self.kind = kind
+    self.message = message
+  }
+
+  public var description: String { message }
+
+  static func unknownSpace(_ name: String) -> StoreError {
+    StoreError(
+      .unknownSpace, "no space named '\(name)' (create it with: folio-server space create \(name))")
+  }
+}
+
+/// The rule for space and user names: 1 to 64 of `A-Z a-z 0-9 . _ -`.
+public enum NameRules {
+  /// The longest name.
+  public static let maximumLength = 64
+
+  /// True when `name` follows the rule.
+  public static func isValid(_ name: String) -> Bool {
+    !name.isEmpty && name.utf8.count <= maximumLength
+      && name.unicodeScalars.allSatisfy { scalar in
+        scalar.isASCII
+          && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
+            || scalar == "." || scalar == "_" || scalar == "-")
+      }
+  }
+
+  /// Throws `StoreError.invalidName` naming `what` (space, user) when `name` breaks the rule.
+  public static func check(_ name: String, as what: String) throws(StoreError) {
+    guard isValid(name) else {
+      throw StoreError(
+        .invalidName,
+        "invalid \(what) name '\(name)': use 1 to \(maximumLength) of A-Z a-z 0-9 . _ -")
+    }
+  }
+}
