@@ -151,7 +151,7 @@ struct JSONSyntax {
   }
 
   private mutating func string() throws(Failure) {
-    let start = position
+    let start = offset
     offset += 1
     while let byte = current {
       switch byte {
@@ -183,7 +183,8 @@ struct JSONSyntax {
         offset += 1
       }
     }
-    throw Failure(message: "unterminated string starting \(start)")
+    offset = start
+    throw Failure(message: "unterminated string starting \(position)")
   }
 
   private mutating func literal(_ word: StaticString) throws(Failure) {
