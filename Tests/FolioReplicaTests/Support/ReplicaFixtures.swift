@@ -25,7 +25,14 @@ struct TemporaryDirectory {
   let path: String
 
   init() throws {
-    let base = FileManager.default.temporaryDirectory.path
+    // Prefer memory-backed /dev/shm where there is one: the replicas sync to disk on every
+    // commit, and the property tests make thousands of them.
+    var isDirectory: ObjCBool = false
+    let shm = "/dev/shm"
+    let base =
+      FileManager.default.fileExists(atPath: shm, isDirectory: &isDirectory)
+        && isDirectory.boolValue && FileManager.default.isWritableFile(atPath: shm)
+      ? shm : FileManager.default.temporaryDirectory.path
     path = base + "/folio-merge-tests-" + UUID().uuidString.lowercased()
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
   }
