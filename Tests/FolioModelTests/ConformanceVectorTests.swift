@@ -1,0 +1,156 @@
+import FolioModel
+import Foundation
+import Testing
+
+/// One file of `Protocol/vectors/`: changes in, merged state and conflicts out (the format is
+/// described in `Protocol/merge-rules.md`).
+struct ConformanceVector: Decodable {
+  struct Expected: Decodable {
+    var entities: [ExpectedEntity]
+  }
+
+  struct ExpectedEntity: Decodable {
+    var entity: EntityRef
+    var exists: Bool
+    var deleted: Bool
+    var values: [String: JSONValue]
+    var tags: [String]
+    var conflicts: [ExpectedConflict]
+  }
+
+  struct ExpectedConflict: Decodable, Equatable, CustomStringConvertible {
+    var id: String
+    var field: String
+    var kind: Conflict.Kind
+    var versions: [Dot]
+
+    var description: String {
+      "\(id) \(field) \(kind.rawValue) [\(versions.map(\.description).joined(separator: ", "))]"
+    }
+  }
+
+  var name: String
+  var description: String
+  var changes: [Change]
+  var expected: Expected
+}
+
+/// Where the vectors are, and reading them.
+enum VectorFiles {
+  /// `Protocol/vectors` of this package: up from this file to the package root.
+  static let directory = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent()  // FolioModelTests
+    .deletingLastPathComponent()  // Tests
+    .deletingLastPathComponent()  // package root
+    .appendingPathComponent("Protocol")
+    .appendingPathComponent("vectors")
+
+  /// The names of every `*.json` file in the directory, sorted; empty when it is missing.
+  static var names: [String] {
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+    return entries.filter { $0.hasSuffix(".json") }.sorted()
+  }
+
+  static func text(of name: String) throws -> String {
+    try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
+  }
+
+  static func load(_ name: String) throws -> ConformanceVector {
+    try JSONDecoder().decode(ConformanceVector.self, from: Data(try text(of: name).utf8))
+  }
+}
+
+@Suite("Conformance vectors")
+struct ConformanceVectorTests {
+  /// Guards against a suite that passes because it found nothing to run.
+  @Test func atLeastTwelveVectors() {
+    #expect(
+      VectorFiles.names.count >= 12,
+      "expected at least 12 vector files in \(VectorFiles.directory.path)")
+  }
+
+  @Test("Vector", arguments: VectorFiles.names)
+  func vector(_ file: String) throws {
+    let vector = try VectorFiles.load(file)
+    #expect(!vector.name.isEmpty && !vector.description.isEmpty, "\(file): name and description")
+    #expect(!vector.expected.entities.isEmpty, "\(file): expects no entity")
+    try checkChangesAreValidAndCanonical(vector, file: file)
+
+    var generator = SplitMix64(seed: seed(for: file))
+    var orders: [(label: String, changes: [Change])] = [
+      ("as given", vector.changes),
+      ("reversed", vector.changes.reversed()),
+    ]
+    for round in 1...6 {
+      orders.append(("shuffle \(round)", vector.changes.shuffled(using: &generator)))
+    }
+    for round in 1...3 {
+      let repeats = (0..<vector.changes.count * 2).compactMap { _ in
+        vector.changes.randomElement(using: &generator)
+      }
+      orders.append(
+        ("with duplicates \(round)", (vector.changes + repeats).shuffled(using: &generator)))
+    }
+    orders.append(("every change twice", vector.changes + vector.changes.reversed()))
+
+    for expected in vector.expected.entities {
+      let reference = EntityState(entity: expected.entity, changes: vector.changes)
+      for order in orders {
+        let state = EntityState(entity: expected.entity, changes: order.changes)
+        check(state, against: expected, context: "\(file) [\(order.label)] \(expected.entity)")
+        #expect(
+          state == reference,
+          "\(file) [\(order.label)] \(expected.entity): state depends on the order of changes")
+      }
+    }
+  }
+
+  private func checkChangesAreValidAndCanonical(
+    _ vector: ConformanceVector, file: String
+  ) throws {
+    let text = try VectorFiles.text(of: file)
+    var seen: [Dot: Change] = [:]
+    for change in vector.changes {
+      do {
+        try change.validate()
+      } catch {
+        Issue.record("\(file): change \(change.dot) is not valid: \(error)")
+      }
+      if let other = seen[change.dot] {
+        #expect(other == change, "\(file): two different changes share the dot \(change.dot)")
+      }
+      seen[change.dot] = change
+      let canonical = ChangeJSON.encode(change)
+      #expect(
+        text.contains(String(decoding: canonical, as: UTF8.self)),
+        "\(file): change \(change.dot) is not written in its canonical JSON form")
+      #expect(try ChangeJSON.decode(canonical) == change, "\(file): change \(change.dot)")
+    }
+  }
+
+  private func check(
+    _ state: EntityState, against expected: ConformanceVector.ExpectedEntity,
+    context: String
+  ) {
+    #expect(state.exists == expected.exists, "\(context): exists")
+    #expect(state.isDeleted == expected.deleted, "\(context): deleted")
+    let values = state.registers.compactMapValues { $0.first?.value }
+    #expect(values == expected.values, "\(context): values")
+    #expect(state.tags == expected.tags, "\(context): tags")
+    let conflicts = state.conflicts.map {
+      ConformanceVector.ExpectedConflict(
+        id: $0.id, field: $0.field, kind: $0.kind, versions: $0.versions.map(\.dot))
+    }
+    #expect(conflicts == expected.conflicts, "\(context): conflicts")
+    for conflict in expected.conflicts {
+      #expect(
+        conflict.id == Conflict.id(entity: expected.entity, field: conflict.field),
+        "\(context): the vector's conflict id for \(conflict.field)")
+    }
+  }
+
+  /// A seed fixed per file, so each file's shuffles are the same on every run.
+  private func seed(for file: String) -> UInt64 {
+    file.utf8.reduce(0xCBF2_9CE4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01B3 }
+  }
+}
