@@ -6,7 +6,7 @@
 
 /// The offline bundle format (see `Protocol/bundle.md`): JSON Lines. The first line is a
 /// `BundleHeader`, then one change per line in canonical JSON, then a `BundleTrailer`
-/// with the count and a SHA-256 of the change lines, so that truncation and corruption
+/// with the count and a SHA-256 of the header and change lines, so that truncation and corruption
 /// are detected before anything is applied.
 public enum BundleFormat {
   public static let formatName = "folio-bundle"
@@ -39,7 +39,7 @@ public struct BundleTrailer: Codable, Equatable, Sendable {
   public var end: Bool
   /// Number of change lines.
   public var count: Int
-  /// Lowercase hex SHA-256 over the change lines, each with its newline.
+  /// Lowercase hex SHA-256 over the header line and the change lines, each with its newline.
   public var sha256: String
 
   public init(count: Int, sha256: String) {

@@ -53,6 +53,14 @@ extension Change {
       guard value == nil else { throw fail("remove takes no value") }
       guard !pred.isEmpty else { throw fail("remove must name the additions it removes") }
     }
+    let isSetOperation = op == .set
+    if (field == Field.tags) == isSetOperation {
+      throw fail("tags take add and remove; other fields take set")
+    }
+    if field == Field.deleted {
+      guard value?.boolValue != nil else { throw fail("deleted must be true or false") }
+      if isDelete, context == nil { throw fail("a delete must carry its context") }
+    }
     if context != nil, !isDelete { throw fail("only a delete carries a context") }
   }
 }

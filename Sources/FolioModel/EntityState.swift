@@ -35,7 +35,9 @@ public struct EntityState: Equatable, Sendable {
       switch change.op {
       case .set: registers[change.field, default: []].append(change)
       case .add:
-        if let tag = change.value?.stringValue { tagAdditions[tag, default: []].append(change.dot) }
+        if change.field == Field.tags, let tag = change.value?.stringValue {
+          tagAdditions[tag, default: []].append(change.dot)
+        }
       case .remove: break
       }
     }
@@ -76,6 +78,9 @@ public struct EntityState: Equatable, Sendable {
 
   /// Every open conflict on this record, by field name.
   public var conflicts: [Conflict] {
+    // A deleted record shows nothing, so it has nothing to choose between; its value
+    // conflicts come back if it is restored.
+    guard !isDeleted else { return [] }
     var result: [Conflict] = []
     for (field, heads) in registers where field != Field.deleted {
       if Set(heads.map(\.value)).count > 1 {

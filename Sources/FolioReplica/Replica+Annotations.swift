@@ -103,7 +103,8 @@ extension Replica {
       // A tag already present is added again: the new addition survives a remove made
       // concurrently elsewhere, which is what saying "+tag" means.
       for tag in Set(adding).sorted() {
-        local.append(entity, Field.tags, .add, value: .string(tag))
+        local.append(
+          entity, Field.tags, .add, value: .string(tag), pred: state.tagAdditions[tag] ?? [])
       }
       for tag in removing {
         guard let additions = state.tagAdditions[tag] else {

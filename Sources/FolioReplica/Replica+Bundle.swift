@@ -32,8 +32,10 @@ extension Replica {
     }
     do {
       let header = BundleHeader(site: site, vector: try versionVector(), created: wallClock())
-      pending += try ChangeJSON.makeEncoder().encode(header)
-      pending.append(0x0A)
+      var headerLine = [UInt8](try ChangeJSON.makeEncoder().encode(header))
+      headerLine.append(0x0A)
+      hasher.update(headerLine)
+      pending += headerLine
       try forEachChange(notCoveredBy: vector ?? VersionVector()) { change in
         var line = ChangeJSON.encode(change)
         line.append(0x0A)
@@ -61,7 +63,7 @@ extension Replica {
   public static func bundleHeader(at path: String) throws -> BundleHeader {
     var reader = try openBundle(path)
     defer { reader.close() }
-    return try readHeader(&reader)
+    return try readHeader(&reader).header
   }
 
   private static func openBundle(_ path: String) throws -> LineReader {
@@ -73,7 +75,9 @@ extension Replica {
     }
   }
 
-  private static func readHeader(_ reader: inout LineReader) throws -> BundleHeader {
+  private static func readHeader(
+    _ reader: inout LineReader
+  ) throws -> (header: BundleHeader, line: ArraySlice<UInt8>) {
     guard let first = try? reader.next(), first.endedWithNewline,
       let header = try? JSONDecoder().decode(BundleHeader.self, from: Data(first.line)),
       header.format == BundleFormat.formatName
@@ -81,7 +85,7 @@ extension Replica {
     guard header.version == BundleFormat.currentVersion else {
       throw BundleError("bundle format version \(header.version) is not supported by this Folio")
     }
-    return header
+    return (header, first.line)
   }
 
   /// Applies a bundle in one transaction, streaming it. A corrupt, truncated or foreign file
@@ -89,10 +93,12 @@ extension Replica {
   public func applyBundle(at path: String) throws -> ApplyReport {
     var reader = try Replica.openBundle(path)
     defer { reader.close() }
-    _ = try Replica.readHeader(&reader)
+    let headerLine = try Replica.readHeader(&reader).line
     return try batch {
       var session = try beginApply()
       var hasher = SHA256Hasher()
+      hasher.update(headerLine)
+      hasher.update(CollectionOfOne(0x0A))
       var count = 0
       var piece: [Change] = []
       var trailer: BundleTrailer?

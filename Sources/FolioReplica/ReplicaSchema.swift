@@ -46,14 +46,16 @@ enum ReplicaSchema {
     CREATE INDEX annotations_by_article ON annotations (article_id);
     CREATE TABLE tags (entity_id TEXT NOT NULL, tag TEXT NOT NULL, PRIMARY KEY (tag, entity_id))
       WITHOUT ROWID;
+    CREATE INDEX tags_by_entity ON tags (entity_id);
+    -- Conflict ids are short and may collide; the record and field identify a conflict.
     CREATE TABLE conflicts (
-      id TEXT PRIMARY KEY,
-      entity_kind TEXT NOT NULL,
       entity_id TEXT NOT NULL,
+      entity_kind TEXT NOT NULL,
       field TEXT NOT NULL,
-      kind TEXT NOT NULL
+      id TEXT NOT NULL,
+      kind TEXT NOT NULL,
+      PRIMARY KEY (entity_id, entity_kind, field)
     ) WITHOUT ROWID;
-    CREATE INDEX conflicts_by_entity ON conflicts (entity_id);
     CREATE VIRTUAL TABLE search USING fts5(
       entity_id UNINDEXED, article_id UNINDEXED, title, body, tokenize = 'unicode61 remove_diacritics 2'
     );

@@ -41,7 +41,7 @@ final class ServerProcess {
     process.arguments = ["serve", "--data", dataPath, "--host", "127.0.0.1", "--port", String(port)]
     let out = Pipe()
     process.standardOutput = out
-    FileManager.default.createFile(
+    _ = FileManager.default.createFile(
       atPath: folder.appendingPathComponent("server.log").path, contents: nil)
     process.standardError = FileHandle(
       forWritingAtPath: folder.appendingPathComponent("server.log").path) ?? FileHandle.nullDevice
