@@ -49,6 +49,7 @@ let package = Package(
       name: "FolioServerTests",
       dependencies: [
         "FolioServer", "FolioModel",
+        .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdTesting", package: "hummingbird"),
       ]),
   ],
