@@ -20,10 +20,11 @@ let package = Package(
     .target(name: "FolioSQLite", dependencies: ["CSQLite"]),
     .target(name: "FolioModel"),
     .target(name: "FolioReplica", dependencies: ["FolioModel", "FolioSQLite"]),
+    .target(name: "FolioSync", dependencies: ["FolioModel", "FolioReplica"]),
     .target(
       name: "FolioCLI",
       dependencies: [
-        "FolioModel", "FolioReplica",
+        "FolioModel", "FolioReplica", "FolioSync",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "folio", dependencies: ["FolioCLI"]),
@@ -44,7 +45,8 @@ let package = Package(
     .testTarget(name: "FolioSQLiteTests", dependencies: ["FolioSQLite"]),
     .testTarget(name: "FolioModelTests", dependencies: ["FolioModel"]),
     .testTarget(name: "FolioReplicaTests", dependencies: ["FolioReplica", "FolioModel"]),
-    .testTarget(name: "FolioCLITests", dependencies: ["FolioCLI", "FolioReplica", "FolioModel"]),
+    .testTarget(
+      name: "FolioCLITests", dependencies: ["FolioCLI", "FolioReplica", "FolioModel", "FolioSQLite"]),
     .testTarget(
       name: "FolioServerTests",
       dependencies: [
@@ -52,6 +54,9 @@ let package = Package(
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdTesting", package: "hummingbird"),
       ]),
+    .testTarget(
+      name: "EndToEndTests",
+      dependencies: ["FolioModel", "FolioSQLite", "folio", "folio-server"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -23,6 +23,7 @@ extension Change {
   /// Checks the change's shape and sizes; throws `InvalidChange` saying what is wrong.
   ///
   /// - Parameter limits: The size limits to apply.
+  /// - Throws: `InvalidChange` saying what went wrong; nothing is changed then.
   public func validate(limits: ChangeLimits = .standard) throws(InvalidChange) {
     func fail(_ reason: String) -> InvalidChange { InvalidChange(dot: dot, reason: reason) }
     guard seq >= 1 else { throw fail("seq must be 1 or more") }
@@ -30,7 +31,9 @@ extension Change {
       throw fail("author must be 1 to \(limits.maximumAuthorLength) bytes")
     }
     guard !entity.id.isEmpty, entity.id.utf8.count <= limits.maximumIdLength,
-      entity.id.unicodeScalars.allSatisfy({ $0.isASCII && $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" })
+      entity.id.unicodeScalars.allSatisfy({
+        $0.isASCII && $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-"
+      })
     else { throw fail("entity id must be 1 to \(limits.maximumIdLength) letters, digits or '-'") }
     guard !field.isEmpty, field.utf8.count <= limits.maximumFieldLength,
       field.unicodeScalars.allSatisfy({ $0.isASCII && $0.properties.isAlphabetic })

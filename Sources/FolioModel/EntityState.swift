@@ -11,8 +11,8 @@ public struct EntityState: Equatable, Sendable {
   public let entity: EntityRef
   /// Current changes per register field, greatest first.
   public let registers: [String: [Change]]
-  /// Present tags, sorted.
-  public let tags: [String]
+  /// Present tags, each with the additions that keep it present.
+  public let tagAdditions: [String: [Dot]]
   /// Changes concurrent with a current delete (empty when there is no delete).
   public let editsConcurrentWithDelete: [Change]
 
@@ -30,11 +30,12 @@ public struct EntityState: Equatable, Sendable {
       superseded.formUnion(change.pred)
     }
     var registers: [String: [Change]] = [:]
-    var tagSet = Set<String>()
+    var tagAdditions: [String: [Dot]] = [:]
     for change in unique.values where !superseded.contains(change.dot) {
       switch change.op {
       case .set: registers[change.field, default: []].append(change)
-      case .add: if let tag = change.value?.stringValue { tagSet.insert(tag) }
+      case .add:
+        if let tag = change.value?.stringValue { tagAdditions[tag, default: []].append(change.dot) }
       case .remove: break
       }
     }
@@ -42,7 +43,7 @@ public struct EntityState: Equatable, Sendable {
       registers[field]?.sort { Change.precedes($1, $0) }
     }
     self.registers = registers
-    self.tags = tagSet.sorted()
+    self.tagAdditions = tagAdditions.mapValues { $0.sorted() }
 
     let deletes = (registers[Field.deleted] ?? []).filter(\.isDelete)
     if deletes.isEmpty {
@@ -55,6 +56,9 @@ public struct EntityState: Equatable, Sendable {
     }
   }
 
+  /// Present tags, sorted.
+  public var tags: [String] { tagAdditions.keys.sorted() }
+
   /// The value shown for `field`: the greatest current value.
   public func value(_ field: String) -> JSONValue? { registers[field]?.first?.value }
 
@@ -62,7 +66,7 @@ public struct EntityState: Equatable, Sendable {
   public func string(_ field: String) -> String? { value(field)?.stringValue }
 
   /// True when the record has any current value (it has been created).
-  public var exists: Bool { !registers.isEmpty || !tags.isEmpty }
+  public var exists: Bool { !registers.isEmpty || !tagAdditions.isEmpty }
 
   /// True when a delete stands with no concurrent edit and no concurrent restore.
   public var isDeleted: Bool {

@@ -33,7 +33,8 @@ public struct HybridTimestamp: Hashable, Comparable, Codable, Sendable, CustomSt
     let text = try decoder.singleValueContainer().decode(String.self)
     guard let value = HybridTimestamp(hex: text) else {
       throw DecodingError.dataCorrupted(
-        .init(codingPath: decoder.codingPath, debugDescription: "hlc must be 16 lowercase hex digits"))
+        .init(
+          codingPath: decoder.codingPath, debugDescription: "hlc must be 16 lowercase hex digits"))
     }
     self = value
   }

@@ -48,7 +48,8 @@ public enum JSONValue: Hashable, Sendable {
     case .string(let text): return text
     case .array(let values): return "[" + values.map(\.displayText).joined(separator: ", ") + "]"
     case .object(let members):
-      return "{" + members.keys.sorted().map { "\($0): \(members[$0]?.displayText ?? "")" }
+      return "{"
+        + members.keys.sorted().map { "\($0): \(members[$0]?.displayText ?? "")" }
         .joined(separator: ", ") + "}"
     }
   }

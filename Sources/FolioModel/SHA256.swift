@@ -18,62 +18,9 @@ public enum SHA256 {
 
   /// The 32-byte digest of `bytes`.
   public static func digest<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> [UInt8] {
-    var state: [UInt32] = [
-      0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab,
-      0x5be0_cd19,
-    ]
-    var message = [UInt8](bytes)
-    let bitLength = UInt64(message.count) &* 8
-    message.append(0x80)
-    while message.count % 64 != 56 { message.append(0) }
-    for shift in stride(from: 56, through: 0, by: -8) {
-      message.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
-    }
-    var words = [UInt32](repeating: 0, count: 64)
-    for blockStart in stride(from: 0, to: message.count, by: 64) {
-      for index in 0..<16 {
-        let base = blockStart + index * 4
-        words[index] =
-          UInt32(message[base]) << 24 | UInt32(message[base + 1]) << 16
-          | UInt32(message[base + 2]) << 8 | UInt32(message[base + 3])
-      }
-      for index in 16..<64 {
-        let s0 = rotate(words[index - 15], 7) ^ rotate(words[index - 15], 18) ^ (words[index - 15] >> 3)
-        let s1 = rotate(words[index - 2], 17) ^ rotate(words[index - 2], 19) ^ (words[index - 2] >> 10)
-        words[index] = words[index - 16] &+ s0 &+ words[index - 7] &+ s1
-      }
-      var (a, b, c, d, e, f, g, h) = (
-        state[0], state[1], state[2], state[3], state[4], state[5], state[6], state[7]
-      )
-      for index in 0..<64 {
-        let sum1 = rotate(e, 6) ^ rotate(e, 11) ^ rotate(e, 25)
-        let choice = (e & f) ^ (~e & g)
-        let temp1 = h &+ sum1 &+ choice &+ roundConstants[index] &+ words[index]
-        let sum0 = rotate(a, 2) ^ rotate(a, 13) ^ rotate(a, 22)
-        let majority = (a & b) ^ (a & c) ^ (b & c)
-        let temp2 = sum0 &+ majority
-        h = g
-        g = f
-        f = e
-        e = d &+ temp1
-        d = c
-        c = b
-        b = a
-        a = temp1 &+ temp2
-      }
-      state[0] = state[0] &+ a
-      state[1] = state[1] &+ b
-      state[2] = state[2] &+ c
-      state[3] = state[3] &+ d
-      state[4] = state[4] &+ e
-      state[5] = state[5] &+ f
-      state[6] = state[6] &+ g
-      state[7] = state[7] &+ h
-    }
-    return state.flatMap { word in
-      [UInt8(word >> 24), UInt8(truncatingIfNeeded: word >> 16),
-       UInt8(truncatingIfNeeded: word >> 8), UInt8(truncatingIfNeeded: word)]
-    }
+    var hasher = SHA256Hasher()
+    hasher.update(bytes)
+    return hasher.finalize()
   }
 
   /// The lowercase hexadecimal digest of the UTF-8 bytes of `text`.
@@ -81,8 +28,93 @@ public enum SHA256 {
     Hex.encode(digest(Array(text.utf8)))
   }
 
+  fileprivate static func compress(_ state: inout [UInt32], _ block: ArraySlice<UInt8>) {
+    var words = [UInt32](repeating: 0, count: 64)
+    let base = block.startIndex
+    for index in 0..<16 {
+      let offset = base + index * 4
+      words[index] =
+        UInt32(block[offset]) << 24 | UInt32(block[offset + 1]) << 16
+        | UInt32(block[offset + 2]) << 8 | UInt32(block[offset + 3])
+    }
+    for index in 16..<64 {
+      let s0 =
+        rotate(words[index - 15], 7) ^ rotate(words[index - 15], 18) ^ (words[index - 15] >> 3)
+      let s1 =
+        rotate(words[index - 2], 17) ^ rotate(words[index - 2], 19) ^ (words[index - 2] >> 10)
+      words[index] = words[index - 16] &+ s0 &+ words[index - 7] &+ s1
+    }
+    var (a, b, c, d, e, f, g, h) = (
+      state[0], state[1], state[2], state[3], state[4], state[5], state[6], state[7]
+    )
+    for index in 0..<64 {
+      let sum1 = rotate(e, 6) ^ rotate(e, 11) ^ rotate(e, 25)
+      let choice = (e & f) ^ (~e & g)
+      let temp1 = h &+ sum1 &+ choice &+ roundConstants[index] &+ words[index]
+      let sum0 = rotate(a, 2) ^ rotate(a, 13) ^ rotate(a, 22)
+      let majority = (a & b) ^ (a & c) ^ (b & c)
+      let temp2 = sum0 &+ majority
+      h = g
+      g = f
+      f = e
+      e = d &+ temp1
+      d = c
+      c = b
+      b = a
+      a = temp1 &+ temp2
+    }
+    for (index, value) in [a, b, c, d, e, f, g, h].enumerated() {
+      state[index] = state[index] &+ value
+    }
+  }
+
   private static func rotate(_ value: UInt32, _ count: UInt32) -> UInt32 {
     (value >> count) | (value << (32 - count))
+  }
+}
+
+/// SHA-256 over data that arrives in pieces (a bundle being streamed).
+public struct SHA256Hasher: Sendable {
+  private var state: [UInt32] = [
+    0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab,
+    0x5be0_cd19,
+  ]
+  private var pending: [UInt8] = []
+  private var length: UInt64 = 0
+
+  public init() {}
+
+  /// Adds bytes to the hash.
+  public mutating func update<Bytes: Collection<UInt8>>(_ bytes: Bytes) {
+    pending.append(contentsOf: bytes)
+    length &+= UInt64(bytes.count)
+    var start = 0
+    while pending.count - start >= 64 {
+      SHA256.compress(&state, pending[start..<start + 64])
+      start += 64
+    }
+    if start > 0 { pending.removeFirst(start) }
+  }
+
+  /// The digest of everything added.
+  public func finalize() -> [UInt8] {
+    var state = state
+    var tail = pending
+    tail.append(0x80)
+    while tail.count % 64 != 56 { tail.append(0) }
+    let bitLength = length &* 8
+    for shift in stride(from: 56, through: 0, by: -8) {
+      tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
+    }
+    for start in stride(from: 0, to: tail.count, by: 64) {
+      SHA256.compress(&state, tail[start..<start + 64])
+    }
+    return state.flatMap { word in
+      [
+        UInt8(word >> 24), UInt8(truncatingIfNeeded: word >> 16),
+        UInt8(truncatingIfNeeded: word >> 8), UInt8(truncatingIfNeeded: word),
+      ]
+    }
   }
 }
 
@@ -102,6 +134,7 @@ public enum Hex {
 
   /// True when `text` is non-empty lowercase hex.
   public static func isLowercaseHex(_ text: String) -> Bool {
-    !text.isEmpty && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+    !text.isEmpty
+      && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
   }
 }

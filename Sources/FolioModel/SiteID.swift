@@ -30,7 +30,8 @@ public struct SiteID: RawRepresentable, Hashable, Comparable, Codable, Sendable,
     let text = try decoder.singleValueContainer().decode(String.self)
     guard let site = SiteID(rawValue: text) else {
       throw DecodingError.dataCorrupted(
-        .init(codingPath: decoder.codingPath, debugDescription: "site must be 32 lowercase hex digits"))
+        .init(
+          codingPath: decoder.codingPath, debugDescription: "site must be 32 lowercase hex digits"))
     }
     self = site
   }

@@ -36,7 +36,8 @@ public struct VersionVector: Hashable, Codable, Sendable {
     for (key, seq) in raw {
       guard let site = SiteID(rawValue: key), seq >= 0 else {
         throw DecodingError.dataCorrupted(
-          .init(codingPath: decoder.codingPath, debugDescription: "bad version vector entry \(key)"))
+          .init(codingPath: decoder.codingPath, debugDescription: "bad version vector entry \(key)")
+        )
       }
       entries[site] = seq
     }
@@ -45,6 +46,7 @@ public struct VersionVector: Hashable, Codable, Sendable {
 
   public func encode(to encoder: any Encoder) throws {
     var container = encoder.singleValueContainer()
-    try container.encode(Dictionary(uniqueKeysWithValues: entries.map { ($0.key.rawValue, $0.value) }))
+    try container.encode(
+      Dictionary(uniqueKeysWithValues: entries.map { ($0.key.rawValue, $0.value) }))
   }
 }

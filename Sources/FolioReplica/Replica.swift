@@ -1,1 +1,161 @@
 import FolioModel
+import FolioSQLite
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// One person's copy of the team library: an SQLite file holding the op log and the state
+/// materialized from it.
+///
+/// Every user action is one transaction that appends its changes to the log and updates
+/// the materialized tables. A `Replica` belongs to the task that opened it.
+public final class Replica {
+  let db: Connection
+  /// The replica file.
+  public let path: String
+  /// This replica's site id.
+  public let site: SiteID
+  /// The name written into this replica's changes.
+  public private(set) var author: String
+  var clock: HybridClock
+  let wallClock: @Sendable () -> UInt64
+
+  /// Unix milliseconds from the system clock.
+  public static let systemClock: @Sendable () -> UInt64 = {
+    var spec = timespec()
+    clock_gettime(CLOCK_REALTIME, &spec)
+    return UInt64(spec.tv_sec) * 1000 + UInt64(spec.tv_nsec) / 1_000_000
+  }
+
+  private init(
+    db: Connection, path: String, site: SiteID, author: String, clock: HybridClock,
+    wallClock: @escaping @Sendable () -> UInt64
+  ) {
+    self.db = db
+    self.path = path
+    self.site = site
+    self.author = author
+    self.clock = clock
+    self.wallClock = wallClock
+  }
+
+  /// Creates a new replica file (mode 0600) with a fresh random site id.
+  ///
+  /// - Parameters:
+  ///   - path: Where the file goes; its folder must exist.
+  ///   - author: The name written into this replica's changes.
+  ///   - wallClock: Unix milliseconds now; tests pass their own.
+  /// - Returns: The open replica.
+  /// - Throws: `ReplicaError` saying what went wrong; nothing is changed then.
+  public static func create(
+    at path: String, author: String,
+    wallClock: @escaping @Sendable () -> UInt64 = Replica.systemClock
+  ) throws(ReplicaError) -> Replica {
+    guard !author.isEmpty, author.utf8.count <= ChangeLimits.standard.maximumAuthorLength else {
+      throw .invalidOperation("the author name must be 1 to 200 bytes")
+    }
+    let descriptor = Glibc.open(path, O_CREAT | O_EXCL | O_WRONLY, 0o600)
+    guard descriptor >= 0 else {
+      if errno == EEXIST { throw .alreadyInitialized(path: path) }
+      throw .incompatible(path: path, reason: String(cString: strerror(errno)))
+    }
+    close(descriptor)
+    do {
+      let db = try Connection(path: path)
+      let site = SiteID.random()
+      try db.transaction {
+        try ReplicaSchema.migrate(db)
+        try db.run("INSERT INTO meta (key, value) VALUES ('format', 'folio-replica')")
+        try db.run("INSERT INTO meta (key, value) VALUES ('site', ?1)", site.rawValue)
+        try db.run("INSERT INTO meta (key, value) VALUES ('author', ?1)", author)
+        try db.run("INSERT INTO meta (key, value) VALUES ('clock', '0')")
+      }
+      return Replica(
+        db: db, path: path, site: site, author: author, clock: HybridClock(),
+        wallClock: wallClock)
+    } catch {
+      unlink(path)
+      throw Replica.wrap(error)
+    }
+  }
+
+  /// Opens an existing replica, upgrading its schema if an older Folio made it.
+  ///
+  /// - Parameters:
+  ///   - path: The replica file.
+  ///   - wallClock: Unix milliseconds now; tests pass their own.
+  /// - Returns: The open replica.
+  /// - Throws: `ReplicaError` saying what went wrong; nothing is changed then.
+  public static func open(
+    at path: String, wallClock: @escaping @Sendable () -> UInt64 = Replica.systemClock
+  ) throws(ReplicaError) -> Replica {
+    guard access(path, F_OK) == 0 else { throw .notInitialized(path: path) }
+    do {
+      let db = try Connection(path: path)
+      let version = Int(try db.scalarInt("PRAGMA user_version") ?? 0)
+      guard version >= 1 else {
+        throw ReplicaError.incompatible(path: path, reason: "not a Folio replica")
+      }
+      guard version <= ReplicaSchema.latestVersion else {
+        throw ReplicaError.incompatible(path: path, reason: "made by a newer Folio")
+      }
+      if version < ReplicaSchema.latestVersion {
+        try db.transaction { try ReplicaSchema.migrate(db) }
+      }
+      let meta = try Dictionary(
+        uniqueKeysWithValues: db.rows("SELECT key, value FROM meta") {
+          ($0.string(0), $0.string(1))
+        })
+      guard meta["format"] == "folio-replica", let site = meta["site"].flatMap(SiteID.init),
+        let author = meta["author"], let clockText = meta["clock"],
+        let clockValue = UInt64(clockText)
+      else { throw ReplicaError.incompatible(path: path, reason: "its metadata is damaged") }
+      return Replica(
+        db: db, path: path, site: site, author: author,
+        clock: HybridClock(latest: HybridTimestamp(rawValue: clockValue)), wallClock: wallClock)
+    } catch {
+      throw Replica.wrap(error)
+    }
+  }
+
+  static func wrap(_ error: any Error) -> ReplicaError {
+    switch error {
+    case let error as ReplicaError: return error
+    case let error as SQLiteError:
+      if error.primaryCode == 26 {  // SQLITE_NOTADB
+        return .incompatible(
+          path: "the file", reason: "not a Folio replica (not an SQLite database)")
+      }
+      return .database(error)
+    case let error as ClockError: return .rejectedChange(error.description)
+    case let error as InvalidChange: return .rejectedChange(error.description)
+    default: return .invalidOperation("\(error)")
+    }
+  }
+
+  /// Runs `body` in one transaction, mapping every failure to a `ReplicaError`.
+  func transaction<T>(_ body: () throws -> T) throws(ReplicaError) -> T {
+    let savedClock = clock
+    do {
+      return try db.transaction(body)
+    } catch {
+      clock = savedClock
+      throw Replica.wrap(error)
+    }
+  }
+
+  /// Runs several replica operations as one transaction: all of them or none.
+  public func batch<T>(_ body: () throws -> T) throws(ReplicaError) -> T {
+    try transaction(body)
+  }
+
+  /// Changes the author name written into future changes.
+  public func setAuthor(_ name: String) throws(ReplicaError) {
+    guard !name.isEmpty, name.utf8.count <= ChangeLimits.standard.maximumAuthorLength else {
+      throw .invalidOperation("the author name must be 1 to 200 bytes")
+    }
+    try transaction { try db.run("UPDATE meta SET value = ?1 WHERE key = 'author'", name) }
+    author = name
+  }
+}

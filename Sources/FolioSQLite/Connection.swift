@@ -18,6 +18,7 @@ public final class Connection {
   ///   - path: A file path, or `:memory:`.
   ///   - readOnly: Open without write access; the file must exist.
   ///   - busyTimeoutMilliseconds: How long to wait for a lock held by another process.
+  /// - Throws: `SQLiteError` saying what went wrong; nothing is changed then.
   public init(
     path: String, readOnly: Bool = false, busyTimeoutMilliseconds: Int32 = 5_000
   ) throws(SQLiteError) {

@@ -45,7 +45,8 @@ public final class Statement {
     case .text(let text): code = sqlite3_bind_text(handle, index, text, -1, transientDestructor)
     case .blob(let bytes):
       code = bytes.withUnsafeBytes { buffer in
-        sqlite3_bind_blob(handle, index, buffer.baseAddress, Int32(buffer.count), transientDestructor)
+        sqlite3_bind_blob(
+          handle, index, buffer.baseAddress, Int32(buffer.count), transientDestructor)
       }
     }
     guard code == SQLITE_OK else { throw connection.lastError(code: code, sql: sql) }
@@ -65,6 +66,9 @@ public final class Statement {
       throw error
     }
   }
+
+  /// The row the last successful `step()` moved to.
+  public var currentRow: Row { Row(statement: self) }
 
   /// Runs the statement to completion, ignoring any rows.
   public func run(_ values: [any SQLiteBindable] = []) throws(SQLiteError) {

@@ -1,3 +1,8 @@
 import FolioCLI
 
-await Folio.main()
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+let status = await Folio.run(arguments: Array(CommandLine.arguments.dropFirst()))
+exit(status)

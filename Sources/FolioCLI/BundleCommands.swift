@@ -1,0 +1,107 @@
+import ArgumentParser
+import FolioModel
+import FolioReplica
+import Foundation
+
+struct BundleCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "bundle", abstract: "Exchange changes through a file when there is no network.",
+    subcommands: [BundleCreateCommand.self, BundleApplyCommand.self, BundleVectorCommand.self])
+}
+
+struct BundleCreateCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "create", abstract: "Write changes to a bundle file.")
+
+  @OptionGroup var global: GlobalOptions
+
+  @Argument(help: "The bundle file to write.")
+  var file: String
+
+  @Option(
+    name: .customLong("for"),
+    help: "Only what a peer lacks: a file holding its version vector ('folio bundle vector').")
+  var vectorFile: String?
+
+  @Option(help: "Only what a peer lacks, as told by the last bundle it sent you.")
+  var since: String?
+
+  func validate() throws {
+    if vectorFile != nil && since != nil {
+      throw ValidationError("give --for or --since, not both")
+    }
+  }
+
+  func run() async throws {
+    let replica = try global.openReplica()
+    var vector: VersionVector?
+    if let vectorFile { vector = try BundleCreateCommand.readVector(vectorFile) }
+    if let since { vector = try Replica.bundleHeader(at: since).vector }
+    let summary = try replica.createBundle(at: file, for: vector)
+    Console.current.out(
+      "Wrote \(summary.changes) change\(summary.changes == 1 ? "" : "s") to \(file) (\(summary.bytes) bytes)."
+    )
+  }
+
+  static func readVector(_ path: String) throws -> VersionVector {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw CLIError("\(path): no such file")
+    }
+    struct Wrapped: Decodable { let vector: VersionVector }
+    if let wrapped = try? JSONDecoder().decode(Wrapped.self, from: data) { return wrapped.vector }
+    guard let vector = try? JSONDecoder().decode(VersionVector.self, from: data) else {
+      throw CLIError("\(path): not a version vector (write one with 'folio bundle vector FILE')")
+    }
+    return vector
+  }
+}
+
+struct BundleApplyCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "apply", abstract: "Apply a bundle file (all of it or nothing).")
+
+  @OptionGroup var global: GlobalOptions
+
+  @Argument(help: "The bundle file to read.")
+  var file: String
+
+  func run() async throws {
+    let replica = try global.openReplica()
+    let report: ApplyReport
+    do {
+      report = try replica.applyBundle(at: file)
+    } catch {
+      throw CLIError("\(file): \(error); nothing was applied")
+    }
+    var line = "Applied \(report.added) new change\(report.added == 1 ? "" : "s")"
+    if report.duplicates > 0 { line += " (\(report.duplicates) already here)" }
+    line +=
+      report.newConflicts > 0
+      ? "; \(report.newConflicts) new conflict\(report.newConflicts == 1 ? "" : "s"): see 'folio conflicts'."
+      : "."
+    Console.current.out(line)
+  }
+}
+
+struct BundleVectorCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "vector",
+    abstract:
+      "Write what this replica has (its version vector), for a peer's 'bundle create --for'.")
+
+  @OptionGroup var global: GlobalOptions
+
+  @Argument(help: "The file to write; standard output when omitted.")
+  var file: String?
+
+  func run() async throws {
+    let replica = try global.openReplica()
+    let text = try JSONOutput.text(["vector": try replica.versionVector()])
+    if let file {
+      try text.write(toFile: file, atomically: true, encoding: .utf8)
+      Console.current.out("Wrote this replica's version vector to \(file).")
+    } else {
+      Console.current.out(text)
+    }
+  }
+}

@@ -1,0 +1,192 @@
+import ArgumentParser
+import FolioModel
+import FolioReplica
+import Foundation
+
+struct ConflictsCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "conflicts", abstract: "List open conflicts: every version, by author and time.")
+
+  @OptionGroup var global: GlobalOptions
+
+  @Flag(help: "Exit with status 1 when any conflict is open.")
+  var exitCode = false
+
+  struct Version: Encodable {
+    let value: JSONValue?
+    let author: String
+    let time: String
+    let site: String
+    let change: String
+  }
+
+  struct Entry: Encodable {
+    let id: String
+    let entity: EntityRef
+    let label: String
+    let field: String
+    let kind: String
+    let values: [Version]
+  }
+
+  func run() async throws {
+    let replica = try global.openReplica()
+    let conflicts = try replica.conflicts()
+    if global.json {
+      try JSONOutput.print(conflicts.map(ConflictsCommand.entry))
+    } else if conflicts.isEmpty {
+      Console.current.out("No conflicts.")
+    } else {
+      for view in conflicts {
+        ConflictsCommand.printConflict(view, shortID: { replica.abbreviate($0) })
+      }
+    }
+    if exitCode && !conflicts.isEmpty { throw ExitCode(1) }
+  }
+
+  static func entry(_ view: ConflictView) -> Entry {
+    Entry(
+      id: view.conflict.id, entity: view.conflict.entity, label: view.label,
+      field: view.conflict.field, kind: view.conflict.kind.rawValue,
+      values: view.conflict.versions.map {
+        Version(
+          value: $0.value, author: $0.author, time: TimeText.iso($0.hlc.milliseconds),
+          site: $0.site.rawValue, change: "\($0.site.rawValue):\($0.seq)")
+      })
+  }
+
+  static func printConflict(_ view: ConflictView, shortID: (String) -> String) {
+    let conflict = view.conflict
+    let what = conflict.kind == .delete ? "deleted while edited" : conflict.field
+    Console.current.out(
+      "\(conflict.id)  \(conflict.entity.kind.rawValue) \(shortID(conflict.entity.id)) \(view.label): \(what)"
+    )
+    for (index, version) in conflict.versions.enumerated() {
+      Console.current.out("    [\(index + 1)] \(describe(version, in: conflict))")
+    }
+    let hint =
+      conflict.kind == .delete
+      ? "folio resolve \(conflict.id) --restore | --confirm-delete"
+      : "folio resolve \(conflict.id) --pick N | --author NAME | --value TEXT | --edit"
+    Console.current.out("    settle with: \(hint)")
+  }
+
+  static func describe(_ version: Change, in conflict: Conflict) -> String {
+    let who = "\(version.author), \(TimeText.short(version.hlc.milliseconds))"
+    if conflict.kind == .delete {
+      if version.field == Field.deleted {
+        return (version.isDelete ? "deleted" : "restored") + " by \(who)"
+      }
+      return "\(version.field) set to “\(version.value?.displayText ?? "")” by \(who)"
+    }
+    return "“\(version.value?.displayText ?? "")” by \(who)"
+  }
+}
+
+struct ResolveCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "resolve",
+    abstract: "Settle a conflict; with no choice given on a terminal, asks which version to keep.")
+
+  @OptionGroup var global: GlobalOptions
+
+  @Argument(help: "The conflict id (as listed by 'folio conflicts'; any unique prefix).")
+  var conflict: String
+
+  @Option(help: "Keep the N-th version as listed.")
+  var pick: Int?
+
+  @Option(help: "Keep the version written by this author.")
+  var author: String?
+
+  @Option(help: "Replace every version with this text.")
+  var value: String?
+
+  @Flag(help: "Write the new value in $EDITOR, starting from the shown version.")
+  var edit = false
+
+  @Flag(help: "Keep the annotation that was deleted while edited.")
+  var restore = false
+
+  @Flag(help: "Delete the annotation after all.")
+  var confirmDelete = false
+
+  func validate() throws {
+    let chosen = [pick != nil, author != nil, value != nil, edit, restore, confirmDelete]
+      .filter { $0 }.count
+    if chosen > 1 {
+      throw ValidationError(
+        "choose one of --pick, --author, --value, --edit, --restore, --confirm-delete")
+    }
+  }
+
+  func run() async throws {
+    let replica = try global.openReplica()
+    let view = try replica.conflict(conflict)
+    let resolution = try chooseResolution(view, replica)
+    try replica.resolve(conflict: view.conflict.id, with: resolution)
+    Console.current.out("Resolved \(view.conflict.id) (\(view.label): \(view.conflict.field)).")
+  }
+
+  private func chooseResolution(_ view: ConflictView, _ replica: Replica) throws -> Resolution {
+    if let pick { return .pick(pick) }
+    if let author { return .author(author) }
+    if let value { return .value(value) }
+    if restore { return .restore }
+    if confirmDelete { return .confirmDelete }
+    if edit {
+      return .value(try editInEditor(view.conflict.versions.first?.value?.displayText ?? ""))
+    }
+    guard isatty(STDIN_FILENO) == 1 else {
+      throw CLIError(
+        "say how to resolve \(view.conflict.id): --pick N, --author NAME, --value TEXT, --edit,"
+          + " --restore or --confirm-delete")
+    }
+    return try ask(view, replica)
+  }
+
+  private func ask(_ view: ConflictView, _ replica: Replica) throws -> Resolution {
+    ConflictsCommand.printConflict(view, shortID: { replica.abbreviate($0) })
+    let isDelete = view.conflict.kind == .delete
+    let prompt =
+      isDelete
+      ? "Keep the annotation (r) or delete it (d)? "
+      : "Keep which version (1-\(view.conflict.versions.count))? "
+    Console.current.errRaw(prompt)
+    guard let answer = readLine()?.trimmingCharacters(in: .whitespaces), !answer.isEmpty else {
+      throw CLIError("nothing chosen; the conflict stays open")
+    }
+    if isDelete {
+      switch answer.lowercased() {
+      case "r", "restore", "keep": return .restore
+      case "d", "delete": return .confirmDelete
+      default: throw CLIError("answer r or d; the conflict stays open")
+      }
+    }
+    guard let index = Int(answer) else {
+      throw CLIError("answer with a number; the conflict stays open")
+    }
+    return .pick(index)
+  }
+
+  private func editInEditor(_ initial: String) throws -> String {
+    let environment = ProcessInfo.processInfo.environment
+    let editor = environment["VISUAL"] ?? environment["EDITOR"] ?? "vi"
+    let file = FileManager.default.temporaryDirectory
+      .appendingPathComponent("folio-resolve-\(getpid()).txt")
+    try initial.write(to: file, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(at: file) }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/sh")
+    process.arguments = ["-c", "\(editor) \"$1\"", "sh", file.path]
+    try process.run()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+      throw CLIError("the editor exited with status \(process.terminationStatus); nothing changed")
+    }
+    let text = try String(contentsOf: file, encoding: .utf8)
+      .trimmingCharacters(in: .newlines)
+    guard !text.isEmpty else { throw CLIError("the edited value is empty; nothing changed") }
+    return text
+  }
+}

@@ -1,0 +1,41 @@
+import ArgumentParser
+import FolioModel
+import FolioReplica
+import Foundation
+
+struct ExportCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "export", abstract: "Export articles and annotations.")
+
+  enum Format: String, ExpressibleByArgument, CaseIterable {
+    case json
+    case markdown
+    case w3c
+  }
+
+  @OptionGroup var global: GlobalOptions
+
+  @Option(help: "json (re-importable, canonical), markdown, or w3c (Web Annotation JSON-LD).")
+  var format: Format = .json
+
+  @Argument(help: "Articles to export (any unique id prefixes); all when omitted.")
+  var ids: [String] = []
+
+  func run() async throws {
+    let replica = try global.openReplica()
+    var articleIDs: [String]?
+    if !ids.isEmpty {
+      articleIDs = []
+      for id in ids { articleIDs?.append(try replica.resolveArticle(id)) }
+    }
+    let export = try replica.export(articleIDs: articleIDs)
+    switch format {
+    case .json:
+      Console.current.out(try JSONOutput.text(export))
+    case .markdown:
+      Console.current.out(ExportRendering.markdown(export))
+    case .w3c:
+      Console.current.out(ExportRendering.w3c(export))
+    }
+  }
+}

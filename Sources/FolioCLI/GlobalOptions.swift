@@ -1,0 +1,37 @@
+import ArgumentParser
+import FolioReplica
+import Foundation
+
+/// Options every command takes.
+struct GlobalOptions: ParsableArguments {
+  @Option(
+    name: .long,
+    help: "The replica file (default: $FOLIO_STORE, else $XDG_DATA_HOME/folio/replica.sqlite).")
+  var store: String?
+
+  @Flag(name: .long, help: "Print records as JSON.")
+  var json = false
+
+  /// The replica path from --store, FOLIO_STORE or the XDG default.
+  var storePath: String {
+    StoreLocation.resolve(flag: store, environment: ProcessInfo.processInfo.environment)
+  }
+
+  /// Opens the replica, which must exist.
+  func openReplica() throws -> Replica {
+    try Replica.open(at: storePath)
+  }
+}
+
+/// Where the replica lives when no path is given.
+enum StoreLocation {
+  static func resolve(flag: String?, environment: [String: String]) -> String {
+    if let flag, !flag.isEmpty { return flag }
+    if let path = environment["FOLIO_STORE"], !path.isEmpty { return path }
+    if let data = environment["XDG_DATA_HOME"], !data.isEmpty {
+      return data + "/folio/replica.sqlite"
+    }
+    let home = environment["HOME"] ?? NSHomeDirectory()
+    return home + "/.local/share/folio/replica.sqlite"
+  }
+}

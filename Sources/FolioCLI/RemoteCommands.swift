@@ -1,0 +1,150 @@
+import ArgumentParser
+import FolioReplica
+import FolioSync
+import Foundation
+
+struct RemoteCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "remote", abstract: "Manage the sync servers this replica talks to.",
+    subcommands: [RemoteAddCommand.self, RemoteListCommand.self, RemoteRemoveCommand.self])
+}
+
+struct RemoteAddCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a remote.")
+
+  @OptionGroup var global: GlobalOptions
+
+  @Argument(help: "A short name for the remote, e.g. team.")
+  var name: String
+
+  @Argument(help: "The server's URL, e.g. http://127.0.0.1:8080.")
+  var url: String
+
+  @Option(help: "The team's space on the server.")
+  var space: String
+
+  @Option(help: "Your token for that space (default: $FOLIO_TOKEN).")
+  var token: String?
+
+  func run() async throws {
+    guard let token = token ?? ProcessInfo.processInfo.environment["FOLIO_TOKEN"], !token.isEmpty
+    else { throw CLIError("give --token TOKEN or set FOLIO_TOKEN") }
+    let replica = try global.openReplica()
+    try replica.addRemote(name: name, url: url, space: space, token: token)
+    Console.current.out("Added remote \(name) (\(url), space \(space)).")
+  }
+}
+
+struct RemoteListCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(commandName: "list", abstract: "List remotes.")
+
+  @OptionGroup var global: GlobalOptions
+
+  struct Entry: Encodable {
+    let name: String
+    let url: String
+    let space: String
+    let lastSync: String?
+    let unpushed: Int
+  }
+
+  func run() async throws {
+    let replica = try global.openReplica()
+    let entries = try replica.remotes().map { remote throws(ReplicaError) in
+      Entry(
+        name: remote.name, url: remote.url, space: remote.space,
+        lastSync: remote.lastSync.map(TimeText.iso),
+        unpushed: try replica.unpushedCount(remote: remote))
+    }
+    if global.json {
+      try JSONOutput.print(entries)
+      return
+    }
+    if entries.isEmpty { Console.current.out("No remotes.") }
+    for entry in entries {
+      Console.current.out("\(entry.name)  \(entry.url)  space \(entry.space)")
+    }
+  }
+}
+
+struct RemoteRemoveCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "remove", abstract: "Remove a remote.")
+
+  @OptionGroup var global: GlobalOptions
+
+  @Argument(help: "The remote's name.")
+  var name: String
+
+  func run() async throws {
+    try global.openReplica().removeRemote(name: name)
+    Console.current.out("Removed remote \(name).")
+  }
+}
+
+struct SyncCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "sync", abstract: "Pull the team's changes, then push yours.")
+
+  @OptionGroup var global: GlobalOptions
+
+  @Argument(help: "The remote (optional when there is only one).")
+  var remote: String?
+
+  func run() async throws {
+    let replica = try global.openReplica()
+    let name: String
+    if let remote {
+      name = remote
+    } else {
+      let names = try replica.remotes().map(\.name)
+      guard names.count == 1, let only = names.first else { throw SyncError.chooseRemote(names) }
+      name = only
+    }
+    let bar = ProgressBar(enabled: isatty(STDERR_FILENO) == 1)
+    let token = ProcessInfo.processInfo.environment["FOLIO_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+    let summary = try await SyncClient().sync(replica, remote: name, tokenOverride: token) {
+      bar.update($0)
+    }
+    bar.finish()
+    if global.json {
+      try JSONOutput.print([
+        "pulled": summary.pulled, "pushed": summary.pushed, "newConflicts": summary.newConflicts,
+      ])
+      return
+    }
+    var line = "Synced with \(name): pulled \(summary.pulled), pushed \(summary.pushed)"
+    line +=
+      summary.newConflicts > 0
+      ? ", \(summary.newConflicts) new conflict\(summary.newConflicts == 1 ? "" : "s") (see 'folio conflicts')."
+      : ", no new conflicts."
+    Console.current.out(line)
+  }
+}
+
+/// A one-line progress display on standard error, shown only on a terminal and only once a
+/// sync has run for a moment (short syncs print nothing but their summary).
+final class ProgressBar {
+  private let enabled: Bool
+  private let started = Date()
+  private var shown = false
+
+  init(enabled: Bool) { self.enabled = enabled }
+
+  func update(_ progress: SyncProgress) {
+    guard enabled, Date().timeIntervalSince(started) > 0.5 else { return }
+    shown = true
+    var text = "\r\(progress.phase.rawValue) \(progress.done)"
+    if let total = progress.total, total > 0 {
+      let width = 30
+      let filled = min(width, progress.done * width / total)
+      text =
+        "\r\(progress.phase.rawValue) [\(String(repeating: "#", count: filled))\(String(repeating: " ", count: width - filled))] \(progress.done)/\(total)"
+    }
+    Console.current.errRaw(text + " changes\u{1B}[K")
+  }
+
+  func finish() {
+    if shown { Console.current.errRaw("\r\u{1B}[K") }
+  }
+}

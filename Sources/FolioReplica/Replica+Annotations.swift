@@ -1,0 +1,161 @@
+import FolioModel
+import FolioSQLite
+import Foundation
+
+extension Replica {
+  /// Highlights the one place `quote` occurs in the article.
+  ///
+  /// - Parameters:
+  ///   - articleID: The article's full id.
+  ///   - quote: The passage; must occur exactly once (in `section` when given).
+  ///   - note: An optional note on the highlight.
+  ///   - color: The highlight's colour.
+  ///   - section: Restricts the search for the quote.
+  /// - Returns: The new annotation.
+  /// - Throws: `ReplicaError` saying what went wrong; nothing is changed then.
+  public func highlight(
+    articleID: String, quote: String, note: String? = nil, color: String? = nil,
+    section: ArticleSection? = nil
+  ) throws(ReplicaError) -> Annotation {
+    guard let article = try article(id: articleID) else { throw .unknownID(articleID) }
+    let selector: TextSelector
+    do {
+      selector = try Anchoring.select(quote: quote, in: article, section: section)
+    } catch {
+      throw .invalidOperation(error.description)
+    }
+    return try createAnnotation(
+      AnnotationTarget(article: articleID, kind: .highlight, selector: selector), note: note,
+      color: color ?? "yellow")
+  }
+
+  /// Adds a note on the whole article.
+  public func addNote(articleID: String, text: String) throws(ReplicaError) -> Annotation {
+    guard try article(id: articleID) != nil else { throw .unknownID(articleID) }
+    guard !text.trimmingWhitespace().isEmpty else { throw .invalidOperation("the note is empty") }
+    return try createAnnotation(
+      AnnotationTarget(article: articleID, kind: .note), note: text, color: nil)
+  }
+
+  private func createAnnotation(
+    _ target: AnnotationTarget, note: String?, color: String?
+  ) throws(ReplicaError) -> Annotation {
+    var generator = SystemRandomNumberGenerator()
+    let id = AnnotationID.make(milliseconds: wallClock(), using: &generator)
+    let entity = EntityRef.annotation(id)
+    try commitLocal { local in
+      local.append(entity, Field.target, .set, value: try JSONValue(encoding: target))
+      if let note { local.append(entity, Field.note, .set, value: .string(note)) }
+      if let color { local.append(entity, Field.color, .set, value: .string(color)) }
+    }
+    guard let annotation = try annotation(id: id) else { throw .unknownID(id) }
+    return annotation
+  }
+
+  /// Changes an annotation's note and/or colour. Fields in conflict are settled by it.
+  public func editAnnotation(
+    id: String, note: String? = nil, color: String? = nil
+  ) throws(ReplicaError) {
+    guard note != nil || color != nil else {
+      throw .invalidOperation("nothing to change: give --note or --color")
+    }
+    try commitLocal { local in
+      let state = try liveState(.annotation(id))
+      for (field, value) in [(Field.note, note), (Field.color, color)] {
+        guard let value,
+          state.value(field) != .string(value) || state.registers[field, default: []].count > 1
+        else { continue }
+        local.append(
+          state.entity, field, .set, value: .string(value), pred: state.currentDots(field))
+      }
+    }
+  }
+
+  /// Deletes an annotation. An edit made concurrently elsewhere will bring it back as a
+  /// delete conflict.
+  public func deleteAnnotation(id: String) throws(ReplicaError) {
+    try commitLocal { local in
+      let state = try liveState(.annotation(id))
+      try appendDelete(of: state, to: &local)
+    }
+  }
+
+  /// Appends a delete whose context covers everything this replica has of the record.
+  func appendDelete(of state: EntityState, to local: inout LocalChanges) throws {
+    var context = try versionVector()
+    for change in try changes(of: state.entity) where change.seq > context[change.site] {
+      context[change.site] = change.seq
+    }
+    local.append(
+      state.entity, Field.deleted, .set, value: .bool(true),
+      pred: state.currentDots(Field.deleted), context: context)
+  }
+
+  /// Adds and removes tags on an article or annotation.
+  public func tag(
+    _ entity: EntityRef, adding: [String], removing: [String]
+  ) throws(ReplicaError) {
+    for tag in adding + removing where !Replica.isValidTag(tag) {
+      throw .invalidOperation("invalid tag '\(tag)': use 1 to 64 characters with no spaces")
+    }
+    try commitLocal { local in
+      let state = try liveState(entity)
+      // A tag already present is added again: the new addition survives a remove made
+      // concurrently elsewhere, which is what saying "+tag" means.
+      for tag in Set(adding).sorted() {
+        local.append(entity, Field.tags, .add, value: .string(tag))
+      }
+      for tag in removing {
+        guard let additions = state.tagAdditions[tag] else {
+          throw ReplicaError.invalidOperation("'\(tag)' is not a tag of \(entity.id)")
+        }
+        local.append(entity, Field.tags, .remove, pred: additions)
+      }
+    }
+  }
+
+  static func isValidTag(_ tag: String) -> Bool {
+    !tag.isEmpty && tag.count <= 64 && !tag.unicodeScalars.contains { $0.properties.isWhitespace }
+  }
+
+  /// The merged state of a record that exists and is not deleted.
+  func liveState(_ entity: EntityRef) throws -> EntityState {
+    let state = try state(of: entity)
+    guard state.exists, !state.isDeleted else { throw ReplicaError.unknownID(entity.id) }
+    return state
+  }
+
+  /// The annotation with this exact id as currently shown, or nil.
+  public func annotation(id: String) throws(ReplicaError) -> Annotation? {
+    do {
+      return try db.firstRow(
+        """
+        SELECT id, article_id, kind, selector, note, color, tags, author, created
+        FROM annotations WHERE id = ?1
+        """, [id], Replica.annotation(row:))
+    } catch { throw Replica.wrap(error) }
+  }
+
+  /// The annotations of an article, oldest first.
+  public func annotations(ofArticle articleID: String) throws(ReplicaError) -> [Annotation] {
+    do {
+      return try db.rows(
+        """
+        SELECT id, article_id, kind, selector, note, color, tags, author, created
+        FROM annotations WHERE article_id = ?1 ORDER BY created, id
+        """, [articleID], Replica.annotation(row:))
+    } catch { throw Replica.wrap(error) }
+  }
+
+  static func annotation(row: Row) throws -> Annotation {
+    let selector = try row.optionalString(3).map {
+      try JSONDecoder().decode(TextSelector.self, from: Data($0.utf8))
+    }
+    let kind = AnnotationKind(rawValue: row.string(2)) ?? .note
+    return Annotation(
+      id: row.string(0),
+      target: AnnotationTarget(article: row.string(1), kind: kind, selector: selector),
+      note: row.optionalString(4), color: row.optionalString(5),
+      tags: decodeTags(row.string(6)), author: row.string(7), created: UInt64(row.int64(8)))
+  }
+}

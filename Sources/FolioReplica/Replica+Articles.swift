@@ -1,0 +1,127 @@
+import FolioModel
+import FolioSQLite
+import Foundation
+
+/// What importing one article did.
+public struct ImportOutcome: Equatable, Sendable {
+  public enum Status: String, Sendable {
+    /// The article was not in the replica.
+    case added
+    /// It was, and some of its fields changed.
+    case updated
+    /// It was, with the same content.
+    case unchanged
+  }
+
+  public let id: String
+  public let title: String
+  public let status: Status
+}
+
+/// One line of `folio list`.
+public struct ArticleSummary: Equatable, Sendable, Codable {
+  public let id: String
+  public let title: String
+  public let tags: [String]
+  public let annotationCount: Int
+}
+
+extension Replica {
+  /// Imports articles in one transaction. An article already present (same derived id)
+  /// gets a change only for the fields whose text differs; its tags are added to.
+  ///
+  /// - Parameter articles: Parsed articles.
+  /// - Returns: What happened to each, in order.
+  /// - Throws: `ReplicaError` saying what went wrong; nothing is changed then.
+  public func importArticles(_ articles: [Article]) throws(ReplicaError) -> [ImportOutcome] {
+    try commitLocal { local in
+      var outcomes: [ImportOutcome] = []
+      var pendingByID: [String: EntityState] = [:]
+      for article in articles {
+        let entity = EntityRef.article(article.id)
+        let state = try pendingByID[article.id] ?? self.state(of: entity)
+        let before = local.changes.count
+        for (field, value) in try Replica.registerValues(of: article) {
+          let current = state.value(field)
+          if current != value {
+            local.append(entity, field, .set, value: value, pred: state.currentDots(field))
+          }
+        }
+        for tag in article.tags where state.tagAdditions[tag] == nil {
+          local.append(entity, Field.tags, .add, value: .string(tag))
+        }
+        let status: ImportOutcome.Status =
+          !state.exists ? .added : (local.changes.count > before ? .updated : .unchanged)
+        outcomes.append(ImportOutcome(id: article.id, title: article.title, status: status))
+        pendingByID[article.id] = EntityState(
+          entity: entity, changes: try self.changes(of: entity) + local.changes[before...])
+      }
+      return outcomes
+    }
+  }
+
+  /// The register fields of an article with the values an import writes.
+  static func registerValues(of article: Article) throws -> [(String, JSONValue)] {
+    var values: [(String, JSONValue)] = [(Field.title, .string(article.title))]
+    if let url = article.sourceURL, !url.isEmpty { values.append((Field.sourceURL, .string(url))) }
+    if let date = article.published, !date.isEmpty {
+      values.append((Field.published, .string(date)))
+    }
+    values.append((Field.summary, .string(article.summary)))
+    values.append((Field.background, .string(article.background)))
+    values.append((Field.insights, try JSONValue(encoding: article.insights)))
+    return values
+  }
+
+  /// Articles, by title, optionally only those with `tag`.
+  public func listArticles(tag: String? = nil) throws(ReplicaError) -> [ArticleSummary] {
+    do {
+      let sql = """
+        SELECT a.id, a.title, a.tags,
+          (SELECT count(*) FROM annotations n WHERE n.article_id = a.id)
+        FROM articles a
+        \(tag == nil ? "" : "WHERE a.id IN (SELECT entity_id FROM tags WHERE tag = ?1)")
+        ORDER BY a.title COLLATE NOCASE, a.id
+        """
+      return try db.rows(sql, tag.map { [$0] } ?? []) { row in
+        ArticleSummary(
+          id: row.string(0), title: row.string(1), tags: Replica.decodeTags(row.string(2)),
+          annotationCount: row.int(3))
+      }
+    } catch { throw Replica.wrap(error) }
+  }
+
+  static func decodeTags(_ json: String) -> [String] {
+    (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? []
+  }
+
+  /// The article with this exact id as currently shown, or nil.
+  public func article(id: String) throws(ReplicaError) -> Article? {
+    do {
+      return try db.firstRow(
+        """
+        SELECT id, title, source_url, published, summary, background, insights, tags
+        FROM articles WHERE id = ?1
+        """, [id]
+      ) { row in
+        Article(
+          id: row.string(0), title: row.string(1), sourceURL: row.optionalString(2),
+          published: row.optionalString(3), summary: row.string(4), background: row.string(5),
+          insights: (try? JSONDecoder().decode([Insight].self, from: Data(row.string(6).utf8)))
+            ?? [],
+          tags: Replica.decodeTags(row.string(7)))
+      }
+    } catch { throw Replica.wrap(error) }
+  }
+
+  /// All articles as currently shown, by id.
+  public func allArticles() throws(ReplicaError) -> [Article] {
+    let ids: [String]
+    do { ids = try db.rows("SELECT id FROM articles ORDER BY id") { $0.string(0) } } catch {
+      throw Replica.wrap(error)
+    }
+    var articles: [Article] = []
+    for id in ids { if let article = try article(id: id) { articles.append(article) } }
+    return articles
+  }
+}

@@ -1,0 +1,142 @@
+import FolioModel
+import FolioSQLite
+import Foundation
+
+/// What writing a bundle did.
+public struct BundleSummary: Equatable, Sendable {
+  public let changes: Int
+  public let bytes: Int
+}
+
+extension Replica {
+  /// Writes the changes `vector` lacks (all when nil) to a bundle file, atomically.
+  ///
+  /// - Parameters:
+  ///   - path: The bundle file to write (replaced if present).
+  ///   - vector: What the receiving replica already has.
+  /// - Returns: How many changes and bytes were written.
+  /// - Throws: An error saying what went wrong; nothing is changed then.
+  public func createBundle(at path: String, for vector: VersionVector?) throws -> BundleSummary {
+    let temporary = path + ".partial"
+    guard FileManager.default.createFile(atPath: temporary, contents: nil),
+      let handle = FileHandle(forWritingAtPath: temporary)
+    else { throw BundleError("cannot write \(path)") }
+    var hasher = SHA256Hasher()
+    var count = 0
+    var bytes = 0
+    var pending: [UInt8] = []
+    func flush() throws {
+      try handle.write(contentsOf: pending)
+      bytes += pending.count
+      pending.removeAll(keepingCapacity: true)
+    }
+    do {
+      let header = BundleHeader(site: site, vector: try versionVector(), created: wallClock())
+      pending += try ChangeJSON.makeEncoder().encode(header)
+      pending.append(0x0A)
+      try forEachChange(notCoveredBy: vector ?? VersionVector()) { change in
+        var line = ChangeJSON.encode(change)
+        line.append(0x0A)
+        hasher.update(line)
+        pending += line
+        count += 1
+        if pending.count >= 1 << 20 { try flush() }
+      }
+      pending += try ChangeJSON.makeEncoder().encode(
+        BundleTrailer(count: count, sha256: Hex.encode(hasher.finalize())))
+      pending.append(0x0A)
+      try flush()
+      try handle.synchronize()
+      try handle.close()
+      guard rename(temporary, path) == 0 else { throw BundleError("cannot write \(path)") }
+    } catch {
+      try? handle.close()
+      unlink(temporary)
+      throw error
+    }
+    return BundleSummary(changes: count, bytes: bytes)
+  }
+
+  /// Reads only a bundle's header (to learn what its writer has).
+  public static func bundleHeader(at path: String) throws -> BundleHeader {
+    var reader = try openBundle(path)
+    defer { reader.close() }
+    return try readHeader(&reader)
+  }
+
+  private static func openBundle(_ path: String) throws -> LineReader {
+    do {
+      return try LineReader(
+        path: path, maximumLineBytes: 2 * ChangeLimits.standard.maximumValueBytes + 65_536)
+    } catch {
+      throw BundleError("cannot read \(path): no such file or not readable")
+    }
+  }
+
+  private static func readHeader(_ reader: inout LineReader) throws -> BundleHeader {
+    guard let first = try? reader.next(), first.endedWithNewline,
+      let header = try? JSONDecoder().decode(BundleHeader.self, from: Data(first.line)),
+      header.format == BundleFormat.formatName
+    else { throw BundleError("not a Folio bundle (its first line is not a bundle header)") }
+    guard header.version == BundleFormat.currentVersion else {
+      throw BundleError("bundle format version \(header.version) is not supported by this Folio")
+    }
+    return header
+  }
+
+  /// Applies a bundle in one transaction, streaming it. A corrupt, truncated or foreign file
+  /// is refused whole; applying the same bundle twice changes nothing.
+  public func applyBundle(at path: String) throws -> ApplyReport {
+    var reader = try Replica.openBundle(path)
+    defer { reader.close() }
+    _ = try Replica.readHeader(&reader)
+    return try batch {
+      var session = try beginApply()
+      var hasher = SHA256Hasher()
+      var count = 0
+      var piece: [Change] = []
+      var trailer: BundleTrailer?
+      let decoder = JSONDecoder()
+      while let (line, ended) = try Replica.nextLine(&reader) {
+        guard trailer == nil else { throw BundleError("the bundle has data after its end marker") }
+        guard ended else { throw BundleError("the bundle is truncated (its last line is cut off)") }
+        if line.starts(with: Array(#"{"count""#.utf8)) || line.starts(with: Array(#"{"end""#.utf8))
+        {
+          trailer = try? decoder.decode(BundleTrailer.self, from: Data(line))
+          if trailer != nil { continue }
+        }
+        hasher.update(line)
+        hasher.update(CollectionOfOne(0x0A))
+        count += 1
+        do {
+          piece.append(try decoder.decode(Change.self, from: Data(line)))
+        } catch {
+          throw BundleError("change \(count) of the bundle is malformed")
+        }
+        if piece.count == 2_000 {
+          try session.add(piece)
+          piece.removeAll(keepingCapacity: true)
+        }
+      }
+      guard let trailer, trailer.end else {
+        throw BundleError("the bundle is truncated (no end marker)")
+      }
+      guard trailer.count == count, trailer.sha256 == Hex.encode(hasher.finalize()) else {
+        throw BundleError("the bundle is corrupt (its checksum does not match)")
+      }
+      try session.add(piece)
+      return try session.finish()
+    }
+  }
+
+  private static func nextLine(
+    _ reader: inout LineReader
+  ) throws -> (ArraySlice<UInt8>, Bool)? {
+    do {
+      guard let next = try reader.next() else { return nil }
+      return (next.line, next.endedWithNewline)
+    } catch {
+      throw BundleError("the bundle is corrupt (a line is far too long)")
+    }
+  }
+}

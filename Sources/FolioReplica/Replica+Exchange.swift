@@ -1,0 +1,98 @@
+import FolioModel
+import FolioSQLite
+
+/// What taking in changes from elsewhere did.
+public struct ApplyReport: Equatable, Sendable {
+  /// Changes new to this replica.
+  public var added = 0
+  /// Changes it already had.
+  public var duplicates = 0
+  /// Open conflicts before and after.
+  public var conflictsBefore = 0
+  public var conflictsAfter = 0
+
+  public init() {}
+
+  /// Conflicts that appeared (never negative).
+  public var newConflicts: Int { max(0, conflictsAfter - conflictsBefore) }
+}
+
+extension Replica {
+  /// Takes in changes made elsewhere (a bundle, a pull), in one transaction. Each change
+  /// is checked (shape, sizes, clock not far ahead); one bad change refuses them all.
+  public func applyRemote(_ changes: [Change]) throws(ReplicaError) -> ApplyReport {
+    try transaction {
+      var session = try beginApply()
+      try session.add(changes)
+      return try session.finish()
+    }
+  }
+
+  /// Starts applying changes in pieces; call inside `batch` so that they form one
+  /// transaction, and `finish` once all pieces are in.
+  public func beginApply() throws -> ApplySession {
+    var report = ApplyReport()
+    report.conflictsBefore = try conflictCount()
+    return ApplySession(replica: self, report: report)
+  }
+
+  /// Changes this replica has that `vector` does not cover, in (site, seq) order.
+  ///
+  /// - Parameters:
+  ///   - vector: What the other side has.
+  ///   - site: Only this site's changes, when given.
+  /// - Returns: The changes, in (site, seq) order.
+  /// - Throws: `ReplicaError` saying what went wrong; nothing is changed then.
+  public func changes(
+    notCoveredBy vector: VersionVector, site: SiteID? = nil
+  ) throws(ReplicaError) -> [Change] {
+    var result: [Change] = []
+    try forEachChange(notCoveredBy: vector, site: site) { result.append($0) }
+    return result
+  }
+
+  /// Streams the changes `vector` does not cover, in (site, seq) order, without holding
+  /// them all in memory.
+  public func forEachChange(
+    notCoveredBy vector: VersionVector, site: SiteID? = nil, _ body: (Change) throws -> Void
+  ) throws(ReplicaError) {
+    do {
+      let sites =
+        try site.map { [$0] }
+        ?? db.rows("SELECT DISTINCT site FROM changes ORDER BY site") {
+          SiteID(rawValue: $0.string(0))
+        }.compactMap { $0 }
+      for site in sites {
+        let statement = try db.prepare(
+          "SELECT json FROM changes WHERE site = ?1 AND seq > ?2 ORDER BY seq")
+        try statement.bind([site.rawValue, vector[site]])
+        while try statement.step() {
+          try body(try ChangeJSON.decode(statement.currentRow.blob(0)))
+        }
+      }
+    } catch { throw Replica.wrap(error) }
+  }
+}
+
+/// Changes being applied in pieces within one transaction.
+public struct ApplySession {
+  let replica: Replica
+  var report: ApplyReport
+  var touched = Set<EntityRef>()
+
+  /// Appends a piece of changes to the log.
+  public mutating func add(_ changes: [Change]) throws {
+    let result = try replica.appendToLog(changes, checkingClocks: true)
+    report.added += result.added
+    report.duplicates += result.duplicates
+    touched.formUnion(result.entities)
+  }
+
+  /// Materializes every touched record and reports.
+  public mutating func finish() throws -> ApplyReport {
+    try replica.materialize(touched.sorted())
+    touched.removeAll()
+    report.conflictsAfter = try replica.conflictCount()
+    return report
+  }
+}

@@ -1,0 +1,73 @@
+import FolioModel
+import FolioSQLite
+
+extension Replica {
+  /// The article or annotation whose id starts with `prefix` (like git's short ids).
+  ///
+  /// - Parameter prefix: At least one character of an id.
+  /// - Returns: The one record it names; unknown and ambiguous prefixes throw.
+  /// - Throws: `ReplicaError` saying what went wrong; nothing is changed then.
+  public func resolve(_ prefix: String) throws(ReplicaError) -> EntityRef {
+    let key = prefix.lowercased()
+    guard !key.isEmpty, key.utf8.count <= 64, Hex.isLowercaseHex(key) else {
+      throw .unknownID(prefix)
+    }
+    do {
+      let upper = key + "g"  // past every hex continuation of the prefix
+      var matches = try db.rows(
+        "SELECT id FROM articles WHERE id >= ?1 AND id < ?2 LIMIT 20", [key, upper]
+      ) { EntityRef.article($0.string(0)) }
+      matches += try db.rows(
+        "SELECT id FROM annotations WHERE id >= ?1 AND id < ?2 LIMIT 20", [key, upper]
+      ) { EntityRef.annotation($0.string(0)) }
+      if let exact = matches.first(where: { $0.id == key }) { return exact }
+      guard let only = matches.first else { throw ReplicaError.unknownID(prefix) }
+      guard matches.count == 1 else {
+        throw ReplicaError.ambiguousID(prefix, candidates: matches.map(\.id))
+      }
+      return only
+    } catch { throw Replica.wrap(error) }
+  }
+
+  /// Like `resolve`, but the record must be an article.
+  public func resolveArticle(_ prefix: String) throws(ReplicaError) -> String {
+    let entity = try resolve(prefix)
+    guard entity.kind == .article else {
+      throw .invalidOperation("\(entity.id) is an annotation, not an article")
+    }
+    return entity.id
+  }
+
+  /// Like `resolve`, but the record must be an annotation.
+  public func resolveAnnotation(_ prefix: String) throws(ReplicaError) -> String {
+    let entity = try resolve(prefix)
+    guard entity.kind == .annotation else {
+      throw .invalidOperation("\(entity.id) is an article, not an annotation")
+    }
+    return entity.id
+  }
+}
+
+extension Replica {
+  /// The shortest prefix of `id` (at least `minimum` characters) that names only it among
+  /// the replica's articles and annotations, like git's abbreviated hashes.
+  public func abbreviate(_ id: String, minimum: Int = 8) -> String {
+    var length = minimum
+    for table in ["articles", "annotations"] {
+      let before = try? db.firstRow("SELECT max(id) FROM \(table) WHERE id < ?1", [id]) {
+        $0.optionalString(0)
+      }
+      let after = try? db.firstRow("SELECT min(id) FROM \(table) WHERE id > ?1", [id]) {
+        $0.optionalString(0)
+      }
+      for case let neighbor?? in [before, after] {
+        length = max(length, Replica.commonPrefixLength(id, neighbor) + 1)
+      }
+    }
+    return String(id.prefix(length))
+  }
+
+  static func commonPrefixLength(_ lhs: String, _ rhs: String) -> Int {
+    zip(lhs.utf8, rhs.utf8).prefix { $0 == $1 }.count
+  }
+}

@@ -1,0 +1,134 @@
+import FolioModel
+import FolioSQLite
+
+/// A sync server this replica exchanges changes with.
+public struct Remote: Equatable, Sendable {
+  public let name: String
+  public let url: String
+  public let space: String
+  /// The bearer token; kept in the replica file (mode 0600), never printed.
+  public let token: String
+  /// The server sequence number of the last change pulled.
+  public let cursor: Int
+  /// The highest seq of this replica's own changes the server acknowledged.
+  public let pushed: Int
+  /// Unix milliseconds of the last completed sync.
+  public let lastSync: UInt64?
+}
+
+extension Replica {
+  /// Adds a remote.
+  public func addRemote(name: String, url: String, space: String, token: String)
+    throws(ReplicaError)
+  {
+    guard Replica.isValidRemoteName(name) else {
+      throw .invalidOperation("remote names are 1 to 64 letters, digits, '-', '_' or '.'")
+    }
+    guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+      throw .invalidOperation("the remote URL must start with http:// or https://")
+    }
+    guard !space.isEmpty, !token.isEmpty else {
+      throw .invalidOperation("a remote needs a space and a token")
+    }
+    try transaction {
+      guard try remote(named: name) == nil else {
+        throw ReplicaError.invalidOperation("a remote named '\(name)' already exists")
+      }
+      let trimmed = url.hasSuffix("/") ? String(url.dropLast()) : url
+      try db.run(
+        "INSERT INTO remotes (name, url, space, token) VALUES (?1, ?2, ?3, ?4)",
+        name, trimmed, space, token)
+    }
+  }
+
+  static func isValidRemoteName(_ name: String) -> Bool {
+    !name.isEmpty && name.count <= 64
+      && name.unicodeScalars.allSatisfy {
+        $0.isASCII
+          && ($0.properties.isAlphabetic || ("0"..."9").contains($0)
+            || "-_.".unicodeScalars.contains($0))
+      }
+  }
+
+  /// Removes a remote.
+  public func removeRemote(name: String) throws(ReplicaError) {
+    try transaction {
+      try db.run("DELETE FROM remotes WHERE name = ?1", name)
+      if db.changes == 0 { throw ReplicaError.invalidOperation("no remote named '\(name)'") }
+    }
+  }
+
+  /// Every remote, by name.
+  public func remotes() throws(ReplicaError) -> [Remote] {
+    do {
+      return try db.rows(
+        "SELECT name, url, space, token, cursor, pushed, last_sync FROM remotes ORDER BY name",
+        [], Replica.remote(row:))
+    } catch { throw Replica.wrap(error) }
+  }
+
+  /// The remote with this name, or nil.
+  public func remote(named name: String) throws(ReplicaError) -> Remote? {
+    do {
+      return try db.firstRow(
+        "SELECT name, url, space, token, cursor, pushed, last_sync FROM remotes WHERE name = ?1",
+        [name], Replica.remote(row:))
+    } catch { throw Replica.wrap(error) }
+  }
+
+  private static func remote(row: Row) -> Remote {
+    Remote(
+      name: row.string(0), url: row.string(1), space: row.string(2), token: row.string(3),
+      cursor: row.int(4), pushed: row.int(5),
+      lastSync: row.isNull(6) ? nil : UInt64(row.int64(6)))
+  }
+
+  /// Applies a page of pulled changes and records the new cursor in the same transaction,
+  /// so a sync killed at any point resumes where it stopped.
+  public func applyPulled(
+    _ changes: [Change], remote: String, cursor: Int
+  ) throws(ReplicaError) -> ApplyReport {
+    try transaction {
+      var session = try beginApply()
+      try session.add(changes)
+      let report = try session.finish()
+      try db.run("UPDATE remotes SET cursor = ?1 WHERE name = ?2", cursor, remote)
+      return report
+    }
+  }
+
+  /// Records that the server acknowledged this replica's changes up to `seq`.
+  public func recordPushed(remote: String, upTo seq: Int) throws(ReplicaError) {
+    try transaction {
+      try db.run("UPDATE remotes SET pushed = max(pushed, ?1) WHERE name = ?2", seq, remote)
+    }
+  }
+
+  /// Resets what the server is believed to have of this replica (after the server lost data).
+  public func resetPushed(remote: String, to seq: Int) throws(ReplicaError) {
+    try transaction { try db.run("UPDATE remotes SET pushed = ?1 WHERE name = ?2", seq, remote) }
+  }
+
+  /// Records a completed sync.
+  public func recordSync(remote: String) throws(ReplicaError) {
+    let now = Int64(wallClock())
+    try transaction { try db.run("UPDATE remotes SET last_sync = ?1 WHERE name = ?2", now, remote) }
+  }
+
+  /// This replica's own changes the server has not acknowledged, oldest first.
+  public func unpushedChanges(remote: Remote, limit: Int) throws(ReplicaError) -> [Change] {
+    do {
+      return try db.rows(
+        "SELECT json FROM changes WHERE site = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+        [site.rawValue, remote.pushed, limit]
+      ) { try ChangeJSON.decode($0.blob(0)) }
+    } catch { throw Replica.wrap(error) }
+  }
+
+  /// How many of this replica's own changes a remote has not acknowledged.
+  public func unpushedCount(remote: Remote) throws(ReplicaError) -> Int {
+    do { return max(0, try versionVector()[site] - remote.pushed) } catch {
+      throw Replica.wrap(error)
+    }
+  }
+}

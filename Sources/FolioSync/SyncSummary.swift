@@ -1,0 +1,30 @@
+/// What one sync did, for the one-line summary and the benchmarks.
+public struct SyncSummary: Equatable, Sendable {
+  /// Changes new to this replica.
+  public var pulled = 0
+  /// Changes the server accepted (not counting ones it already had).
+  public var pushed = 0
+  /// Conflicts that appeared.
+  public var newConflicts = 0
+  /// HTTP requests made.
+  public var requests = 0
+  /// Bytes of request and response bodies and headers, as sent on the wire.
+  public var bytesSent = 0
+  public var bytesReceived = 0
+
+  public init() {}
+}
+
+/// Progress of a long sync, reported after each page.
+public struct SyncProgress: Equatable, Sendable {
+  public enum Phase: String, Sendable {
+    case pulling
+    case pushing
+  }
+
+  public var phase: Phase
+  /// Changes handled so far in this phase.
+  public var done: Int
+  /// Changes to handle in this phase, when known.
+  public var total: Int?
+}
