@@ -51,6 +51,7 @@ let package = Package(
       name: "FolioServerTests",
       dependencies: [
         "FolioServer", "FolioModel",
+        .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdTesting", package: "hummingbird"),
       ]),
     .testTarget(

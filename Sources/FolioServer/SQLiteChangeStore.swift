@@ -110,17 +110,17 @@ public actor SQLiteChangeStore: ChangeStore {
   }
 
   public func vector(of space: String) throws -> VectorResponse {
-    try connection.transaction {
-      let head = try requireSpaceHead(space)
-      var vector = VersionVector()
-      let rows = try connection.rows(
-        "SELECT site, seq FROM site_heads WHERE space = ?1", [space]
-      ) { row in (row.string(0), row.int(1)) }
-      for (site, seq) in rows {
-        if let site = SiteID(rawValue: site) { vector[site] = seq }
-      }
-      return VectorResponse(vector: vector, cursor: head)
+    // No transaction needed for a consistent pair: every write to heads and changes goes
+    // through this actor (one server per database file), which runs one call at a time.
+    let head = try requireSpaceHead(space)
+    var vector = VersionVector()
+    let rows = try connection.rows(
+      "SELECT site, seq FROM site_heads WHERE space = ?1", [space]
+    ) { row in (row.string(0), row.int(1)) }
+    for (site, seq) in rows {
+      if let site = SiteID(rawValue: site) { vector[site] = seq }
     }
+    return VectorResponse(vector: vector, cursor: head)
   }
 
   public func append(

@@ -49,7 +49,7 @@ public func buildRouter<Store: ChangeStore, Context: RequestContext>(
 ) -> Router<Context> {
   let router = Router(context: Context.self)
   router.add(middleware: LogRequestsMiddleware(.debug))
-  router.add(middleware: SyncErrorMiddleware())
+  router.add(middleware: SyncErrorMiddleware(limits: configuration.limits))
   let v1 = router.group(RouterPath(SyncProtocol.pathPrefix))
   v1.get("health") { _, _ in
     try ChangesController<Store, Context>.jsonResponse(HealthResponse())

@@ -5,6 +5,8 @@ import Logging
 /// failures deep in the store, carries the protocol's JSON error body. Unexpected errors are
 /// logged here and answered with a bare 500, so their details never reach a client.
 struct SyncErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+  let limits: ServerLimits
+
   func handle(
     _ request: Request, context: Context, next: (Request, Context) async throws -> Response
   ) async throws -> Response {
@@ -15,7 +17,7 @@ struct SyncErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     } catch let error as any HTTPResponseError {
       switch error.status {
       case .notFound, .methodNotAllowed: throw SyncError.notFound
-      case .contentTooLarge: throw SyncError.bodyTooLarge(limit: context.maxUploadSize)
+      case .contentTooLarge: throw SyncError.bodyTooLarge(limit: limits.maximumBodyBytes)
       case .badRequest: throw SyncError.badRequest("\(error)")
       default:
         context.logger.error("request failed", metadata: ["error": "\(error)"])

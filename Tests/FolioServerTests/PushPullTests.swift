@@ -1,0 +1,161 @@
+import FolioModel
+import FolioServer
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite("Push and pull")
+struct PushPullTests {
+  @Test func pushThenPullReturnsTheSameChanges() async throws {
+    try await withServer { client, fixture in
+      let site = SiteID.random()
+      let changes = makeChanges(site: site, count: 3)
+      let pushed = try await client.push(changes, token: fixture.alice)
+      #expect(pushed.status == .ok)
+      #expect(
+        try pushed.decode(PushResponse.self) == PushResponse(accepted: 3, duplicates: 0, cursor: 3))
+
+      let pulled = try await client.pull(token: fixture.alice)
+      #expect(pulled.status == .ok)
+      #expect(
+        try pulled.decode(PullResponse.self)
+          == PullResponse(changes: changes, cursor: 3, more: false))
+      // The page is the stored canonical bytes, concatenated.
+      let canonical = changes.map { String(decoding: ChangeJSON.encode($0), as: UTF8.self) }
+      let expected =
+        "{\"changes\":[\(canonical.joined(separator: ","))],\"cursor\":3,\"more\":false}"
+      #expect(String(buffer: pulled.body) == expected)
+
+      let vector = try await client.vector(token: fixture.alice)
+      #expect(
+        try vector.decode(VectorResponse.self)
+          == VectorResponse(vector: VersionVector([site: 3]), cursor: 3))
+    }
+  }
+
+  @Test func readOnlyTokenCanPull() async throws {
+    try await withServer { client, fixture in
+      let changes = makeChanges(site: .random(), count: 2)
+      _ = try await client.push(changes, token: fixture.alice)
+      let pulled = try await client.pull(token: fixture.bob)
+      #expect(pulled.status == .ok)
+      #expect(try pulled.decode(PullResponse.self).changes == changes)
+      #expect(try await client.vector(token: fixture.bob).status == .ok)
+    }
+  }
+
+  @Test func pagesFollowTheCursor() async throws {
+    try await withServer { client, fixture in
+      let changes = makeChanges(site: .random(), count: 7)
+      _ = try await client.push(changes, token: fixture.alice)
+
+      var pages: [PullResponse] = []
+      var cursor = 0
+      repeat {
+        let response = try await client.pull(after: cursor, limit: 3, token: fixture.alice)
+        #expect(response.status == .ok)
+        let page = try response.decode(PullResponse.self)
+        pages.append(page)
+        cursor = page.cursor
+      } while pages.last?.more == true && pages.count < 10
+      #expect(pages.map(\.changes.count) == [3, 3, 1])
+      #expect(pages.map(\.cursor) == [3, 6, 7])
+      #expect(pages.map(\.more) == [true, true, false])
+      #expect(pages.flatMap(\.changes) == changes)
+
+      let past = try await client.pull(after: 7, token: fixture.alice).decode(PullResponse.self)
+      #expect(past == PullResponse(changes: [], cursor: 7, more: false))
+      let beyond = try await client.pull(after: 50, token: fixture.alice).decode(PullResponse.self)
+      #expect(beyond == PullResponse(changes: [], cursor: 50, more: false))
+    }
+  }
+
+  @Test func limitAboveTheMaximumIsLowered() async throws {
+    var limits = ServerLimits()
+    limits.maximumPageLimit = 4
+    limits.defaultPageLimit = 2
+    try await withServer(limits: limits) { client, fixture in
+      _ = try await client.push(makeChanges(site: .random(), count: 5), token: fixture.alice)
+      let capped = try await client.pull(limit: 100, token: fixture.alice).decode(PullResponse.self)
+      #expect(capped.changes.count == 4)
+      #expect(capped.more)
+      let byDefault = try await client.pull(token: fixture.alice).decode(PullResponse.self)
+      #expect(byDefault.changes.count == 2)
+      #expect(byDefault.cursor == 2)
+    }
+  }
+
+  @Test func badPagingParametersAreRefused() async throws {
+    try await withServer { client, fixture in
+      for uri in [
+        "/v1/spaces/team/changes?limit=0", "/v1/spaces/team/changes?after=-1",
+        "/v1/spaces/team/changes?after=abc", "/v1/spaces/team/changes?limit=1.5",
+      ] {
+        let response = try await client.execute(
+          uri: uri, method: .get, headers: bearer(fixture.alice))
+        expectError(response, .badRequest, "bad-request")
+      }
+    }
+  }
+
+  @Test func changesComeBackInArrivalOrderAcrossSites() async throws {
+    try await withServer { client, fixture in
+      let first = SiteID.random()
+      let second = SiteID.random()
+      let a = makeChanges(site: first, count: 3)
+      let b = makeChanges(site: second, count: 1, author: "dave")
+      _ = try await client.push(Array(a[0..<2]), token: fixture.alice)
+      _ = try await client.push(b, token: fixture.dave)
+      let last = try await client.push([a[2]], token: fixture.alice)
+      #expect(try last.decode(PushResponse.self).cursor == 4)
+      let page = try await client.pull(token: fixture.bob).decode(PullResponse.self)
+      #expect(page.changes == [a[0], a[1], b[0], a[2]])
+      let vector = try await client.vector(token: fixture.bob).decode(VectorResponse.self)
+      #expect(vector == VectorResponse(vector: VersionVector([first: 3, second: 1]), cursor: 4))
+    }
+  }
+
+  @Test func pushingTheSameChangesAgainIsANoOp() async throws {
+    try await withServer { client, fixture in
+      let site = SiteID.random()
+      let changes = makeChanges(site: site, count: 5)
+      let first = try await client.push(Array(changes[0..<3]), token: fixture.alice)
+      #expect(
+        try first.decode(PushResponse.self) == PushResponse(accepted: 3, duplicates: 0, cursor: 3))
+      let again = try await client.push(Array(changes[0..<3]), token: fixture.alice)
+      #expect(
+        try again.decode(PushResponse.self) == PushResponse(accepted: 0, duplicates: 3, cursor: 3))
+      let overlapping = try await client.push(changes, token: fixture.alice)
+      #expect(
+        try overlapping.decode(PushResponse.self)
+          == PushResponse(accepted: 2, duplicates: 3, cursor: 5))
+      let repeatedInBatch = try await client.push([changes[4], changes[4]], token: fixture.alice)
+      #expect(
+        try repeatedInBatch.decode(PushResponse.self)
+          == PushResponse(accepted: 0, duplicates: 2, cursor: 5))
+      let page = try await client.pull(token: fixture.alice).decode(PullResponse.self)
+      #expect(page.changes == changes)
+    }
+  }
+
+  @Test func aChangeRepeatedWithinOneBatchCountsOnce() async throws {
+    try await withServer { client, fixture in
+      let change = makeChanges(site: .random(), count: 1)[0]
+      let response = try await client.push([change, change], token: fixture.alice)
+      #expect(
+        try response.decode(PushResponse.self)
+          == PushResponse(accepted: 1, duplicates: 1, cursor: 1))
+    }
+  }
+
+  @Test func anEmptyPushStoresNothing() async throws {
+    try await withServer { client, fixture in
+      _ = try await client.push(makeChanges(site: .random(), count: 2), token: fixture.alice)
+      let response = try await client.push([], token: fixture.alice)
+      #expect(
+        try response.decode(PushResponse.self)
+          == PushResponse(accepted: 0, duplicates: 0, cursor: 2))
+    }
+  }
+}

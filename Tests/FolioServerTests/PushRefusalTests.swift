@@ -1,0 +1,113 @@
+import FolioModel
+import FolioServer
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite("Push refusals over HTTP")
+struct PushRefusalTests {
+  @Test func sameSiteAndSeqWithDifferentContentIsAConflict() async throws {
+    try await withServer { client, fixture in
+      let site = SiteID.random()
+      let original = makeChanges(site: site, count: 1)[0]
+      _ = try await client.push([original], token: fixture.alice)
+      var altered = original
+      altered.value = .string("something else")
+      let response = try await client.push([altered], token: fixture.alice)
+      expectError(response, .conflict, "conflicting-change")
+      #expect(try response.decode(ErrorResponse.self).error.change == original.dot)
+    }
+  }
+
+  @Test func aRefusedChangeRefusesTheWholeBatch() async throws {
+    try await withServer { client, fixture in
+      let site = SiteID.random()
+      let changes = makeChanges(site: site, count: 3)
+      _ = try await client.push([changes[0]], token: fixture.alice)
+      var altered = changes[0]
+      altered.author = "mallory"
+      // The new changes come first; the conflicting one last.
+      let response = try await client.push([changes[1], changes[2], altered], token: fixture.alice)
+      expectError(response, .conflict, "conflicting-change")
+      let page = try await client.pull(token: fixture.alice).decode(PullResponse.self)
+      #expect(page.changes == [changes[0]])
+      let vector = try await client.vector(token: fixture.alice).decode(VectorResponse.self)
+      #expect(vector == VectorResponse(vector: VersionVector([site: 1]), cursor: 1))
+    }
+  }
+
+  @Test func aGapIsRefused() async throws {
+    try await withServer { client, fixture in
+      let site = SiteID.random()
+      let changes = makeChanges(site: site, count: 4)
+      let skipFirst = try await client.push([changes[1]], token: fixture.alice)
+      expectError(skipFirst, .conflict, "gap")
+      #expect(try skipFirst.decode(ErrorResponse.self).error.change == changes[1].dot)
+
+      let holeInBatch = try await client.push([changes[0], changes[2]], token: fixture.alice)
+      expectError(holeInBatch, .conflict, "gap")
+      let outOfOrder = try await client.push([changes[1], changes[0]], token: fixture.alice)
+      expectError(outOfOrder, .conflict, "gap")
+      // Nothing of the refused batches was stored.
+      let page = try await client.pull(token: fixture.alice).decode(PullResponse.self)
+      #expect(page.changes.isEmpty)
+
+      _ = try await client.push(Array(changes[0..<2]), token: fixture.alice)
+      let afterStored = try await client.push([changes[3]], token: fixture.alice)
+      expectError(afterStored, .conflict, "gap")
+    }
+  }
+
+  @Test func aSiteBelongsToTheUserWhoFirstPushedIt() async throws {
+    try await withServer { client, fixture in
+      let site = SiteID.random()
+      let changes = makeChanges(site: site, count: 2)
+      _ = try await client.push([changes[0]], token: fixture.alice)
+      let next = try await client.push([changes[1]], token: fixture.dave)
+      expectError(next, .forbidden, "site-owned")
+      #expect(try next.decode(ErrorResponse.self).error.change == changes[1].dot)
+      let resent = try await client.push([changes[0]], token: fixture.dave)
+      expectError(resent, .forbidden, "site-owned")
+      // Dave's own new site is fine, and alice keeps hers.
+      let own = try await client.push(makeChanges(site: .random(), count: 1), token: fixture.dave)
+      #expect(own.status == .ok)
+      #expect(try await client.push([changes[1]], token: fixture.alice).status == .ok)
+    }
+  }
+
+  @Test func aClockFarAheadIsRefused() async throws {
+    try await withServer { client, fixture in
+      let site = SiteID.random()
+      let tenMinutesAhead = nowMilliseconds() + 10 * 60 * 1_000
+      let ahead = makeChanges(site: site, count: 1, milliseconds: tenMinutesAhead)
+      let response = try await client.push(ahead, token: fixture.alice)
+      expectError(response, .badRequest, "clock-ahead")
+      #expect(try response.decode(ErrorResponse.self).error.change == ahead[0].dot)
+
+      let fourMinutesAhead = nowMilliseconds() + 4 * 60 * 1_000
+      let slightlyAhead = makeChanges(site: site, count: 1, milliseconds: fourMinutesAhead)
+      #expect(try await client.push(slightlyAhead, token: fixture.alice).status == .ok)
+    }
+  }
+
+  @Test func anInvalidChangeIsRefused() async throws {
+    try await withServer { client, fixture in
+      var change = makeChanges(site: .random(), count: 1)[0]
+      change.author = ""
+      let noAuthor = try await client.push([change], token: fixture.alice)
+      expectError(noAuthor, .badRequest, "invalid-change")
+      #expect(try noAuthor.decode(ErrorResponse.self).error.change == change.dot)
+
+      change.author = "alice"
+      change.value = .string(
+        String(repeating: "x", count: ChangeLimits.standard.maximumValueBytes + 1))
+      let hugeValue = try await client.push([change], token: fixture.alice)
+      expectError(hugeValue, .badRequest, "invalid-change")
+
+      change.value = nil
+      let setWithoutValue = try await client.push([change], token: fixture.alice)
+      expectError(setWithoutValue, .badRequest, "invalid-change")
+    }
+  }
+}

@@ -1,0 +1,98 @@
+import FolioModel
+import FolioServer
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// The server's answers and the model's messages follow `Protocol/schemas`.
+@Suite("Schema conformance")
+struct SchemaConformanceTests {
+  /// Checks `json` against the schema file: its `required` keys one by one, then the whole
+  /// value with `SchemaCheck`.
+  func expectConforms(
+    _ json: JSONValue, to schemaName: String, sourceLocation: SourceLocation = #_sourceLocation
+  ) throws {
+    let schema = try SchemaCheck.load(schemaName)
+    #expect(!schema.required.isEmpty, sourceLocation: sourceLocation)
+    for key in schema.required {
+      #expect(json.objectValue?[key] != nil, "missing \(key)", sourceLocation: sourceLocation)
+    }
+    #expect(try schema.problems(in: json) == [], sourceLocation: sourceLocation)
+  }
+
+  @Test func responsesFollowTheirSchemas() async throws {
+    try await withServer { client, fixture in
+      let site = SiteID.random()
+      let changes = makeChanges(site: site, count: 3)
+      let push = try await client.push(changes, token: fixture.alice)
+      try expectConforms(try push.json(), to: "push-response.schema.json")
+      let pull = try await client.pull(limit: 2, token: fixture.alice)
+      try expectConforms(try pull.json(), to: "pull-response.schema.json")
+      let pulled = try #require(try pull.json().objectValue?["changes"]?.arrayValue)
+      #expect(pulled.count == 2)
+      for change in pulled { try expectConforms(change, to: "change.schema.json") }
+      let empty = try await client.pull(after: 3, token: fixture.alice)
+      try expectConforms(try empty.json(), to: "pull-response.schema.json")
+      let vector = try await client.vector(token: fixture.alice)
+      try expectConforms(try vector.json(), to: "vector-response.schema.json")
+      let gap = try await client.push(
+        makeChanges(site: site, from: 9, count: 1), token: fixture.alice)
+      try expectConforms(try gap.json(), to: "error.schema.json")
+      let error = try #require(try gap.json().objectValue?["error"])
+      let errorSchema = try SchemaCheck.load("error.schema.json")
+      let detailRequired =
+        errorSchema.document.objectValue?["properties"]?.objectValue?["error"]?
+        .objectValue?["required"]?.arrayValue?.compactMap(\.stringValue) ?? []
+      #expect(detailRequired == ["code", "message"])
+      for key in detailRequired { #expect(error.objectValue?[key] != nil) }
+    }
+  }
+
+  @Test func everyKindOfChangeFollowsTheChangeSchema() throws {
+    let site = SiteID.random()
+    let other = SiteID.random()
+    let hlc = HybridTimestamp(milliseconds: nowMilliseconds(), counter: 0)
+    let changes = [
+      Change(
+        site: site, seq: 1, hlc: hlc, author: "alice", entity: .article("a1"), field: "title",
+        op: .set, value: .string("A/B")),
+      Change(
+        site: site, seq: 2, hlc: hlc, author: "alice", entity: .annotation("n-1"), field: "note",
+        op: .set, value: .object(["text": .string("x"), "n": .int(2)]),
+        pred: [Dot(site: other, seq: 4)]),
+      Change(
+        site: site, seq: 3, hlc: hlc, author: "alice", entity: .article("a1"), field: "tags",
+        op: .add, value: "ai"),
+      Change(
+        site: site, seq: 4, hlc: hlc, author: "alice", entity: .article("a1"), field: "tags",
+        op: .remove, pred: [Dot(site: site, seq: 3)]),
+      Change(
+        site: site, seq: 5, hlc: hlc, author: "alice", entity: .annotation("n-1"),
+        field: Field.deleted, op: .set, value: .bool(true),
+        context: VersionVector([site: 4, other: 4])),
+    ]
+    for change in changes {
+      try change.validate()
+      let json = try JSONDecoder().decode(JSONValue.self, from: Data(ChangeJSON.encode(change)))
+      try expectConforms(json, to: "change.schema.json")
+    }
+    let request = try JSONDecoder().decode(
+      JSONValue.self, from: JSONEncoder().encode(PushRequest(changes: changes)))
+    try expectConforms(request, to: "push-request.schema.json")
+  }
+
+  @Test func theCheckerFindsBrokenShapes() throws {
+    let schema = try SchemaCheck.load("pull-response.schema.json")
+    let broken: JSONValue = .object([
+      "changes": .array([.object(["site": .string("XYZ"), "seq": .int(0)])]),
+      "more": .string("no"),
+    ])
+    let problems = try schema.problems(in: broken)
+    #expect(problems.contains("$: missing required key cursor"))
+    #expect(problems.contains { $0.hasPrefix("$.more: expected boolean") })
+    #expect(problems.contains { $0.hasPrefix("$.changes[0].site:") })
+    #expect(problems.contains { $0.hasPrefix("$.changes[0].seq:") })
+    #expect(problems.contains("$.changes[0]: missing required key hlc"))
+  }
+}
