@@ -45,7 +45,7 @@ public enum W3CAnnotationExport {
       ]),
     ])
     var output = ""
-    JSONWriter.write(document, indent: 0, into: &output)
+    PrettyJSONWriter.write(document, indent: 0, into: &output)
     return output
   }
 
@@ -100,7 +100,7 @@ public enum W3CAnnotationExport {
 }
 
 /// Writes JSON text: two-space indentation, object keys sorted.
-private enum JSONWriter {
+private enum PrettyJSONWriter {
   static func write(_ value: JSONValue, indent: Int, into output: inout String) {
     switch value {
     case .null: output += "null"

@@ -115,7 +115,7 @@ extension Replica {
         hasher.update(CollectionOfOne(0x0A))
         count += 1
         do {
-          piece.append(try decoder.decode(Change.self, from: Data(line)))
+          piece.append(try ChangeJSON.decode(line))
         } catch {
           throw BundleError("change \(count) of the bundle is malformed")
         }

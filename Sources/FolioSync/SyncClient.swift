@@ -58,7 +58,11 @@ public struct SyncClient {
     while true {
       let url = try endpoint(remote, "changes", query: "after=\(cursor)&limit=\(pageSize)")
       let reply = try await transport.send("GET", url, body: nil, summary: &summary)
-      let page: PullResponse = try decode(reply, remote: remote.name)
+      try checkStatus(reply, remote: remote.name)
+      let page: PullResponse
+      do { page = try PullResponse.decode(reply.body) } catch {
+        throw SyncError.badResponse("a pull page is malformed: \(error)")
+      }
       if !page.changes.isEmpty || page.cursor != cursor {
         let report = try replica.applyPulled(page.changes, remote: remote.name, cursor: page.cursor)
         summary.pulled += report.added
@@ -115,6 +119,15 @@ public struct SyncClient {
   }
 
   private func decode<T: Decodable>(_ reply: HTTPReply, remote: String) throws -> T {
+    try checkStatus(reply, remote: remote)
+    do {
+      return try JSONDecoder().decode(T.self, from: reply.body)
+    } catch {
+      throw SyncError.badResponse("\(T.self) expected (HTTP \(reply.status))")
+    }
+  }
+
+  private func checkStatus(_ reply: HTTPReply, remote: String) throws {
     guard (200..<300).contains(reply.status) else {
       let detail = try? JSONDecoder().decode(ErrorResponse.self, from: reply.body)
       let message = detail?.error.message ?? "HTTP \(reply.status)"
@@ -125,11 +138,6 @@ public struct SyncClient {
         throw SyncError.refused(
           status: reply.status, code: detail?.error.code.rawValue ?? "unknown", message: message)
       }
-    }
-    do {
-      return try JSONDecoder().decode(T.self, from: reply.body)
-    } catch {
-      throw SyncError.badResponse("\(T.self) expected (HTTP \(reply.status))")
     }
   }
 }

@@ -1,0 +1,97 @@
+/// Writes canonical JSON: object keys sorted by their UTF-8 bytes, no insignificant white
+/// space, strings escaped minimally (quote, backslash, control characters). The same value
+/// always gives the same bytes, which is what makes a change's bytes its identity.
+public struct JSONWriter {
+  /// The bytes written so far.
+  public private(set) var bytes: [UInt8] = []
+
+  public init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
+
+  /// Appends a value.
+  public mutating func write(_ value: JSONValue) {
+    switch value {
+    case .null: append("null")
+    case .bool(let flag): append(flag ? "true" : "false")
+    case .int(let number): write(number)
+    case .double(let number): write(number)
+    case .string(let text): write(text)
+    case .array(let values):
+      bytes.append(UInt8(ascii: "["))
+      for (index, element) in values.enumerated() {
+        if index > 0 { bytes.append(UInt8(ascii: ",")) }
+        write(element)
+      }
+      bytes.append(UInt8(ascii: "]"))
+    case .object(let members):
+      beginObject()
+      for key in members.keys.sorted(by: JSONWriter.keyOrder) {
+        if let member = members[key] { writeMember(key, member) }
+      }
+      endObject()
+    }
+  }
+
+  /// Orders keys by their UTF-8 bytes.
+  static func keyOrder(_ lhs: String, _ rhs: String) -> Bool {
+    lhs.utf8.lexicographicallyPrecedes(rhs.utf8)
+  }
+
+  public mutating func beginObject() { bytes.append(UInt8(ascii: "{")) }
+
+  public mutating func endObject() {
+    if bytes.last == UInt8(ascii: ",") { bytes.removeLast() }
+    bytes.append(UInt8(ascii: "}"))
+  }
+
+  /// Writes `"key":value,`; `endObject` drops the last comma. Callers give keys in order.
+  public mutating func writeMember(_ key: String, _ value: JSONValue) {
+    write(key)
+    bytes.append(UInt8(ascii: ":"))
+    write(value)
+    bytes.append(UInt8(ascii: ","))
+  }
+
+  public mutating func writeKey(_ key: String) {
+    write(key)
+    bytes.append(UInt8(ascii: ":"))
+  }
+
+  public mutating func comma() { bytes.append(UInt8(ascii: ",")) }
+
+  public mutating func write(_ number: Int64) { append(String(number)) }
+
+  public mutating func write(_ number: Int) { append(String(number)) }
+
+  public mutating func write(_ number: Double) {
+    if number.isFinite, number == number.rounded(), abs(number) < 1e15 {
+      append(String(Int64(number)) + ".0")
+    } else if number.isFinite {
+      append(String(number))
+    } else {
+      append("null")
+    }
+  }
+
+  public mutating func write(_ text: String) {
+    bytes.append(UInt8(ascii: "\""))
+    for byte in text.utf8 {
+      switch byte {
+      case UInt8(ascii: "\""): append("\\\"")
+      case UInt8(ascii: "\\"): append("\\\\")
+      case 0x0A: append("\\n")
+      case 0x0D: append("\\r")
+      case 0x09: append("\\t")
+      case 0x00..<0x20:
+        append("\\u00")
+        bytes.append(JSONWriter.hexDigits[Int(byte >> 4)])
+        bytes.append(JSONWriter.hexDigits[Int(byte & 0x0F)])
+      default: bytes.append(byte)
+      }
+    }
+    bytes.append(UInt8(ascii: "\""))
+  }
+
+  public mutating func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
+
+  private static let hexDigits = Array("0123456789abcdef".utf8)
+}
