@@ -57,7 +57,8 @@ struct LogCommand: AsyncParsableCommand {
     case (Field.target, _): return "created \(record)"
     default:
       if case .array(let items) = change.value {
-        return "set \(change.field) of \(record) (\(items.count) item\(items.count == 1 ? "" : "s"))\(resolving)"
+        return
+          "set \(change.field) of \(record) (\(items.count) item\(items.count == 1 ? "" : "s"))\(resolving)"
       }
       let text = change.value?.displayText ?? ""
       let shown = text.count > 60 ? String(text.prefix(57)) + "…" : text

@@ -27,13 +27,17 @@ public struct JSONReader {
     }
   }
 
-  private static func parseBuffer(_ buffer: UnsafeBufferPointer<UInt8>) -> Result<JSONValue, Failure> {
+  private static func parseBuffer(_ buffer: UnsafeBufferPointer<UInt8>) -> Result<
+    JSONValue, Failure
+  > {
     var reader = JSONReader(buffer)
     return Result { () throws(Failure) -> JSONValue in
       reader.skipWhitespace()
       let value = try reader.value(depth: 0)
       reader.skipWhitespace()
-      guard reader.offset == buffer.count else { throw reader.fail("unexpected data after the value") }
+      guard reader.offset == buffer.count else {
+        throw reader.fail("unexpected data after the value")
+      }
       return value
     }
   }
@@ -242,10 +246,14 @@ public struct JSONReader {
       guard offset < bytes.count, isDigit(bytes[offset]) else { throw fail("invalid number") }
       while offset < bytes.count, isDigit(bytes[offset]) { offset += 1 }
     }
-    if offset < bytes.count, bytes[offset] == UInt8(ascii: "e") || bytes[offset] == UInt8(ascii: "E") {
+    if offset < bytes.count,
+      bytes[offset] == UInt8(ascii: "e") || bytes[offset] == UInt8(ascii: "E")
+    {
       isInteger = false
       offset += 1
-      if offset < bytes.count, bytes[offset] == UInt8(ascii: "+") || bytes[offset] == UInt8(ascii: "-") {
+      if offset < bytes.count,
+        bytes[offset] == UInt8(ascii: "+") || bytes[offset] == UInt8(ascii: "-")
+      {
         offset += 1
       }
       guard offset < bytes.count, isDigit(bytes[offset]) else { throw fail("invalid number") }

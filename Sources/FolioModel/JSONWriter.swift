@@ -74,6 +74,12 @@ public struct JSONWriter {
 
   public mutating func write(_ text: String) {
     bytes.append(UInt8(ascii: "\""))
+    let needsEscaping = text.utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }
+    if !needsEscaping {
+      bytes.append(contentsOf: text.utf8)
+      bytes.append(UInt8(ascii: "\""))
+      return
+    }
     for byte in text.utf8 {
       switch byte {
       case UInt8(ascii: "\""): append("\\\"")

@@ -44,7 +44,7 @@ extension Replica {
     let id = AnnotationID.make(milliseconds: wallClock(), using: &generator)
     let entity = EntityRef.annotation(id)
     try commitLocal { local in
-      local.append(entity, Field.target, .set, value: try JSONValue(encoding: target))
+      local.append(entity, Field.target, .set, value: target.jsonValue)
       if let note { local.append(entity, Field.note, .set, value: .string(note)) }
       if let color { local.append(entity, Field.color, .set, value: .string(color)) }
     }
@@ -149,8 +149,8 @@ extension Replica {
   }
 
   static func annotation(row: Row) throws -> Annotation {
-    let selector = try row.optionalString(3).map {
-      try JSONDecoder().decode(TextSelector.self, from: Data($0.utf8))
+    let selector = row.optionalString(3).flatMap { text in
+      (try? JSONReader.parse(text.utf8)).flatMap(TextSelector.init(json:))
     }
     let kind = AnnotationKind(rawValue: row.string(2)) ?? .note
     return Annotation(

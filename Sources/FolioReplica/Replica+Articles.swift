@@ -69,7 +69,7 @@ extension Replica {
     }
     values.append((Field.summary, .string(article.summary)))
     values.append((Field.background, .string(article.background)))
-    values.append((Field.insights, try JSONValue(encoding: article.insights)))
+    values.append((Field.insights, Insight.jsonValue(article.insights)))
     return values
   }
 
@@ -92,7 +92,7 @@ extension Replica {
   }
 
   static func decodeTags(_ json: String) -> [String] {
-    (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? []
+    (try? JSONReader.parse(json.utf8))?.arrayValue?.compactMap(\.stringValue) ?? []
   }
 
   /// The article with this exact id as currently shown, or nil.
@@ -107,8 +107,7 @@ extension Replica {
         Article(
           id: row.string(0), title: row.string(1), sourceURL: row.optionalString(2),
           published: row.optionalString(3), summary: row.string(4), background: row.string(5),
-          insights: (try? JSONDecoder().decode([Insight].self, from: Data(row.string(6).utf8)))
-            ?? [],
+          insights: (try? JSONReader.parse(row.string(6).utf8)).flatMap(Insight.from) ?? [],
           tags: Replica.decodeTags(row.string(7)))
       }
     } catch { throw Replica.wrap(error) }

@@ -60,8 +60,8 @@ extension Replica {
     switch state.entity.kind {
     case .article: return state.string(Field.title) ?? state.entity.id
     case .annotation:
-      let target = try state.registers[Field.target]?.last?.value?.decode(
-        as: AnnotationTarget.self)
+      let target = state.registers[Field.target]?.last?.value.flatMap(
+        AnnotationTarget.init(json:))
       if let quote = target?.selector?.exact { return "“\(quote)”" }
       return state.string(Field.note).map { "note “\($0)”" } ?? state.entity.id
     }
@@ -112,7 +112,7 @@ extension Replica {
       case (.value, .value(let text)):
         let value: JSONValue =
           conflict.field == Field.insights
-          ? (try JSONValue(encoding: [Insight(question: text, points: [])])) : .string(text)
+          ? Insight.jsonValue([Insight(question: text, points: [])]) : .string(text)
         local.append(
           conflict.entity, conflict.field, .set, value: value,
           pred: state.currentDots(conflict.field))

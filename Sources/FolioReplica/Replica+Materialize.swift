@@ -39,8 +39,8 @@ extension Replica {
       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
       """,
       id, article.title, article.sourceURL, article.published, article.summary,
-      article.background, try canonicalJSONText(article.insights),
-      try canonicalJSONText(article.tags))
+      article.background, Insight.jsonValue(article.insights).canonicalText,
+      JSONValue.array(article.tags.map(JSONValue.string)).canonicalText)
     try insertTags(article.tags, of: id)
     try db.run(
       "INSERT INTO search (rowid, entity_id, article_id, title, body) VALUES (?1, ?2, ?2, ?3, ?4)",
@@ -54,7 +54,7 @@ extension Replica {
       try db.run("DELETE FROM annotations WHERE id = ?1", id)
       return
     }
-    let selector = try annotation.target.selector.map(canonicalJSONText)
+    let selector = annotation.target.selector.map(\.jsonValue.canonicalText)
     try db.run(
       """
       INSERT OR REPLACE INTO annotations
@@ -62,7 +62,8 @@ extension Replica {
       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
       """,
       id, annotation.articleID, annotation.kind.rawValue, selector, annotation.note,
-      annotation.color, try canonicalJSONText(annotation.tags), annotation.author,
+      annotation.color, JSONValue.array(annotation.tags.map(JSONValue.string)).canonicalText,
+      annotation.author,
       Int64(annotation.created))
     try insertTags(annotation.tags, of: id)
     try db.run(
@@ -87,7 +88,7 @@ extension Replica {
   /// The article a record's merged state shows, or nil before its title has arrived.
   static func article(from state: EntityState) -> Article? {
     guard let title = state.string(Field.title) else { return nil }
-    let insights = (try? state.value(Field.insights)?.decode(as: [Insight].self)) ?? []
+    let insights = state.value(Field.insights).flatMap(Insight.from) ?? []
     return Article(
       id: state.entity.id, title: title, sourceURL: state.string(Field.sourceURL),
       published: state.string(Field.published), summary: state.string(Field.summary) ?? "",
@@ -98,7 +99,7 @@ extension Replica {
   /// The annotation a record's merged state shows, or nil before its target has arrived.
   static func annotation(from state: EntityState) -> Annotation? {
     guard let targetChange = state.registers[Field.target]?.last,
-      let target = try? targetChange.value?.decode(as: AnnotationTarget.self)
+      let target = targetChange.value.flatMap(AnnotationTarget.init(json:))
     else { return nil }
     return Annotation(
       id: state.entity.id, target: target, note: state.string(Field.note),

@@ -65,7 +65,9 @@ final class ResultBox: @unchecked Sendable {
     let deadline = Date().addingTimeInterval(60)
     var killedMidway = false
     while Date() < deadline, sync.isRunning {
-      let pushed = serverVector(url: team.server.url, space: "newsroom", token: team.tokens["alice"] ?? "")?[site] ?? 0
+      let pushed =
+        serverVector(url: team.server.url, space: "newsroom", token: team.tokens["alice"] ?? "")?[
+          site] ?? 0
       if pushed > 0 {
         killedMidway = pushed < total
         break
@@ -82,7 +84,8 @@ final class ResultBox: @unchecked Sendable {
     #expect(rerun.contains("Synced"))
     try team["bob"].run(["sync"])
     #expect(try team["alice"].run(["export"]) == (try team["bob"].run(["export"])))
-    let pushed = serverVector(url: team.server.url, space: "newsroom", token: team.tokens["alice"] ?? "")?[site]
+    let pushed = serverVector(
+      url: team.server.url, space: "newsroom", token: team.tokens["alice"] ?? "")?[site]
     #expect(pushed == total)
     #expect(try integrityCheck(team.server.dataPath) == "ok")
     #expect(try integrityCheck(team["alice"].store) == "ok")

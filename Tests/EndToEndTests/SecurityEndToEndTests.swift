@@ -63,7 +63,9 @@ final class RawBox: @unchecked Sendable {
 
     let mallory = ReplicaProcess(store: team.folder.path("mallory.sqlite"))
     try mallory.run(["init", "--author", "mallory"])
-    try mallory.run(["remote", "add", "team", team.server.url, "--space", "newsroom", "--token", "fol_nope"])
+    try mallory.run([
+      "remote", "add", "team", team.server.url, "--space", "newsroom", "--token", "fol_nope",
+    ])
     let refused = try mallory.attempt(["sync"])
     #expect(refused.status != 0)
     #expect(refused.errorOutput.contains("refused the token"))
@@ -71,7 +73,9 @@ final class RawBox: @unchecked Sendable {
     #expect(!refused.errorOutput.contains("fol_nope"))
 
     try mallory.run(["remote", "remove", "team"])
-    try mallory.run(["remote", "add", "team", team.server.url, "--space", "newsroom", "--token", foreign])
+    try mallory.run([
+      "remote", "add", "team", team.server.url, "--space", "newsroom", "--token", foreign,
+    ])
     let forbidden = try mallory.attempt(["sync"])
     #expect(forbidden.status != 0)
     #expect(forbidden.errorOutput.contains("does not allow"))
@@ -85,7 +89,9 @@ final class RawBox: @unchecked Sendable {
     try team["alice"].run(["sync"])
     let reader = ReplicaProcess(store: team.folder.path("reader.sqlite"))
     try reader.run(["init", "--author", "reader"])
-    try reader.run(["remote", "add", "team", team.server.url, "--space", "newsroom", "--token", readOnly])
+    try reader.run([
+      "remote", "add", "team", team.server.url, "--space", "newsroom", "--token", readOnly,
+    ])
     #expect(try reader.run(["sync"]).contains("pulled"))
     #expect(try reader.run(["list"]).contains("Alibaba"))
     let article = String(try reader.run(["list"]).split(separator: " ").first ?? "")
@@ -105,7 +111,8 @@ final class RawBox: @unchecked Sendable {
     let impostor = ReplicaProcess(store: stolen)
     try impostor.run(["remote", "remove", "team"])
     try impostor.run([
-      "remote", "add", "team", team.server.url, "--space", "newsroom", "--token", team.tokens["bob"] ?? "",
+      "remote", "add", "team", team.server.url, "--space", "newsroom", "--token",
+      team.tokens["bob"] ?? "",
     ])
     let article = String(try impostor.run(["list"]).split(separator: " ").first ?? "")
     try impostor.run(["tag", article, "+forged"])
@@ -123,10 +130,12 @@ final class RawBox: @unchecked Sendable {
     let notJSON = rawRequest("POST", changes, token: token, body: Data("hello".utf8))
     #expect(notJSON.status == 400)
     #expect(notJSON.body.contains("\"error\""))
-    let wrongShape = rawRequest("POST", changes, token: token, body: Data(#"{"changes": [{"seq": "x"}]}"#.utf8))
+    let wrongShape = rawRequest(
+      "POST", changes, token: token, body: Data(#"{"changes": [{"seq": "x"}]}"#.utf8))
     #expect(wrongShape.status == 400)
     let huge = rawRequest(
-      "POST", changes, token: token, body: Data(repeating: UInt8(ascii: " "), count: 9 * 1024 * 1024))
+      "POST", changes, token: token,
+      body: Data(repeating: UInt8(ascii: " "), count: 9 * 1024 * 1024))
     #expect(huge.status == 413)
     #expect(rawRequest("GET", "\(team.server.url)/v1/health", token: nil).status == 200)
     try team["alice"].run(["import", Fixture.articlePath])

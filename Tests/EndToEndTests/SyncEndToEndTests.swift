@@ -38,7 +38,9 @@ final class Team {
     let article = String(
       try team["alice"].run(["import", Fixture.articlePath]).split(separator: " ").first ?? "")
     try team["bob"].run(["import", Fixture.articlePath])
-    try team["alice"].run(["highlight", article, "--quote", "malicious PR operation", "--note", "a"])
+    try team["alice"].run([
+      "highlight", article, "--quote", "malicious PR operation", "--note", "a",
+    ])
     try team["bob"].run(["highlight", article, "--quote", "zero-day", "--note", "b"])
     try team["carol"].run(["import", Fixture.articlePath])
     try team["carol"].run(["note", article, "Carol's overall take"])

@@ -11,7 +11,9 @@ func writeGeneratedArticles(count: Int, seed: Int, to path: String) throws {
       title: "Generated article \(seed)-\(index)",
       summary: "Summary \(index): markets moved on news of the \(seed) accord.",
       background: "Background \(index) with enough words to index and search.",
-      insights: [Insight(question: "Why \(index)?", points: ["Because \(seed).", "And \(index)."])],
+      insights: [
+        Insight(question: "Why \(index)?", points: ["Because \(seed).", "And \(index)."])
+      ],
       tags: ["gen\(index % 7)"])
     articles.append(ExportedArticle(article: article, annotations: []))
   }

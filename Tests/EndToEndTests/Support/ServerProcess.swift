@@ -38,13 +38,16 @@ final class ServerProcess {
   func start(port: Int = 0) throws {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: Binaries.server)
-    process.arguments = ["serve", "--data", dataPath, "--host", "127.0.0.1", "--port", String(port)]
+    process.arguments = [
+      "serve", "--data", dataPath, "--host", "127.0.0.1", "--port", String(port),
+    ]
     let out = Pipe()
     process.standardOutput = out
     _ = FileManager.default.createFile(
       atPath: folder.appendingPathComponent("server.log").path, contents: nil)
-    process.standardError = FileHandle(
-      forWritingAtPath: folder.appendingPathComponent("server.log").path) ?? FileHandle.nullDevice
+    process.standardError =
+      FileHandle(
+        forWritingAtPath: folder.appendingPathComponent("server.log").path) ?? FileHandle.nullDevice
     try process.run()
     self.process = process
     var buffer = ""
@@ -100,7 +103,9 @@ struct ReplicaProcess {
   let store: String
 
   @discardableResult
-  func run(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+  func run(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws
+    -> String
+  {
     let result = try runProcess(Binaries.folio, ["--store", store] + arguments)
     #expect(
       result.status == 0, "folio \(arguments.joined(separator: " ")) failed: \(result.errorOutput)",
