@@ -78,20 +78,17 @@ extension Replica {
 public struct ApplySession {
   let replica: Replica
   var report: ApplyReport
-  var touched = Set<EntityRef>()
 
-  /// Appends a piece of changes to the log.
+  /// Appends a piece of changes to the log and updates the records they touch. Pieces keep
+  /// memory bounded however large the whole is.
   public mutating func add(_ changes: [Change]) throws {
-    let result = try replica.appendToLog(changes, checkingClocks: true)
+    let result = try replica.integrate(changes, checkingClocks: true)
     report.added += result.added
     report.duplicates += result.duplicates
-    touched.formUnion(result.entities)
   }
 
-  /// Materializes every touched record and reports.
+  /// Reports what the pieces did.
   public mutating func finish() throws -> ApplyReport {
-    try replica.materialize(touched.sorted())
-    touched.removeAll()
     report.conflictsAfter = try replica.conflictCount()
     return report
   }

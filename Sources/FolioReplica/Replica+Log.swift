@@ -31,9 +31,11 @@ extension Replica {
         }
         return Array(changes.sorted { Change.precedes($1, $0) }.prefix(limit))
       }
-      return try db.rows(
-        "SELECT json FROM changes ORDER BY hlc DESC, site DESC, seq DESC LIMIT ?1", [limit]
+      // Arrival order is close to time order; the newest arrivals are sorted by clock.
+      let recent = try db.rows(
+        "SELECT json FROM changes ORDER BY rowid DESC LIMIT ?1", [limit]
       ) { try ChangeJSON.decode($0.blob(0)) }
+      return recent.sorted { Change.precedes($1, $0) }
     } catch { throw Replica.wrap(error) }
   }
 }

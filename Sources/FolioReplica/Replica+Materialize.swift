@@ -5,24 +5,28 @@ import Foundation
 extension Replica {
   /// Rebuilds the materialized rows (article or annotation, tags, conflicts, search) of
   /// each record from its changes in the log.
-  func materialize(_ entities: some Sequence<EntityRef>) throws {
-    for entity in entities {
-      let state = try state(of: entity)
+  ///
+  /// - Parameters:
+  ///   - state: The record's merged state.
+  ///   - replacing: False when the record has no materialized rows yet (nothing to delete).
+  func materialize(_ state: EntityState, replacing: Bool) throws {
+    let entity = state.entity
+    if replacing {
       try db.run("DELETE FROM tags WHERE entity_id = ?1", entity.id)
       try db.run("DELETE FROM conflicts WHERE entity_id = ?1", entity.id)
       try db.run("DELETE FROM search WHERE rowid = ?1", searchRowID(entity))
-      switch entity.kind {
-      case .article: try materializeArticle(state)
-      case .annotation: try materializeAnnotation(state)
-      }
-      for conflict in state.conflicts {
-        try db.run(
-          """
-          INSERT INTO conflicts (id, entity_kind, entity_id, field, kind)
-          VALUES (?1, ?2, ?3, ?4, ?5)
-          """,
-          conflict.id, entity.kind.rawValue, entity.id, conflict.field, conflict.kind.rawValue)
-      }
+    }
+    switch entity.kind {
+    case .article: try materializeArticle(state)
+    case .annotation: try materializeAnnotation(state)
+    }
+    for conflict in state.conflicts {
+      try db.run(
+        """
+        INSERT INTO conflicts (id, entity_kind, entity_id, field, kind)
+        VALUES (?1, ?2, ?3, ?4, ?5)
+        """,
+        conflict.id, entity.kind.rawValue, entity.id, conflict.field, conflict.kind.rawValue)
     }
   }
 

@@ -42,8 +42,7 @@ extension Replica {
         now: wallClock())
       let result = try body(&local)
       if !local.changes.isEmpty {
-        let touched = try appendToLog(local.changes, checkingClocks: false)
-        try materialize(touched.entities)
+        _ = try integrate(local.changes, checkingClocks: false)
         try saveClock(local.clock)
       }
       return result
@@ -53,6 +52,33 @@ extension Replica {
   func saveClock(_ newClock: HybridClock) throws {
     try db.run("UPDATE meta SET value = ?1 WHERE key = 'clock'", String(newClock.latest.rawValue))
     clock = newClock
+  }
+
+  /// Appends changes to the log and rebuilds the materialized rows of the records they
+  /// touch. A record none of whose changes were in the log before is built from the
+  /// changes at hand, without reading the log back.
+  func integrate(_ changes: [Change], checkingClocks: Bool) throws -> AppendResult {
+    var fresh = Set<EntityRef>()
+    let probe = try db.prepare(
+      "SELECT 1 FROM changes WHERE entity_id = ?1 AND entity_kind = ?2 LIMIT 1")
+    for entity in Set(changes.map(\.entity)) {
+      if try probe.firstRow([entity.id, entity.kind.rawValue], { _ in true }) == nil {
+        fresh.insert(entity)
+      }
+    }
+    let result = try appendToLog(changes, checkingClocks: checkingClocks)
+    var freshChanges: [EntityRef: [Change]] = [:]
+    for change in changes where fresh.contains(change.entity) {
+      freshChanges[change.entity, default: []].append(change)
+    }
+    for entity in result.entities.sorted() {
+      if let known = freshChanges[entity] {
+        try materialize(EntityState(entity: entity, changes: known), replacing: false)
+      } else {
+        try materialize(try state(of: entity), replacing: true)
+      }
+    }
+    return result
   }
 
   /// What appending changes to the log did.

@@ -18,7 +18,6 @@ enum ReplicaSchema {
       PRIMARY KEY (site, seq)
     );
     CREATE INDEX changes_by_entity ON changes (entity_id, entity_kind);
-    CREATE INDEX changes_by_hlc ON changes (hlc);
     -- Highest contiguous seq per site: the replica's version vector.
     CREATE TABLE vector (site TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID;
     -- Materialized state, rebuilt per record from the log.
