@@ -22,13 +22,18 @@ struct ListCommand: AsyncParsableCommand {
         tag == nil
           ? "No articles yet: try 'folio import FILE'." : "No article is tagged \(tag ?? "").")
     }
+    let abbreviations = try replica.articleAbbreviations()
+    var lines: [String] = []
+    lines.reserveCapacity(articles.count)
     for article in articles {
       let tags =
         article.tags.isEmpty ? "" : "  " + article.tags.map { "#" + $0 }.joined(separator: " ")
       let count =
         article.annotationCount == 0
         ? "" : "  (\(article.annotationCount) annotation\(article.annotationCount == 1 ? "" : "s"))"
-      Console.current.out("\(replica.abbreviate(article.id))  \(article.title)\(count)\(tags)")
+      let id = abbreviations[article.id] ?? article.id
+      lines.append("\(id)  \(article.title)\(count)\(tags)")
     }
+    if !lines.isEmpty { Console.current.out(lines.joined(separator: "\n")) }
   }
 }

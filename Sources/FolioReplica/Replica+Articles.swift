@@ -98,19 +98,38 @@ extension Replica {
   /// The article with this exact id as currently shown, or nil.
   public func article(id: String) throws(ReplicaError) -> Article? {
     do {
-      return try db.firstRow(
+      let row = try db.firstRow(
         """
-        SELECT id, title, source_url, published, summary, background, insights, tags
+        SELECT id, title, source_url, published, summary_change, background_change,
+          insights_change, tags
         FROM articles WHERE id = ?1
         """, [id]
       ) { row in
-        Article(
-          id: row.string(0), title: row.string(1), sourceURL: row.optionalString(2),
-          published: row.optionalString(3), summary: row.string(4), background: row.string(5),
-          insights: (try? JSONReader.parse(row.string(6).utf8)).flatMap(Insight.from) ?? [],
-          tags: Replica.decodeTags(row.string(7)))
+        (
+          Article(
+            id: row.string(0), title: row.string(1), sourceURL: row.optionalString(2),
+            published: row.optionalString(3), tags: Replica.decodeTags(row.string(7))),
+          row.optionalString(4), row.optionalString(5), row.optionalString(6)
+        )
       }
+      guard let (shown, summary, background, insights) = row else { return nil }
+      var article = shown
+      article.summary = try referencedValue(summary)?.stringValue ?? ""
+      article.background = try referencedValue(background)?.stringValue ?? ""
+      article.insights = try referencedValue(insights).flatMap(Insight.from) ?? []
+      return article
     } catch { throw Replica.wrap(error) }
+  }
+
+  /// The value of the change a materialized row names ("site:seq").
+  private func referencedValue(_ reference: String?) throws -> JSONValue? {
+    guard let reference, let colon = reference.firstIndex(of: ":"),
+      let seq = Int(reference[reference.index(after: colon)...])
+    else { return nil }
+    let site = String(reference[..<colon])
+    return try db.firstRow(
+      "SELECT json FROM changes WHERE site = ?1 AND seq = ?2", [site, seq]
+    ) { try ChangeJSON.decode($0.blob(0)).value } ?? nil
   }
 
   /// All articles as currently shown, by id.

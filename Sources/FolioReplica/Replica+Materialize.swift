@@ -39,11 +39,13 @@ extension Replica {
     try db.run(
       """
       INSERT OR REPLACE INTO articles
-        (id, title, source_url, published, summary, background, insights, tags)
+        (id, title, source_url, published, summary_change, background_change, insights_change,
+         tags)
       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
       """,
-      id, article.title, article.sourceURL, article.published, article.summary,
-      article.background, Insight.jsonValue(article.insights).canonicalText,
+      id, article.title, article.sourceURL, article.published,
+      Replica.changeReference(state, Field.summary), Replica.changeReference(state, Field.background),
+      Replica.changeReference(state, Field.insights),
       JSONValue.array(article.tags.map(JSONValue.string)).canonicalText)
     try insertTags(article.tags, of: id)
     try db.run(
@@ -74,6 +76,11 @@ extension Replica {
       "INSERT INTO search (rowid, entity_id, article_id, title, body) VALUES (?1, ?2, ?3, '', ?4)",
       searchRowID(state.entity), id, annotation.articleID,
       [annotation.target.selector?.exact ?? "", annotation.note ?? ""].joined(separator: "\n"))
+  }
+
+  /// "site:seq" of the change whose value `field` shows, or nil.
+  static func changeReference(_ state: EntityState, _ field: String) -> String? {
+    state.registers[field]?.first.map { "\($0.site.rawValue):\($0.seq)" }
   }
 
   private func insertTags(_ tags: [String], of id: String) throws {

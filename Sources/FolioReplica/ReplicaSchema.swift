@@ -26,9 +26,12 @@ enum ReplicaSchema {
       title TEXT NOT NULL,
       source_url TEXT,
       published TEXT,
-      summary TEXT NOT NULL,
-      background TEXT NOT NULL,
-      insights TEXT NOT NULL,
+      -- The long fields are not copied here: each column names the change in the log
+      -- whose value is shown ("site:seq"), so the text is stored once and a listing
+      -- reads only short rows.
+      summary_change TEXT,
+      background_change TEXT,
+      insights_change TEXT,
       tags TEXT NOT NULL
     ) WITHOUT ROWID;
     CREATE TABLE annotations (
