@@ -14,23 +14,13 @@ enum JSONOutput {
   }
 }
 
-/// Times as people read them.
+/// Times as people and scripts read them.
 enum TimeText {
   /// "2026-11-27 06:59 UTC" from Unix milliseconds.
   static func short(_ milliseconds: UInt64) -> String {
-    let formatter = DateFormatter()
-    formatter.locale = Locale(identifier: "en_US_POSIX")
-    formatter.timeZone = TimeZone(identifier: "UTC")
-    formatter.dateFormat = "yyyy-MM-dd HH:mm 'UTC'"
-    return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+    ISO8601.readable(milliseconds: milliseconds, seconds: false)
   }
 
   /// ISO 8601 with milliseconds, UTC.
-  static func iso(_ milliseconds: UInt64) -> String {
-    let formatter = DateFormatter()
-    formatter.locale = Locale(identifier: "en_US_POSIX")
-    formatter.timeZone = TimeZone(identifier: "UTC")
-    formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'"
-    return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
-  }
+  static func iso(_ milliseconds: UInt64) -> String { ISO8601.string(milliseconds: milliseconds) }
 }

@@ -13,6 +13,15 @@ public enum ISO8601 {
     return text + "Z"
   }
 
+  /// `milliseconds` since the Unix epoch for people: "2026-11-27 06:59:05 UTC", or
+  /// "2026-11-27 06:59 UTC" without seconds.
+  public static func readable(milliseconds: UInt64, seconds: Bool = true) -> String {
+    var text = string(milliseconds: milliseconds, fractionalSeconds: false)
+    text.removeLast()  // "Z"
+    if !seconds { text.removeLast(3) }
+    return text.replacingFirstT() + " UTC"
+  }
+
   /// The proleptic Gregorian date `days` after 1970-01-01 (Howard Hinnant's algorithm).
   static func civilDate(days: Int64) -> (year: Int64, month: Int, day: Int) {
     let shifted = days + 719_468
@@ -30,5 +39,14 @@ public enum ISO8601 {
     let digits = String(value)
     return digits.count >= width
       ? digits : String(repeating: "0", count: width - digits.count) + digits
+  }
+}
+
+extension String {
+  fileprivate func replacingFirstT() -> String {
+    guard let index = firstIndex(of: "T") else { return self }
+    var copy = self
+    copy.replaceSubrange(index...index, with: " ")
+    return copy
   }
 }

@@ -78,7 +78,7 @@ public enum MarkdownExport {
 
   /// "alice, 2025-06-01 12:34:56 UTC".
   static func attribution(_ author: String, _ created: UInt64) -> String {
-    oneLine(author) + ", " + UTCTimestamp.text(milliseconds: created)
+    oneLine(author) + ", " + ISO8601.readable(milliseconds: created)
   }
 
   static func tagList(_ tags: [String]) -> String {

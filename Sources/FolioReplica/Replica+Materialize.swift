@@ -44,7 +44,8 @@ extension Replica {
       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
       """,
       id, article.title, article.sourceURL, article.published,
-      Replica.changeReference(state, Field.summary), Replica.changeReference(state, Field.background),
+      Replica.changeReference(state, Field.summary),
+      Replica.changeReference(state, Field.background),
       Replica.changeReference(state, Field.insights),
       JSONValue.array(article.tags.map(JSONValue.string)).canonicalText)
     try insertTags(article.tags, of: id)

@@ -20,3 +20,13 @@ import Testing
         == "2026-11-27T06:59:05Z")
   }
 }
+
+@Suite struct ReadableTimeTests {
+  @Test func formatsUnixMillisecondsForPeople() {
+    #expect(ISO8601.readable(milliseconds: 0) == "1970-01-01 00:00:00 UTC")
+    #expect(ISO8601.readable(milliseconds: 1_700_000_000_999) == "2023-11-14 22:13:20 UTC")
+    #expect(ISO8601.readable(milliseconds: 951_782_400_000) == "2000-02-29 00:00:00 UTC")
+    #expect(
+      ISO8601.readable(milliseconds: 4_102_444_799_000, seconds: false) == "2099-12-31 23:59 UTC")
+  }
+}
