@@ -9,6 +9,7 @@ extension Replica {
   /// - Parameters:
   ///   - state: The record's merged state.
   ///   - replacing: False when the record has no materialized rows yet (nothing to delete).
+  /// - Throws: An error saying what went wrong; nothing is changed then.
   func materialize(_ state: EntityState, replacing: Bool) throws {
     let entity = state.entity
     if replacing {
