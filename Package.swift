@@ -7,6 +7,7 @@ let package = Package(
   products: [
     .executable(name: "folio", targets: ["folio"]),
     .executable(name: "folio-server", targets: ["folio-server"]),
+    .executable(name: "folio-bench", targets: ["folio-bench"]),
     .library(name: "FolioModel", targets: ["FolioModel"]),
     .library(name: "FolioServer", targets: ["FolioServer"]),
   ],
@@ -42,6 +43,13 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]),
+    // Measurement only (see README, "Benchmarks"); run in release with script/bench.
+    .executableTarget(
+      name: "folio-bench",
+      dependencies: [
+        "FolioModel", "FolioReplica", "FolioSQLite", "FolioSync",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
     .testTarget(name: "FolioSQLiteTests", dependencies: ["FolioSQLite"]),
     .testTarget(name: "FolioModelTests", dependencies: ["FolioModel"]),
     .testTarget(name: "FolioReplicaTests", dependencies: ["FolioReplica", "FolioModel"]),
@@ -57,6 +65,8 @@ let package = Package(
     .testTarget(
       name: "EndToEndTests",
       dependencies: ["FolioModel", "FolioSQLite", "folio", "folio-server"]),
+    .testTarget(
+      name: "FolioBenchTests", dependencies: ["folio-bench", "folio", "folio-server"]),
   ],
   swiftLanguageModes: [.v6]
 )

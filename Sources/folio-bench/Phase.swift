@@ -1,0 +1,41 @@
+/// The phases of a run, in the order they run.
+enum Phase: String, CaseIterable, Sendable {
+  /// The same rows in plain tables through FolioSQLite: what SQLite itself gives.
+  case baseline
+  /// Local authoring, one transaction per action and batched.
+  case authoring
+  /// The authored replica's size, with the full-text index apart.
+  case size
+  /// Bundle create, and bundle apply into a fresh replica (in this process and as
+  /// `folio bundle apply`).
+  case bundle
+  /// `folio list`, `show` and `search` as whole processes.
+  case latency
+  /// Push all, pull all and a sync with nothing new, through a real folio-server.
+  case sync
+  /// Two replicas rewrite the same notes concurrently, then exchange bundles.
+  case concurrent
+
+  /// The phases whose results this one uses.
+  var needs: [Phase] {
+    switch self {
+    case .baseline: return []
+    case .authoring: return [.baseline]
+    case .size, .bundle, .latency, .sync: return [.authoring]
+    case .concurrent: return [.bundle]
+    }
+  }
+
+  /// Whether the phase runs `folio` or `folio-server` executables.
+  var usesExecutables: Bool { [.bundle, .latency, .sync].contains(self) }
+
+  /// `selected` with every phase they need, in running order.
+  static func withPrerequisites(_ selected: Set<Phase>) -> [Phase] {
+    var all = selected
+    var pending = Array(selected)
+    while let phase = pending.popLast() {
+      for need in phase.needs where all.insert(need).inserted { pending.append(need) }
+    }
+    return allCases.filter(all.contains)
+  }
+}

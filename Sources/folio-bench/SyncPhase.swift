@@ -1,0 +1,83 @@
+import FolioReplica
+import FolioSync
+
+/// What one in-process sync did.
+struct SyncMeasurement {
+  let summary: SyncSummary
+  let seconds: Double
+  let peakBytes: Int
+}
+
+/// What syncing over loopback through a real folio-server took.
+struct SyncResult {
+  /// Replica A pushing everything to an empty server.
+  let push: SyncMeasurement
+  /// A fresh replica pulling everything.
+  let pull: SyncMeasurement
+  /// The same replica syncing again with nothing new, in this process.
+  let noChange: SyncMeasurement
+  /// `folio sync` with nothing new, as whole processes.
+  let processRuns: [ProcessRun]
+}
+
+/// The sync phase: a `folio-server` child process with a space and a token per user;
+/// replica A pushes all, a fresh replica pulls all, then a sync with nothing new is
+/// measured in this process (requests, bytes) and as `folio sync` processes (wall time).
+enum SyncPhase {
+  static let space = "bench"
+  static let remote = "bench"
+
+  static func run(
+    replica pathA: String, pulledReplica pathC: String, server serverExecutable: String,
+    folio: String, folder: String, runs: Int
+  ) async throws -> SyncResult {
+    let server = ServerProcess(executable: serverExecutable, folder: folder)
+    defer { server.stop() }
+    try server.admin(["space", "create", space])
+    let tokenA = try server.createToken(space: space, user: "alice")
+    let tokenC = try server.createToken(space: space, user: "carol")
+    try server.start()
+
+    let push = try await sync(pathA, creating: nil, url: server.url, token: tokenA)
+    let pull = try await sync(pathC, creating: "carol", url: server.url, token: tokenC)
+    let noChange = try await sync(pathC, creating: nil, url: nil, token: nil)
+
+    var processRuns: [ProcessRun] = []
+    let errorPath = folder + "/folio-sync.err"
+    for attempt in 0...runs {
+      let run = try ChildProcess.runMeasured(
+        folio, ["--store", pathC, "sync", "--json"], stderr: errorPath)
+      guard run.status == 0 else {
+        throw ProcessFailure(
+          description: "folio sync failed (status \(run.status)): \(readFile(errorPath) ?? "")")
+      }
+      // The first run warms the page cache and is not counted.
+      if attempt > 0 { processRuns.append(run) }
+    }
+    return SyncResult(push: push, pull: pull, noChange: noChange, processRuns: processRuns)
+  }
+
+  /// Opens (or creates, with that author) a replica, adds the remote when `url` is given,
+  /// and syncs once. Opening, syncing and closing are timed.
+  private static func sync(
+    _ path: String, creating author: String?, url: String?, token: String?
+  ) async throws -> SyncMeasurement {
+    let meter = MemoryMeter()
+    let start = MonotonicClock.now()
+    let summary = try await syncOnce(path, creating: author, url: url, token: token)
+    let seconds = Double(MonotonicClock.now() - start) / 1e9
+    return SyncMeasurement(summary: summary, seconds: seconds, peakBytes: meter.peakBytes)
+  }
+
+  /// The replica is released (closed) when this returns.
+  private static func syncOnce(
+    _ path: String, creating author: String?, url: String?, token: String?
+  ) async throws -> SyncSummary {
+    let replica =
+      try author.map { try Replica.create(at: path, author: $0) } ?? Replica.open(at: path)
+    if let url, let token {
+      try replica.addRemote(name: remote, url: url, space: space, token: token)
+    }
+    return try await SyncClient().sync(replica, remote: remote)
+  }
+}
