@@ -31,12 +31,10 @@ extension Change {
       throw fail("author must be 1 to \(limits.maximumAuthorLength) bytes")
     }
     guard !entity.id.isEmpty, entity.id.utf8.count <= limits.maximumIdLength,
-      entity.id.unicodeScalars.allSatisfy({
-        $0.isASCII && $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-"
-      })
+      entity.id.utf8.allSatisfy({ isASCIILetter($0) || isASCIIDigit($0) || $0 == 0x2D })
     else { throw fail("entity id must be 1 to \(limits.maximumIdLength) letters, digits or '-'") }
     guard !field.isEmpty, field.utf8.count <= limits.maximumFieldLength,
-      field.unicodeScalars.allSatisfy({ $0.isASCII && $0.properties.isAlphabetic })
+      field.utf8.allSatisfy(isASCIILetter)
     else { throw fail("field must be 1 to \(limits.maximumFieldLength) ASCII letters") }
     guard pred.count <= limits.maximumPredCount else {
       throw fail("pred lists more than \(limits.maximumPredCount) changes")
@@ -64,6 +62,12 @@ extension Change {
     if context != nil, !isDelete { throw fail("only a delete carries a context") }
   }
 }
+
+private func isASCIILetter(_ byte: UInt8) -> Bool {
+  (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+}
+
+private func isASCIIDigit(_ byte: UInt8) -> Bool { (0x30...0x39).contains(byte) }
 
 extension JSONValue {
   /// An upper bound on the size of the value's JSON text, without encoding it.

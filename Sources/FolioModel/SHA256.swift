@@ -28,43 +28,48 @@ public enum SHA256 {
     Hex.encode(digest(Array(text.utf8)))
   }
 
-  fileprivate static func compress(_ state: inout [UInt32], _ block: ArraySlice<UInt8>) {
-    var words = [UInt32](repeating: 0, count: 64)
-    let base = block.startIndex
-    for index in 0..<16 {
-      let offset = base + index * 4
-      words[index] =
-        UInt32(block[offset]) << 24 | UInt32(block[offset + 1]) << 16
-        | UInt32(block[offset + 2]) << 8 | UInt32(block[offset + 3])
-    }
-    for index in 16..<64 {
-      let s0 =
-        rotate(words[index - 15], 7) ^ rotate(words[index - 15], 18) ^ (words[index - 15] >> 3)
-      let s1 =
-        rotate(words[index - 2], 17) ^ rotate(words[index - 2], 19) ^ (words[index - 2] >> 10)
-      words[index] = words[index - 16] &+ s0 &+ words[index - 7] &+ s1
-    }
-    var (a, b, c, d, e, f, g, h) = (
-      state[0], state[1], state[2], state[3], state[4], state[5], state[6], state[7]
-    )
-    for index in 0..<64 {
-      let sum1 = rotate(e, 6) ^ rotate(e, 11) ^ rotate(e, 25)
-      let choice = (e & f) ^ (~e & g)
-      let temp1 = h &+ sum1 &+ choice &+ roundConstants[index] &+ words[index]
-      let sum0 = rotate(a, 2) ^ rotate(a, 13) ^ rotate(a, 22)
-      let majority = (a & b) ^ (a & c) ^ (b & c)
-      let temp2 = sum0 &+ majority
-      h = g
-      g = f
-      f = e
-      e = d &+ temp1
-      d = c
-      c = b
-      b = a
-      a = temp1 &+ temp2
-    }
-    for (index, value) in [a, b, c, d, e, f, g, h].enumerated() {
-      state[index] = state[index] &+ value
+  fileprivate static func compress(_ state: inout [UInt32], _ block: UnsafeBufferPointer<UInt8>) {
+    withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { words in
+      for index in 0..<16 {
+        let offset = index * 4
+        words[index] =
+          UInt32(block[offset]) << 24 | UInt32(block[offset + 1]) << 16
+          | UInt32(block[offset + 2]) << 8 | UInt32(block[offset + 3])
+      }
+      for index in 16..<64 {
+        let s0 =
+          rotate(words[index - 15], 7) ^ rotate(words[index - 15], 18) ^ (words[index - 15] >> 3)
+        let s1 =
+          rotate(words[index - 2], 17) ^ rotate(words[index - 2], 19) ^ (words[index - 2] >> 10)
+        words[index] = words[index - 16] &+ s0 &+ words[index - 7] &+ s1
+      }
+      var (a, b, c, d, e, f, g, h) = (
+        state[0], state[1], state[2], state[3], state[4], state[5], state[6], state[7]
+      )
+      for index in 0..<64 {
+        let sum1 = rotate(e, 6) ^ rotate(e, 11) ^ rotate(e, 25)
+        let choice = (e & f) ^ (~e & g)
+        let temp1 = h &+ sum1 &+ choice &+ roundConstants[index] &+ words[index]
+        let sum0 = rotate(a, 2) ^ rotate(a, 13) ^ rotate(a, 22)
+        let majority = (a & b) ^ (a & c) ^ (b & c)
+        let temp2 = sum0 &+ majority
+        h = g
+        g = f
+        f = e
+        e = d &+ temp1
+        d = c
+        c = b
+        b = a
+        a = temp1 &+ temp2
+      }
+      state[0] = state[0] &+ a
+      state[1] = state[1] &+ b
+      state[2] = state[2] &+ c
+      state[3] = state[3] &+ d
+      state[4] = state[4] &+ e
+      state[5] = state[5] &+ f
+      state[6] = state[6] &+ g
+      state[7] = state[7] &+ h
     }
   }
 
@@ -88,12 +93,14 @@ public struct SHA256Hasher: Sendable {
   public mutating func update<Bytes: Collection<UInt8>>(_ bytes: Bytes) {
     pending.append(contentsOf: bytes)
     length &+= UInt64(bytes.count)
-    var start = 0
-    while pending.count - start >= 64 {
-      SHA256.compress(&state, pending[start..<start + 64])
-      start += 64
+    guard pending.count >= 64 else { return }
+    let whole = pending.count / 64 * 64
+    pending.withUnsafeBufferPointer { buffer in
+      for start in stride(from: 0, to: whole, by: 64) {
+        SHA256.compress(&state, UnsafeBufferPointer(rebasing: buffer[start..<start + 64]))
+      }
     }
-    if start > 0 { pending.removeFirst(start) }
+    pending.removeFirst(whole)
   }
 
   /// The digest of everything added.
@@ -106,8 +113,10 @@ public struct SHA256Hasher: Sendable {
     for shift in stride(from: 56, through: 0, by: -8) {
       tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
     }
-    for start in stride(from: 0, to: tail.count, by: 64) {
-      SHA256.compress(&state, tail[start..<start + 64])
+    tail.withUnsafeBufferPointer { buffer in
+      for start in stride(from: 0, to: buffer.count, by: 64) {
+        SHA256.compress(&state, UnsafeBufferPointer(rebasing: buffer[start..<start + 64]))
+      }
     }
     return state.flatMap { word in
       [
