@@ -10,9 +10,18 @@ struct ListCommand: AsyncParsableCommand {
   @Option(help: "Only articles with this tag.")
   var tag: String?
 
+  @Option(
+    help: "Show at most this many articles (default 100 on screen, all with --json; 0 for all).")
+  var limit: Int?
+
+  func validate() throws {
+    if let limit, limit < 0 { throw ValidationError("--limit takes 0 (all) or more") }
+  }
+
   func run() async throws {
     let replica = try global.openReplica()
-    let articles = try replica.listArticles(tag: tag)
+    let shown = limit ?? (global.json ? 0 : 100)
+    let articles = try replica.listArticles(tag: tag, limit: shown == 0 ? nil : shown)
     if global.json {
       try JSONOutput.print(articles)
       return
@@ -22,7 +31,8 @@ struct ListCommand: AsyncParsableCommand {
         tag == nil
           ? "No articles yet: try 'folio import FILE'." : "No article is tagged \(tag ?? "").")
     }
-    let abbreviations = try replica.articleAbbreviations()
+    // Many rows: one pass over all ids beats a few lookups per row.
+    let abbreviations = articles.count > 200 ? try replica.articleAbbreviations() : [:]
     var lines: [String] = []
     lines.reserveCapacity(articles.count)
     for article in articles {
@@ -31,8 +41,14 @@ struct ListCommand: AsyncParsableCommand {
       let count =
         article.annotationCount == 0
         ? "" : "  (\(article.annotationCount) annotation\(article.annotationCount == 1 ? "" : "s"))"
-      let id = abbreviations[article.id] ?? article.id
+      let id = abbreviations[article.id] ?? replica.abbreviate(article.id)
       lines.append("\(id)  \(article.title)\(count)\(tags)")
+    }
+    if shown > 0, articles.count == shown {
+      let total = try replica.articleCount(tag: tag)
+      if total > shown {
+        lines.append("… and \(total - shown) more: 'folio list --limit 0' shows all")
+      }
     }
     if !lines.isEmpty { Console.current.out(lines.joined(separator: "\n")) }
   }

@@ -73,17 +73,39 @@ extension Replica {
     return values
   }
 
+  /// Number of articles (with `tag`, when given).
+  public func articleCount(tag: String? = nil) throws(ReplicaError) -> Int {
+    do {
+      if let tag {
+        return Int(
+          try db.scalarInt(
+            "SELECT count(*) FROM tags t JOIN articles a ON a.id = t.entity_id WHERE t.tag = ?1",
+            [tag]) ?? 0)
+      }
+      return Int(try db.scalarInt("SELECT count(*) FROM articles") ?? 0)
+    } catch { throw Replica.wrap(error) }
+  }
+
   /// Articles, by title, optionally only those with `tag`.
-  public func listArticles(tag: String? = nil) throws(ReplicaError) -> [ArticleSummary] {
+  ///
+  /// - Parameters:
+  ///   - tag: Only articles with this tag.
+  ///   - limit: The most articles to return; nil for all.
+  /// - Returns: The result.
+  /// - Throws: `ReplicaError` saying what went wrong; nothing is changed then.
+  public func listArticles(
+    tag: String? = nil, limit: Int? = nil
+  ) throws(ReplicaError) -> [ArticleSummary] {
     do {
       let sql = """
         SELECT a.id, a.title, a.tags,
           (SELECT count(*) FROM annotations n WHERE n.article_id = a.id)
         FROM articles a
-        \(tag == nil ? "" : "WHERE a.id IN (SELECT entity_id FROM tags WHERE tag = ?1)")
+        \(tag == nil ? "" : "WHERE a.id IN (SELECT entity_id FROM tags WHERE tag = ?2)")
         ORDER BY a.title COLLATE NOCASE, a.id
+        LIMIT ?1
         """
-      return try db.rows(sql, tag.map { [$0] } ?? []) { row in
+      return try db.rows(sql, [limit ?? -1] + (tag.map { [$0] } ?? [])) { row in
         ArticleSummary(
           id: row.string(0), title: row.string(1), tags: Replica.decodeTags(row.string(2)),
           annotationCount: row.int(3))

@@ -125,9 +125,9 @@ public final class Replica {
   /// checkpoint rather than one per transaction; a power cut may undo the last action.
   private static func configure(_ db: Connection) throws {
     try db.execute("PRAGMA synchronous = NORMAL")
-    // A large import or merge touches many pages in one transaction; a 64 MiB page cache
+    // A large import or merge touches many pages in one transaction; a 32 MiB page cache
     // keeps them in memory instead of re-reading them from the WAL.
-    try db.execute("PRAGMA cache_size = -65536")
+    try db.execute("PRAGMA cache_size = -32768")
     try db.execute("PRAGMA temp_store = MEMORY")
   }
 

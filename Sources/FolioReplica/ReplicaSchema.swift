@@ -34,6 +34,7 @@ enum ReplicaSchema {
       insights_change TEXT,
       tags TEXT NOT NULL
     ) WITHOUT ROWID;
+    CREATE INDEX articles_by_title ON articles (title COLLATE NOCASE, id);
     CREATE TABLE annotations (
       id TEXT PRIMARY KEY,
       article_id TEXT NOT NULL,
