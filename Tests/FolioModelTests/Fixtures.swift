@@ -3,12 +3,12 @@ import Testing
 
 @testable import FolioModel
 
-/// The shared article fixtures and what they hold, extracted by hand.
+/// The article fixtures and what they hold, extracted by hand. `Tests/Fixtures` holds a copy
+/// of `../shared/fixtures/articles`, so the tests run wherever the repository is cloned.
 enum Fixtures {
-  /// `/work/shared/fixtures/articles`: `../shared` relative to the repository root.
   static let articlesDirectory = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("../shared/fixtures/articles").standardizedFileURL
+    .deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("Fixtures").standardizedFileURL
 
   /// The bytes of a fixture file.
   static func bytes(_ name: String) throws -> [UInt8] {
