@@ -1,21 +1,5 @@
 import FolioModel
 
-/// A small seeded random number generator (SplitMix64): the same seed gives the same
-/// workload on every machine and every run.
-struct SplitMix64: RandomNumberGenerator {
-  private var state: UInt64
-
-  init(seed: UInt64) { state = seed }
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var mixed = state
-    mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    mixed = (mixed ^ (mixed >> 27)) &* 0x94D4_9BB1_3311_1EB8
-    return mixed ^ (mixed >> 31)
-  }
-}
-
 /// One highlight the workload makes: a quote that occurs exactly once in its section, a
 /// note and a colour.
 struct HighlightSpec: Sendable {
