@@ -17,7 +17,7 @@ public final class Replica {
   /// This replica's site id.
   public let site: SiteID
   /// The name written into this replica's changes.
-  public private(set) var author: String
+  public let author: String
   var clock: HybridClock
   let wallClock: @Sendable () -> UInt64
 
@@ -117,7 +117,7 @@ public final class Replica {
         db: db, path: path, site: site, author: author,
         clock: HybridClock(latest: HybridTimestamp(rawValue: clockValue)), wallClock: wallClock)
     } catch {
-      throw Replica.wrap(error)
+      throw Replica.wrap(error, path: path)
     }
   }
 
@@ -131,13 +131,13 @@ public final class Replica {
     try db.execute("PRAGMA temp_store = MEMORY")
   }
 
-  static func wrap(_ error: any Error) -> ReplicaError {
+  static func wrap(_ error: any Error, path: String = "the file") -> ReplicaError {
     switch error {
     case let error as ReplicaError: return error
     case let error as SQLiteError:
       if error.primaryCode == 26 {  // SQLITE_NOTADB
         return .incompatible(
-          path: "the file", reason: "not a Folio replica (not an SQLite database)")
+          path: path, reason: "not a Folio replica (not an SQLite database)")
       }
       return .database(error)
     case let error as ClockError: return .rejectedChange(error.description)
@@ -160,14 +160,5 @@ public final class Replica {
   /// Runs several replica operations as one transaction: all of them or none.
   public func batch<T>(_ body: () throws -> T) throws(ReplicaError) -> T {
     try transaction(body)
-  }
-
-  /// Changes the author name written into future changes.
-  public func setAuthor(_ name: String) throws(ReplicaError) {
-    guard !name.isEmpty, name.utf8.count <= ChangeLimits.standard.maximumAuthorLength else {
-      throw .invalidOperation("the author name must be 1 to 200 bytes")
-    }
-    try transaction { try db.run("UPDATE meta SET value = ?1 WHERE key = 'author'", name) }
-    author = name
   }
 }

@@ -84,4 +84,17 @@ import Testing
     let log = try await workspace.succeed(["log", "--json"])
     #expect(log.contains("\"field\" : \"summary\""))
   }
+
+  @Test func aFileThatIsNotAReplicaIsRefusedByName() async throws {
+    let workspace = try CLIWorkspace()
+    let notes = try workspace.write("notes.txt", "just some text, not a database\n")
+    let before = try workspace.bytes("notes.txt")
+    let result = await workspace.run(["list"], store: "notes.txt")
+    #expect(result.status != 0)
+    #expect(result.errorOutput.contains(notes))
+    #expect(result.errorOutput.contains("not a Folio replica"))
+    #expect(try workspace.bytes("notes.txt") == before)
+    let missing = await workspace.run(["list"], store: "absent.sqlite")
+    #expect(missing.errorOutput.contains("folio init"))
+  }
 }
