@@ -53,6 +53,14 @@ enum ResidentMemory {
     close(descriptor)
   }
 
+  /// Returns freed heap memory to the system (glibc's malloc_trim, looked up at run time
+  /// because Swift's Glibc module does not export malloc.h).
+  static func releaseFreedMemory() {
+    guard let symbol = dlsym(nil, "malloc_trim") else { return }
+    typealias MallocTrim = @convention(c) (Int) -> Int32
+    _ = unsafeBitCast(symbol, to: MallocTrim.self)(0)
+  }
+
   /// Peak resident bytes since the last reset (VmHWM).
   static func peakBytes() -> Int { statusField("VmHWM:") }
 
@@ -76,6 +84,9 @@ struct MemoryMeter {
   let startBytes: Int
 
   init() {
+    // Hand memory freed by earlier phases back to the system first, so that the phase
+    // starts from what is really in use.
+    ResidentMemory.releaseFreedMemory()
     ResidentMemory.resetPeak()
     startBytes = ResidentMemory.currentBytes()
   }
