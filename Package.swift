@@ -9,23 +9,29 @@ let package = Package(
     .executable(name: "folio-server", targets: ["folio-server"]),
     .executable(name: "folio-bench", targets: ["folio-bench"]),
     .library(name: "FolioModel", targets: ["FolioModel"]),
+    .library(name: "FolioArticles", targets: ["FolioArticles"]),
     .library(name: "FolioServer", targets: ["FolioServer"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
   ],
   targets: [
     .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
     .target(name: "FolioSQLite", dependencies: ["CSQLite"]),
-    .target(name: "FolioModel"),
-    .target(name: "FolioReplica", dependencies: ["FolioModel", "FolioSQLite"]),
+    // The shared core: changes, merge rules, clock, vectors, canonical JSON, protocol
+    // messages, validation. The server links only this.
+    .target(name: "FolioModel", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+    // Client-side article formats, anchoring and exports.
+    .target(name: "FolioArticles", dependencies: ["FolioModel"]),
+    .target(name: "FolioReplica", dependencies: ["FolioModel", "FolioArticles", "FolioSQLite"]),
     .target(name: "FolioSync", dependencies: ["FolioModel", "FolioReplica"]),
     .target(
       name: "FolioCLI",
       dependencies: [
-        "FolioModel", "FolioReplica", "FolioSync",
+        "FolioModel", "FolioArticles", "FolioReplica", "FolioSync",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "folio", dependencies: ["FolioCLI"]),
@@ -47,14 +53,17 @@ let package = Package(
     .executableTarget(
       name: "folio-bench",
       dependencies: [
-        "FolioModel", "FolioReplica", "FolioSQLite", "FolioSync",
+        "FolioModel", "FolioArticles", "FolioReplica", "FolioSQLite", "FolioSync",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .testTarget(name: "FolioSQLiteTests", dependencies: ["FolioSQLite"]),
     .testTarget(name: "FolioModelTests", dependencies: ["FolioModel"]),
-    .testTarget(name: "FolioReplicaTests", dependencies: ["FolioReplica", "FolioModel"]),
+    .testTarget(name: "FolioArticlesTests", dependencies: ["FolioArticles", "FolioModel"]),
     .testTarget(
-      name: "FolioCLITests", dependencies: ["FolioCLI", "FolioReplica", "FolioModel", "FolioSQLite"]),
+      name: "FolioReplicaTests", dependencies: ["FolioReplica", "FolioArticles", "FolioModel"]),
+    .testTarget(
+      name: "FolioCLITests",
+      dependencies: ["FolioCLI", "FolioReplica", "FolioArticles", "FolioModel", "FolioSQLite"]),
     .testTarget(
       name: "FolioServerTests",
       dependencies: [
@@ -64,7 +73,7 @@ let package = Package(
       ]),
     .testTarget(
       name: "EndToEndTests",
-      dependencies: ["FolioModel", "FolioSQLite", "folio", "folio-server"]),
+      dependencies: ["FolioModel", "FolioArticles", "FolioSQLite", "folio", "folio-server"]),
     .testTarget(
       name: "FolioBenchTests", dependencies: ["folio-bench", "folio", "folio-server"]),
   ],

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FolioArticles
 import FolioModel
 import FolioReplica
 import Foundation

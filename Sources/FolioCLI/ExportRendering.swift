@@ -1,3 +1,4 @@
+import FolioArticles
 import FolioModel
 
 /// Turns an export document into the Markdown and W3C forms.

@@ -1,3 +1,4 @@
+import FolioArticles
 import FolioModel
 
 /// Why a sync failed. A failed sync keeps everything it had already pulled and pushed;

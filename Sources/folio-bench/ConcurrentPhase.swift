@@ -1,3 +1,4 @@
+import FolioArticles
 import FolioModel
 import FolioReplica
 

@@ -1,3 +1,4 @@
+import FolioArticles
 import FolioModel
 
 /// One highlight the workload makes: a quote that occurs exactly once in its section, a

@@ -1,0 +1,85 @@
+import FolioModel
+
+/// Highlight (a passage of the article) or note (on the whole article).
+public enum AnnotationKind: String, Codable, Sendable {
+  case highlight
+  case note
+}
+
+/// Where a highlight is, following the W3C Web Annotation model: a section, a
+/// TextQuoteSelector (exact, prefix, suffix) and a TextPositionSelector (start, end),
+/// offsets counted in Unicode scalars of the section's text.
+public struct TextSelector: Hashable, Codable, Sendable {
+  public var section: ArticleSection
+  public var exact: String
+  public var prefix: String
+  public var suffix: String
+  public var start: Int
+  public var end: Int
+
+  public init(
+    section: ArticleSection, exact: String, prefix: String, suffix: String, start: Int, end: Int
+  ) {
+    self.section = section
+    self.exact = exact
+    self.prefix = prefix
+    self.suffix = suffix
+    self.start = start
+    self.end = end
+  }
+}
+
+/// What an annotation is attached to; written once when the annotation is made.
+public struct AnnotationTarget: Hashable, Codable, Sendable {
+  public var article: String
+  public var kind: AnnotationKind
+  public var selector: TextSelector?
+
+  public init(article: String, kind: AnnotationKind, selector: TextSelector? = nil) {
+    self.article = article
+    self.kind = kind
+    self.selector = selector
+  }
+}
+
+/// A highlight or note as the replica shows it (merged state).
+public struct Annotation: Hashable, Codable, Sendable {
+  /// Random and time-ordered (see `AnnotationID`).
+  public var id: String
+  public var target: AnnotationTarget
+  public var note: String?
+  public var color: String?
+  public var tags: [String]
+  public var author: String
+  /// Unix milliseconds when it was made.
+  public var created: UInt64
+
+  public init(
+    id: String, target: AnnotationTarget, note: String? = nil, color: String? = nil,
+    tags: [String] = [], author: String, created: UInt64
+  ) {
+    self.id = id
+    self.target = target
+    self.note = note
+    self.color = color
+    self.tags = tags
+    self.author = author
+    self.created = created
+  }
+
+  public var articleID: String { target.article }
+  public var kind: AnnotationKind { target.kind }
+}
+
+/// Annotation ids: 12 hex digits of Unix milliseconds then 20 random hex digits, so
+/// they sort by creation time and never collide across replicas.
+public enum AnnotationID {
+  /// A new id for an annotation made at `milliseconds`.
+  public static func make<Generator: RandomNumberGenerator>(
+    milliseconds: UInt64, using generator: inout Generator
+  ) -> String {
+    let time = String(milliseconds & 0xFFFF_FFFF_FFFF, radix: 16)
+    let random = (0..<10).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+    return String(repeating: "0", count: 12 - time.count) + time + Hex.encode(random)
+  }
+}

@@ -1,0 +1,48 @@
+import FolioModel
+
+extension AnnotationTarget {
+  /// The target as the JSON value an annotation's `target` field holds (the same shape as
+  /// its `Codable` form).
+  public var jsonValue: JSONValue {
+    var members: [String: JSONValue] = [
+      "article": .string(article), "kind": .string(kind.rawValue),
+    ]
+    if let selector { members["selector"] = selector.jsonValue }
+    return .object(members)
+  }
+
+  /// Reads an annotation's `target` field; nil when it has another shape.
+  public init?(json value: JSONValue) {
+    guard let members = value.objectValue, let article = members["article"]?.stringValue,
+      let kind = members["kind"]?.stringValue.flatMap(AnnotationKind.init(rawValue:))
+    else { return nil }
+    var selector: TextSelector?
+    if let selectorValue = members["selector"], selectorValue != .null {
+      guard let parsed = TextSelector(json: selectorValue) else { return nil }
+      selector = parsed
+    }
+    self.init(article: article, kind: kind, selector: selector)
+  }
+}
+
+extension TextSelector {
+  /// The selector as JSON (the same shape as its `Codable` form).
+  public var jsonValue: JSONValue {
+    .object([
+      "section": .string(section.rawValue), "exact": .string(exact), "prefix": .string(prefix),
+      "suffix": .string(suffix), "start": .int(Int64(start)), "end": .int(Int64(end)),
+    ])
+  }
+
+  /// Reads a selector; nil when the value has another shape.
+  public init?(json value: JSONValue) {
+    guard let members = value.objectValue,
+      let section = members["section"]?.stringValue.flatMap(ArticleSection.init(rawValue:)),
+      let exact = members["exact"]?.stringValue, let prefix = members["prefix"]?.stringValue,
+      let suffix = members["suffix"]?.stringValue, let start = members["start"]?.intValue,
+      let end = members["end"]?.intValue
+    else { return nil }
+    self.init(
+      section: section, exact: exact, prefix: prefix, suffix: suffix, start: start, end: end)
+  }
+}

@@ -1,0 +1,167 @@
+import FolioModel
+
+/// One annotation to export as a W3C Web Annotation, with what is known of its article.
+public struct W3CExportItem: Hashable, Sendable {
+  public var annotation: Annotation
+  /// The article's source URL; the annotation's target names it when known.
+  public var articleSourceURL: String?
+
+  public init(annotation: Annotation, articleSourceURL: String? = nil) {
+    self.annotation = annotation
+    self.articleSourceURL = articleSourceURL
+  }
+}
+
+/// `folio export --format w3c`: annotations as a W3C Web Annotation Data Model
+/// (https://www.w3.org/TR/annotation-model/) JSON-LD Annotation Collection.
+///
+/// A highlight's target carries a TextQuoteSelector (exact, prefix, suffix) and a
+/// TextPositionSelector (start, end); its offsets count Unicode scalars of the quoted
+/// section's text. A note targets the whole article. Keys are sorted and annotations
+/// ordered by id, so the same annotations always give the same bytes.
+public enum W3CAnnotationExport {
+  /// The JSON-LD context of the Web Annotation vocabulary.
+  public static let context = "http://www.w3.org/ns/anno.jsonld"
+
+  /// The JSON-LD document (pretty-printed, sorted keys) for `items`.
+  ///
+  /// Ids are made from `baseURI`: `<baseURI>annotation:<id>`, and the target of an
+  /// article without a source URL is `<baseURI>article:<article id>`.
+  public static func render(_ items: [W3CExportItem], baseURI: String = "urn:folio:") -> String {
+    let annotations = items.sorted { $0.annotation.id < $1.annotation.id }.map {
+      annotation($0, baseURI: baseURI)
+    }
+    let collectionID = baseURI + "collection"
+    let document: JSONValue = .object([
+      "@context": .string(context),
+      "id": .string(collectionID),
+      "type": "AnnotationCollection",
+      "label": "Folio annotations",
+      "total": .int(Int64(annotations.count)),
+      "first": .object([
+        "id": .string(collectionID + ":page:0"),
+        "type": "AnnotationPage",
+        "partOf": .string(collectionID),
+        "startIndex": .int(0),
+        "items": .array(annotations),
+      ]),
+    ])
+    var output = ""
+    PrettyJSONWriter.write(document, indent: 0, into: &output)
+    return output
+  }
+
+  /// One annotation as a JSON-LD value (without "@context").
+  public static func annotation(
+    _ item: W3CExportItem, baseURI: String = "urn:folio:"
+  ) -> JSONValue {
+    let annotation = item.annotation
+    var body: [JSONValue] = []
+    if let note = annotation.note, !note.trimmingWhitespace().isEmpty {
+      body.append(
+        .object(["type": "TextualBody", "value": .string(note), "purpose": "commenting"]))
+    }
+    for tag in annotation.tags {
+      body.append(.object(["type": "TextualBody", "value": .string(tag), "purpose": "tagging"]))
+    }
+
+    let source: String
+    if let url = item.articleSourceURL, !url.trimmingWhitespace().isEmpty {
+      source = url
+    } else {
+      source = baseURI + "article:" + annotation.articleID
+    }
+    var target: [String: JSONValue] = ["source": .string(source)]
+    if annotation.kind == .highlight, let selector = annotation.target.selector {
+      target["selector"] = .array([
+        .object([
+          "type": "TextQuoteSelector",
+          "exact": .string(selector.exact),
+          "prefix": .string(selector.prefix),
+          "suffix": .string(selector.suffix),
+        ]),
+        .object([
+          "type": "TextPositionSelector",
+          "start": .int(Int64(selector.start)),
+          "end": .int(Int64(selector.end)),
+        ]),
+      ])
+    }
+
+    var members: [String: JSONValue] = [
+      "id": .string(baseURI + "annotation:" + annotation.id),
+      "type": "Annotation",
+      "motivation": annotation.kind == .highlight ? "highlighting" : "commenting",
+      "created": .string(ISO8601.string(milliseconds: annotation.created)),
+      "creator": .object(["type": "Person", "name": .string(annotation.author)]),
+      "target": .object(target),
+    ]
+    if !body.isEmpty { members["body"] = .array(body) }
+    return .object(members)
+  }
+}
+
+/// Writes JSON text: two-space indentation, object keys sorted.
+private enum PrettyJSONWriter {
+  static func write(_ value: JSONValue, indent: Int, into output: inout String) {
+    switch value {
+    case .null: output += "null"
+    case .bool(let flag): output += flag ? "true" : "false"
+    case .int(let number): output += String(number)
+    case .double(let number): output += number.isFinite ? String(number) : "null"
+    case .string(let text): writeString(text, into: &output)
+    case .array(let elements):
+      guard !elements.isEmpty else {
+        output += "[]"
+        return
+      }
+      output += "[\n"
+      for (index, element) in elements.enumerated() {
+        output += String(repeating: " ", count: indent + 2)
+        write(element, indent: indent + 2, into: &output)
+        output += index == elements.count - 1 ? "\n" : ",\n"
+      }
+      output += String(repeating: " ", count: indent) + "]"
+    case .object(let members):
+      guard !members.isEmpty else {
+        output += "{}"
+        return
+      }
+      output += "{\n"
+      let keys = members.keys.sorted {
+        $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars)
+      }
+      for (index, key) in keys.enumerated() {
+        output += String(repeating: " ", count: indent + 2)
+        writeString(key, into: &output)
+        output += ": "
+        write(members[key] ?? .null, indent: indent + 2, into: &output)
+        output += index == keys.count - 1 ? "\n" : ",\n"
+      }
+      output += String(repeating: " ", count: indent) + "}"
+    }
+  }
+
+  static func writeString(_ text: String, into output: inout String) {
+    output += "\""
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "\"": output += "\\\""
+      case "\\": output += "\\\\"
+      case "\n": output += "\\n"
+      case "\r": output += "\\r"
+      case "\t": output += "\\t"
+      case "\u{08}": output += "\\b"
+      case "\u{0C}": output += "\\f"
+      default:
+        if scalar.value < 0x20 {
+          let hex = String(scalar.value, radix: 16)
+          output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        } else {
+          output.unicodeScalars.append(scalar)
+        }
+      }
+    }
+    output += "\""
+  }
+}
