@@ -60,7 +60,8 @@ let package = Package(
     .testTarget(name: "FolioModelTests", dependencies: ["FolioModel"]),
     .testTarget(name: "FolioArticlesTests", dependencies: ["FolioArticles", "FolioModel"]),
     .testTarget(
-      name: "FolioReplicaTests", dependencies: ["FolioReplica", "FolioArticles", "FolioModel"]),
+      name: "FolioReplicaTests", dependencies: ["FolioReplica", "FolioArticles", "FolioModel"],
+      exclude: ["Fixtures"]),
     .testTarget(
       name: "FolioCLITests",
       dependencies: ["FolioCLI", "FolioReplica", "FolioArticles", "FolioModel", "FolioSQLite"]),

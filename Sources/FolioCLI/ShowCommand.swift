@@ -51,10 +51,10 @@ struct ShowCommand: AsyncParsableCommand {
     }
     var annotationConflicts: [String: [String]] = [:]
     for item in anchored {
-      let fields = try replica.conflictedFields(of: item.annotation.id)
+      let fields = try replica.conflictedFields(of: .annotation(item.annotation.id))
       if !fields.isEmpty { annotationConflicts[item.annotation.id] = fields }
     }
-    let articleConflicts = try replica.conflictedFields(of: id)
+    let articleConflicts = try replica.conflictedFields(of: .article(id))
     if global.json {
       try JSONOutput.print(
         ArticleJSON(

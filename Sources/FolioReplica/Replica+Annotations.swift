@@ -61,13 +61,13 @@ extension Replica {
       throw .invalidOperation("nothing to change: give --note or --color")
     }
     try commitLocal { local in
-      let state = try liveState(.annotation(id))
+      let row = try liveRow(.annotation(id))
       for (field, value) in [(Field.note, note), (Field.color, color)] {
         guard let value,
-          state.value(field) != .string(value) || state.registers[field, default: []].count > 1
+          row.text(field) != value || row.state.registers[field, default: []].count > 1
         else { continue }
         local.append(
-          state.entity, field, .set, value: .string(value), pred: state.currentDots(field))
+          .annotation(id), field, .set, value: .string(value), pred: row.state.currentDots(field))
       }
     }
   }
@@ -76,20 +76,20 @@ extension Replica {
   /// delete conflict.
   public func deleteAnnotation(id: String) throws(ReplicaError) {
     try commitLocal { local in
-      let state = try liveState(.annotation(id))
-      try appendDelete(of: state, to: &local)
+      let row = try liveRow(.annotation(id))
+      try appendDelete(of: .annotation(id), state: row.state, to: &local)
     }
   }
 
   /// Appends a delete whose context covers everything this replica has of the record.
-  func appendDelete(of state: EntityState, to local: inout LocalChanges) throws {
+  func appendDelete(
+    of entity: EntityRef, state: RecordState, to local: inout LocalChanges
+  ) throws {
     var context = try versionVector()
-    for change in try changes(of: state.entity) where change.seq > context[change.site] {
-      context[change.site] = change.seq
-    }
+    for (site, seq) in state.latestSeqs where seq > context[site] { context[site] = seq }
     local.append(
-      state.entity, Field.deleted, .set, value: .bool(true),
-      pred: state.currentDots(Field.deleted), context: context)
+      entity, Field.deleted, .set, value: .bool(true), pred: state.currentDots(Field.deleted),
+      context: context)
   }
 
   /// Adds and removes tags on an article or annotation.
@@ -100,7 +100,7 @@ extension Replica {
       throw .invalidOperation("invalid tag '\(tag)': use 1 to 64 characters with no spaces")
     }
     try commitLocal { local in
-      let state = try liveState(entity)
+      let state = try liveRow(entity).state
       // A tag already present is added again: the new addition survives a remove made
       // concurrently elsewhere, which is what saying "+tag" means.
       for tag in Set(adding).sorted() {
@@ -120,11 +120,12 @@ extension Replica {
     !tag.isEmpty && tag.count <= 64 && !tag.unicodeScalars.contains { $0.properties.isWhitespace }
   }
 
-  /// The merged state of a record that exists and is not deleted.
-  func liveState(_ entity: EntityRef) throws -> EntityState {
-    let state = try state(of: entity)
-    guard state.exists, !state.isDeleted else { throw ReplicaError.unknownID(entity.id) }
-    return state
+  /// The row of a record that exists and is not deleted.
+  func liveRow(_ entity: EntityRef) throws -> RecordRow {
+    guard let row = try loadRow(entity), row.state.exists, !row.state.isDeleted else {
+      throw ReplicaError.unknownID(entity.id)
+    }
+    return row
   }
 
   /// The annotation with this exact id as currently shown, or nil.
@@ -133,7 +134,7 @@ extension Replica {
       return try db.firstRow(
         """
         SELECT id, article_id, kind, selector, note, color, tags, author, created
-        FROM annotations WHERE id = ?1
+        FROM annotations WHERE id = ?1 AND visible
         """, [id], Replica.annotation(row:))
     } catch { throw Replica.wrap(error) }
   }
@@ -144,7 +145,7 @@ extension Replica {
       return try db.rows(
         """
         SELECT id, article_id, kind, selector, note, color, tags, author, created
-        FROM annotations WHERE article_id = ?1 ORDER BY created, id
+        FROM annotations WHERE article_id = ?1 AND visible ORDER BY created, id
         """, [articleID], Replica.annotation(row:))
     } catch { throw Replica.wrap(error) }
   }

@@ -35,30 +35,35 @@ extension Replica {
   /// - Returns: What happened to each, in order.
   /// - Throws: `ReplicaError` saying what went wrong; nothing is changed then.
   public func importArticles(_ articles: [Article]) throws(ReplicaError) -> [ImportOutcome] {
-    try commitLocal { local in
+    try transaction {
       var outcomes: [ImportOutcome] = []
-      var pendingByID: [String: EntityState] = [:]
       for article in articles {
         let entity = EntityRef.article(article.id)
-        let state = try pendingByID[article.id] ?? self.state(of: entity)
-        let before = local.changes.count
-        for (field, value) in try Replica.registerValues(of: article) {
-          let current = state.value(field)
-          if current != value {
+        let row = try loadRow(entity)
+        let state = row?.state ?? RecordState()
+        let changed = try appendLocal { local in
+          for (field, value) in try Replica.registerValues(of: article)
+          where !Replica.shows(value, field, in: row) {
             local.append(entity, field, .set, value: value, pred: state.currentDots(field))
           }
-        }
-        for tag in article.tags where state.tagAdditions[tag] == nil {
-          local.append(entity, Field.tags, .add, value: .string(tag))
+          for tag in article.tags where state.tagAdditions[tag] == nil {
+            local.append(entity, Field.tags, .add, value: .string(tag))
+          }
+          return !local.changes.isEmpty
         }
         let status: ImportOutcome.Status =
-          !state.exists ? .added : (local.changes.count > before ? .updated : .unchanged)
+          !state.exists ? .added : (changed ? .updated : .unchanged)
         outcomes.append(ImportOutcome(id: article.id, title: article.title, status: status))
-        pendingByID[article.id] = EntityState(
-          entity: entity, changes: try self.changes(of: entity) + local.changes[before...])
       }
       return outcomes
     }
+  }
+
+  /// True when the row already shows `value` for `field`.
+  private static func shows(_ value: JSONValue, _ field: String, in row: RecordRow?) -> Bool {
+    guard let row, let column = RecordColumns.articleFields[field] else { return false }
+    if field == Field.insights { return row.text(column) == value.canonicalText }
+    return row.text(column) == value.stringValue
   }
 
   /// The register fields of an article with the values an import writes.
@@ -100,9 +105,10 @@ extension Replica {
     do {
       let sql = """
         SELECT a.id, a.title, a.tags,
-          (SELECT count(*) FROM annotations n WHERE n.article_id = a.id)
+          (SELECT count(*) FROM annotations n WHERE n.article_id = a.id AND n.visible)
         FROM articles a
-        \(tag == nil ? "" : "WHERE a.id IN (SELECT entity_id FROM tags WHERE tag = ?2)")
+        WHERE a.visible
+        \(tag == nil ? "" : "AND EXISTS (SELECT 1 FROM json_each(a.tags) WHERE value = ?2)")
         ORDER BY a.title COLLATE NOCASE, a.id
         LIMIT ?1
         """
@@ -121,44 +127,30 @@ extension Replica {
   /// The article with this exact id as currently shown, or nil.
   public func article(id: String) throws(ReplicaError) -> Article? {
     do {
-      let row = try db.firstRow(
+      return try db.firstRow(
         """
-        SELECT id, title, source_url, published, summary_change, background_change,
-          insights_change, tags
-        FROM articles WHERE id = ?1
+        SELECT id, title, source_url, published, summary, background, insights, tags
+        FROM articles WHERE id = ?1 AND visible
         """, [id]
       ) { row in
-        (
-          Article(
-            id: row.string(0), title: row.string(1), sourceURL: row.optionalString(2),
-            published: row.optionalString(3), tags: Replica.decodeTags(row.string(7))),
-          row.optionalString(4), row.optionalString(5), row.optionalString(6)
-        )
+        Article(
+          id: row.string(0), title: row.string(1), sourceURL: row.optionalString(2),
+          published: row.optionalString(3), summary: row.optionalString(4) ?? "",
+          background: row.optionalString(5) ?? "",
+          insights: row.optionalString(6).flatMap { text in
+            (try? JSONReader.parse(text.utf8)).flatMap(Insight.from)
+          } ?? [],
+          tags: Replica.decodeTags(row.string(7)))
       }
-      guard let (shown, summary, background, insights) = row else { return nil }
-      var article = shown
-      article.summary = try referencedValue(summary)?.stringValue ?? ""
-      article.background = try referencedValue(background)?.stringValue ?? ""
-      article.insights = try referencedValue(insights).flatMap(Insight.from) ?? []
-      return article
     } catch { throw Replica.wrap(error) }
-  }
-
-  /// The value of the change a materialized row names ("site:seq").
-  private func referencedValue(_ reference: String?) throws -> JSONValue? {
-    guard let reference, let colon = reference.firstIndex(of: ":"),
-      let seq = Int(reference[reference.index(after: colon)...])
-    else { return nil }
-    let site = String(reference[..<colon])
-    return try db.firstRow(
-      "SELECT json FROM changes WHERE site = ?1 AND seq = ?2", [site, seq]
-    ) { try ChangeJSON.decode($0.blob(0)).value } ?? nil
   }
 
   /// All articles as currently shown, by id.
   public func allArticles() throws(ReplicaError) -> [Article] {
     let ids: [String]
-    do { ids = try db.rows("SELECT id FROM articles ORDER BY id") { $0.string(0) } } catch {
+    do {
+      ids = try db.rows("SELECT id FROM articles WHERE visible ORDER BY id") { $0.string(0) }
+    } catch {
       throw Replica.wrap(error)
     }
     var articles: [Article] = []

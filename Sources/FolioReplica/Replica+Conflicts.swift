@@ -33,12 +33,33 @@ extension Replica {
       }
       var views: [ConflictView] = []
       for entity in entities {
-        let state = try state(of: entity)
-        let label = try label(of: state)
-        views += state.conflicts.map { ConflictView(conflict: $0, label: label) }
+        guard let row = try loadRow(entity) else { continue }
+        let label = Replica.label(of: entity, row: row)
+        views += try conflicts(of: entity, state: row.state).map {
+          ConflictView(conflict: $0, label: label)
+        }
       }
       return views
     } catch { throw Replica.wrap(error) }
+  }
+
+  /// The open conflicts of one record, with the competing changes read from the log.
+  func conflicts(of entity: EntityRef, state: RecordState) throws -> [Conflict] {
+    let log = try changeLog()
+    func changes(_ dots: some Sequence<Dot>) throws -> [Change] {
+      try dots.map { dot in
+        guard let change = try log.change(dot) else { throw StoredDataDamaged() }
+        return change
+      }
+    }
+    return try state.conflicts.map { conflict in
+      let heads = try changes((state.registers[conflict.field] ?? []).map(\.dot))
+      guard conflict.kind == .delete else {
+        return Conflict(entity: entity, field: conflict.field, kind: .value, versions: heads)
+      }
+      let edits = try changes(state.editsConcurrentWithDelete).sorted { Change.precedes($1, $0) }
+      return Conflict(entity: entity, field: conflict.field, kind: .delete, versions: heads + edits)
+    }
   }
 
   /// Number of open conflicts.
@@ -49,22 +70,24 @@ extension Replica {
   }
 
   /// The fields of a record that are in conflict.
-  public func conflictedFields(of entityID: String) throws(ReplicaError) -> [String] {
+  public func conflictedFields(of entity: EntityRef) throws(ReplicaError) -> [String] {
     do {
       return try db.rows(
-        "SELECT field FROM conflicts WHERE entity_id = ?1 ORDER BY field", [entityID]
+        "SELECT field FROM conflicts WHERE entity_kind = ?1 AND entity_id = ?2 ORDER BY field",
+        [entity.kind.rawValue, entity.id]
       ) { $0.string(0) }
     } catch { throw Replica.wrap(error) }
   }
 
-  private func label(of state: EntityState) throws -> String {
-    switch state.entity.kind {
-    case .article: return state.string(Field.title) ?? state.entity.id
+  private static func label(of entity: EntityRef, row: RecordRow) -> String {
+    switch entity.kind {
+    case .article: return row.text("title") ?? entity.id
     case .annotation:
-      let target = state.registers[Field.target]?.last?.value.flatMap(
-        AnnotationTarget.init(json:))
-      if let quote = target?.selector?.exact { return "“\(quote)”" }
-      return state.string(Field.note).map { "note “\($0)”" } ?? state.entity.id
+      let selector = row.text("selector").flatMap { text in
+        (try? JSONReader.parse(text.utf8)).flatMap(TextSelector.init(json:))
+      }
+      if let quote = selector?.exact { return "“\(quote)”" }
+      return row.text("note").map { "note “\($0)”" } ?? entity.id
     }
   }
 
@@ -86,7 +109,9 @@ extension Replica {
     let view = try conflict(prefix)
     let conflict = view.conflict
     try commitLocal { local in
-      let state = try state(of: conflict.entity)
+      guard let state = try loadRow(conflict.entity)?.state else {
+        throw ReplicaError.unknownID(conflict.entity.id)
+      }
       switch (conflict.kind, resolution) {
       case (.value, .pick(let index)):
         let values = conflict.versions
@@ -122,7 +147,7 @@ extension Replica {
           conflict.entity, Field.deleted, .set, value: .bool(false),
           pred: state.currentDots(Field.deleted))
       case (.delete, .confirmDelete):
-        try appendDelete(of: state, to: &local)
+        try appendDelete(of: conflict.entity, state: state, to: &local)
       case (.delete, _):
         throw ReplicaError.invalidOperation(
           "conflict \(conflict.id) is a delete conflict: use --restore or --confirm-delete")

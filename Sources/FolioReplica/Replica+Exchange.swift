@@ -58,17 +58,11 @@ extension Replica {
     notCoveredBy vector: VersionVector, site: SiteID? = nil, _ body: (Change) throws -> Void
   ) throws(ReplicaError) {
     do {
-      let sites =
-        try site.map { [$0] }
-        ?? db.rows("SELECT DISTINCT site FROM changes ORDER BY site") {
-          SiteID(rawValue: $0.string(0))
-        }.compactMap { $0 }
-      for site in sites {
-        let statement = try db.prepare(
-          "SELECT json FROM changes WHERE site = ?1 AND seq > ?2 ORDER BY seq")
-        try statement.bind([site.rawValue, vector[site]])
-        while try statement.step() {
-          try body(try ChangeJSON.decode(statement.currentRow.blob(0)))
+      let log = try changeLog()
+      for site in try site.map({ [$0] }) ?? sites().knownSites {
+        try log.forEachChunk(of: site, after: vector[site]) { changes in
+          for change in changes { try body(change) }
+          return true
         }
       }
     } catch { throw Replica.wrap(error) }

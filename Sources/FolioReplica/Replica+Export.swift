@@ -19,9 +19,11 @@ extension Replica {
     var exported: [ExportedArticle] = []
     for article in articles {
       let annotations = try annotations(ofArticle: article.id).sorted { $0.id < $1.id }
-      var conflicts = try conflictedFields(of: article.id)
+      var conflicts = try conflictedFields(of: .article(article.id))
       for annotation in annotations {
-        conflicts += try conflictedFields(of: annotation.id).map { "\(annotation.id).\($0)" }
+        conflicts += try conflictedFields(of: .annotation(annotation.id)).map {
+          "\(annotation.id).\($0)"
+        }
       }
       exported.append(
         ExportedArticle(article: article, annotations: annotations, conflicts: conflicts))

@@ -16,10 +16,10 @@ extension Replica {
     do {
       let upper = key + "g"  // past every hex continuation of the prefix
       var matches = try db.rows(
-        "SELECT id FROM articles WHERE id >= ?1 AND id < ?2 LIMIT 20", [key, upper]
+        "SELECT id FROM articles WHERE id >= ?1 AND id < ?2 AND visible LIMIT 20", [key, upper]
       ) { EntityRef.article($0.string(0)) }
       matches += try db.rows(
-        "SELECT id FROM annotations WHERE id >= ?1 AND id < ?2 LIMIT 20", [key, upper]
+        "SELECT id FROM annotations WHERE id >= ?1 AND id < ?2 AND visible LIMIT 20", [key, upper]
       ) { EntityRef.annotation($0.string(0)) }
       if let exact = matches.first(where: { $0.id == key }) { return exact }
       guard let only = matches.first else { throw ReplicaError.unknownID(prefix) }
@@ -55,10 +55,11 @@ extension Replica {
   public func abbreviate(_ id: String, minimum: Int = 8) -> String {
     var length = minimum
     for table in ["articles", "annotations"] {
-      let before = try? db.firstRow("SELECT max(id) FROM \(table) WHERE id < ?1", [id]) {
+      let before = try? db.firstRow("SELECT max(id) FROM \(table) WHERE id < ?1 AND visible", [id])
+      {
         $0.optionalString(0)
       }
-      let after = try? db.firstRow("SELECT min(id) FROM \(table) WHERE id > ?1", [id]) {
+      let after = try? db.firstRow("SELECT min(id) FROM \(table) WHERE id > ?1 AND visible", [id]) {
         $0.optionalString(0)
       }
       for case let neighbor?? in [before, after] {
@@ -82,6 +83,7 @@ extension Replica {
       let rows = try db.rows(
         """
         SELECT id, lag(id) OVER (ORDER BY id), lead(id) OVER (ORDER BY id) FROM articles
+        WHERE visible
         """
       ) { row in (row.string(0), row.optionalString(1), row.optionalString(2)) }
       var result: [String: String] = [:]

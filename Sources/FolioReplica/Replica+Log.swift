@@ -13,30 +13,37 @@ extension Replica {
   public func log(of entity: EntityRef? = nil, limit: Int = 1_000) throws(ReplicaError) -> [Change]
   {
     do {
+      let log = try changeLog()
       if let entity {
-        var ids = [entity.id]
+        var ids: Set<String> = [entity.id]
         if entity.kind == .article {
-          ids += try db.rows(
-            """
-            SELECT DISTINCT entity_id FROM changes
-            WHERE entity_kind = 'annotation' AND entity_id IN
-              (SELECT id FROM annotations WHERE article_id = ?1)
-            """, [entity.id]
-          ) { $0.string(0) }
+          // Deleted annotations keep their row (and article), so their history shows too.
+          ids.formUnion(
+            try db.rows("SELECT id FROM annotations WHERE article_id = ?1", [entity.id]) {
+              $0.string(0)
+            })
         }
         var changes: [Change] = []
-        for id in ids {
-          changes += try db.rows("SELECT json FROM changes WHERE entity_id = ?1", [id]) {
-            try ChangeJSON.decode($0.blob(0))
+        for site in try sites().knownSites {
+          try log.forEachChunk(
+            of: site, after: 0,
+            wanted: { kind, id in
+              kind == entity.kind ? id == entity.id[...] : ids.contains(String(id))
+            }
+          ) { chunk in
+            changes += chunk
+            return true
           }
         }
         return Array(changes.sorted { Change.precedes($1, $0) }.prefix(limit))
       }
-      // Arrival order is close to time order; the newest arrivals are sorted by clock.
-      let recent = try db.rows(
-        "SELECT json FROM changes ORDER BY rowid DESC LIMIT ?1", [limit]
-      ) { try ChangeJSON.decode($0.blob(0)) }
-      return recent.sorted { Change.precedes($1, $0) }
+      // A site's changes are in clock order, so the newest `limit` of the library are among
+      // the newest `limit` of each site.
+      var newest: [Change] = []
+      for site in try sites().knownSites {
+        newest += try log.newestChanges(of: site, limit: limit)
+      }
+      return Array(newest.sorted { Change.precedes($1, $0) }.prefix(limit))
     } catch { throw Replica.wrap(error) }
   }
 }

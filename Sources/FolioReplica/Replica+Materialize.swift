@@ -1,123 +1,188 @@
 import FolioArticles
 import FolioModel
 import FolioSQLite
-import Foundation
+
+/// A record's row as stored: its key, whether it shows, its merge state and the values it
+/// shows (column name → value).
+struct RecordRow {
+  var key: Int64?
+  var visible = false
+  var state = RecordState()
+  var columns: [String: SQLiteValue] = [:]
+
+  func text(_ column: String) -> String? {
+    if case .text(let text)? = columns[column] { return text }
+    return nil
+  }
+}
+
+/// The columns each kind of record shows, and the register field each comes from.
+enum RecordColumns {
+  static let article = ["title", "source_url", "published", "summary", "background", "insights"]
+  static let articleFields: [String: String] = [
+    Field.title: "title", Field.sourceURL: "source_url", Field.published: "published",
+    Field.summary: "summary", Field.background: "background", Field.insights: "insights",
+  ]
+  static let annotation = [
+    "article_id", "kind", "selector", "note", "color", "author", "created",
+  ]
+  /// Columns whose change means the search index must be updated.
+  static let articleSearched: Set<String> = ["title", "summary", "background", "insights"]
+  static let annotationSearched: Set<String> = ["selector", "note"]
+
+  static func table(_ kind: EntityKind) -> String {
+    kind == .article ? "articles" : "annotations"
+  }
+
+  static func columns(_ kind: EntityKind) -> [String] { kind == .article ? article : annotation }
+}
 
 extension Replica {
-  /// Rebuilds the materialized rows (article or annotation, tags, conflicts, search) of
-  /// each record from its changes in the log.
-  ///
-  /// - Parameters:
-  ///   - state: The record's merged state.
-  ///   - replacing: False when the record has no materialized rows yet (nothing to delete).
-  /// - Throws: An error saying what went wrong; nothing is changed then.
-  func materialize(_ state: EntityState, replacing: Bool) throws {
-    let entity = state.entity
-    if replacing {
-      try db.run("DELETE FROM tags WHERE entity_id = ?1", entity.id)
-      try db.run("DELETE FROM conflicts WHERE entity_id = ?1", entity.id)
-      try db.run("DELETE FROM search WHERE rowid = ?1", searchRowID(entity))
+  /// Reads a record's row, or nil when the record has none yet.
+  func loadRow(_ entity: EntityRef) throws -> RecordRow? {
+    let columns = RecordColumns.columns(entity.kind)
+    let sql =
+      "SELECT key, visible, state, tags, \(columns.joined(separator: ", ")) FROM "
+      + "\(RecordColumns.table(entity.kind)) WHERE id = ?1"
+    let sites = try sites()
+    return try db.firstRow(sql, [entity.id]) { row in
+      var record = RecordRow(
+        key: row.int64(0), visible: row.int(1) != 0,
+        state: try RecordState(stored: row.blob(2), site: sites.site(forKey:)))
+      record.columns["tags"] = row.value(3)
+      for (offset, column) in columns.enumerated() {
+        record.columns[column] = row.value(4 + offset)
+      }
+      return record
+    }
+  }
+
+  /// Merges one record's new changes (in arrival order) into its stored state and rewrites
+  /// its row, search entry and conflicts.
+  func merge(_ changes: [Change], into entity: EntityRef, context: IntegrationContext) throws {
+    let before = try loadRow(entity) ?? RecordRow()
+    var after = before
+    for change in changes {
+      try after.state.apply(change, lookup: context)
+      context.merged.insert(change.dot)
     }
     switch entity.kind {
-    case .article: try materializeArticle(state)
-    case .annotation: try materializeAnnotation(state)
+    case .article: try showArticle(&after, before: before, context: context)
+    case .annotation: try showAnnotation(&after, before: before, context: context)
     }
-    for conflict in state.conflicts {
+    try write(after, before: before, entity: entity)
+  }
+
+  private func showArticle(
+    _ row: inout RecordRow, before: RecordRow, context: IntegrationContext
+  ) throws {
+    for (field, column) in RecordColumns.articleFields {
+      let winner = row.state.winner(field)
+      guard winner?.dot != before.state.winner(field)?.dot else { continue }
+      let value = try winner.map { try context.change($0.dot).value } ?? nil
+      if field == Field.insights {
+        row.columns[column] = value.map { .text($0.canonicalText) } ?? .null
+      } else {
+        row.columns[column] = value?.stringValue.map(SQLiteValue.text) ?? .null
+      }
+    }
+    row.columns["tags"] = .text(Replica.tagsJSON(row.state.tags))
+    row.visible = row.text("title") != nil && !row.state.isDeleted
+  }
+
+  private func showAnnotation(
+    _ row: inout RecordRow, before: RecordRow, context: IntegrationContext
+  ) throws {
+    // The target is written once; of concurrent targets, the oldest shows (as EntityState).
+    let target = row.state.registers[Field.target]?.last
+    if target?.dot != before.state.registers[Field.target]?.last?.dot {
+      let change = try target.map { try context.change($0.dot) }
+      let parsed = change?.value.flatMap(AnnotationTarget.init(json:))
+      row.columns["article_id"] = parsed.map { .text($0.article) } ?? .null
+      row.columns["kind"] = parsed.map { .text($0.kind.rawValue) } ?? .null
+      row.columns["selector"] = parsed?.selector.map { .text($0.jsonValue.canonicalText) } ?? .null
+      row.columns["author"] = parsed != nil ? change.map { .text($0.author) } ?? .null : .null
+      row.columns["created"] =
+        parsed != nil ? change.map { .integer(Int64($0.hlc.milliseconds)) } ?? .null : .null
+    }
+    for field in [Field.note, Field.color] {
+      let winner = row.state.winner(field)
+      guard winner?.dot != before.state.winner(field)?.dot else { continue }
+      let value = try winner.map { try context.change($0.dot).value } ?? nil
+      row.columns[field] = value?.stringValue.map(SQLiteValue.text) ?? .null
+    }
+    row.columns["tags"] = .text(Replica.tagsJSON(row.state.tags))
+    row.visible = row.text("article_id") != nil && !row.state.isDeleted
+  }
+
+  static func tagsJSON(_ tags: [String]) -> String {
+    JSONValue.array(tags.map(JSONValue.string)).canonicalText
+  }
+
+  /// Writes the row, keeps the search index in step with what shows, and lists the
+  /// record's open conflicts.
+  private func write(_ row: RecordRow, before: RecordRow, entity: EntityRef) throws {
+    let table = RecordColumns.table(entity.kind)
+    let search = entity.kind == .article ? "article_search" : "annotation_search"
+    let searched =
+      entity.kind == .article ? RecordColumns.articleSearched : RecordColumns.annotationSearched
+    let textChanged = searched.contains { row.columns[$0] != before.columns[$0] }
+    let sites = try sites()
+    let state = try row.state.encoded(siteKey: sites.key(for:))
+    let columns = ["tags"] + RecordColumns.columns(entity.kind)
+    let values: [any SQLiteBindable] = columns.map { row.columns[$0] ?? .null }
+    var key: Int64
+    if let existing = before.key {
+      key = existing
+      if before.visible, !row.visible || textChanged {
+        try updateSearch(search, entity.kind, key: key, deleting: true)
+      }
+      let assignments = columns.enumerated().map { "\($1) = ?\($0 + 4)" }.joined(separator: ", ")
+      try db.prepare("UPDATE \(table) SET visible = ?2, state = ?3, \(assignments) WHERE key = ?1")
+        .run([key, row.visible, state] + values)
+    } else {
+      let placeholders = columns.indices.map { "?\($0 + 4)" }.joined(separator: ", ")
+      try db.prepare(
+        "INSERT INTO \(table) (id, visible, state, \(columns.joined(separator: ", "))) "
+          + "VALUES (?1, ?2, ?3, \(placeholders))"
+      ).run([entity.id, row.visible, state] + values)
+      key = Int64(try db.scalarInt("SELECT last_insert_rowid()") ?? 0)
+    }
+    if row.visible, !before.visible || textChanged {
+      try updateSearch(search, entity.kind, key: key, deleting: false)
+    }
+    let conflictsBefore = before.state.conflicts.map { "\($0.field)/\($0.kind.rawValue)" }
+    let conflictsAfter = row.state.conflicts
+    if conflictsBefore != conflictsAfter.map({ "\($0.field)/\($0.kind.rawValue)" }) {
       try db.run(
-        """
-        INSERT INTO conflicts (id, entity_kind, entity_id, field, kind)
-        VALUES (?1, ?2, ?3, ?4, ?5)
-        """,
-        conflict.id, entity.kind.rawValue, entity.id, conflict.field, conflict.kind.rawValue)
+        "DELETE FROM conflicts WHERE entity_kind = ?1 AND entity_id = ?2",
+        entity.kind.rawValue, entity.id)
+      for conflict in conflictsAfter {
+        try db.run(
+          """
+          INSERT INTO conflicts (entity_kind, entity_id, field, id, kind)
+          VALUES (?1, ?2, ?3, ?4, ?5)
+          """,
+          entity.kind.rawValue, entity.id, conflict.field,
+          Conflict.id(entity: entity, field: conflict.field), conflict.kind.rawValue)
+      }
     }
   }
 
-  private func materializeArticle(_ state: EntityState) throws {
-    let id = state.entity.id
-    guard let article = Replica.article(from: state), !state.isDeleted else {
-      try db.run("DELETE FROM articles WHERE id = ?1", id)
-      return
+  /// Adds a record's indexed text to its search table, or removes it (external content:
+  /// the text is read from the row through the table's view).
+  private func updateSearch(_ search: String, _ kind: EntityKind, key: Int64, deleting: Bool) throws
+  {
+    let columns = kind == .article ? "title, summary, background, insights" : "quote, note"
+    let view = kind == .article ? "article_text" : "annotation_text"
+    if deleting {
+      try db.run(
+        "INSERT INTO \(search) (\(search), rowid, \(columns)) "
+          + "SELECT 'delete', key, \(columns) FROM \(view) WHERE key = ?1", key)
+    } else {
+      try db.run(
+        "INSERT INTO \(search) (rowid, \(columns)) SELECT key, \(columns) FROM \(view) WHERE key = ?1",
+        key)
     }
-    try db.run(
-      """
-      INSERT OR REPLACE INTO articles
-        (id, title, source_url, published, summary_change, background_change, insights_change,
-         tags)
-      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-      """,
-      id, article.title, article.sourceURL, article.published,
-      Replica.changeReference(state, Field.summary),
-      Replica.changeReference(state, Field.background),
-      Replica.changeReference(state, Field.insights),
-      JSONValue.array(article.tags.map(JSONValue.string)).canonicalText)
-    try insertTags(article.tags, of: id)
-    try db.run(
-      "INSERT INTO search (rowid, entity_id, article_id, title, body) VALUES (?1, ?2, ?2, ?3, ?4)",
-      searchRowID(state.entity), id, article.title,
-      [article.summary, article.background, article.insightsText].joined(separator: "\n"))
-  }
-
-  private func materializeAnnotation(_ state: EntityState) throws {
-    let id = state.entity.id
-    guard let annotation = Replica.annotation(from: state), !state.isDeleted else {
-      try db.run("DELETE FROM annotations WHERE id = ?1", id)
-      return
-    }
-    let selector = annotation.target.selector.map(\.jsonValue.canonicalText)
-    try db.run(
-      """
-      INSERT OR REPLACE INTO annotations
-        (id, article_id, kind, selector, note, color, tags, author, created)
-      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-      """,
-      id, annotation.articleID, annotation.kind.rawValue, selector, annotation.note,
-      annotation.color, JSONValue.array(annotation.tags.map(JSONValue.string)).canonicalText,
-      annotation.author,
-      Int64(annotation.created))
-    try insertTags(annotation.tags, of: id)
-    try db.run(
-      "INSERT INTO search (rowid, entity_id, article_id, title, body) VALUES (?1, ?2, ?3, '', ?4)",
-      searchRowID(state.entity), id, annotation.articleID,
-      [annotation.target.selector?.exact ?? "", annotation.note ?? ""].joined(separator: "\n"))
-  }
-
-  /// "site:seq" of the change whose value `field` shows, or nil.
-  static func changeReference(_ state: EntityState, _ field: String) -> String? {
-    state.registers[field]?.first.map { "\($0.site.rawValue):\($0.seq)" }
-  }
-
-  private func insertTags(_ tags: [String], of id: String) throws {
-    for tag in tags {
-      try db.run("INSERT OR IGNORE INTO tags (entity_id, tag) VALUES (?1, ?2)", id, tag)
-    }
-  }
-
-  /// A stable 60-bit rowid for the record's search row, so it can be replaced without
-  /// scanning the index.
-  func searchRowID(_ entity: EntityRef) -> Int64 {
-    let digest = SHA256.digest(Array("\(entity.kind.rawValue)/\(entity.id)".utf8))
-    return digest.prefix(8).reduce(Int64(0)) { ($0 << 8) | Int64($1) } & 0x0FFF_FFFF_FFFF_FFFF
-  }
-
-  /// The article a record's merged state shows, or nil before its title has arrived.
-  static func article(from state: EntityState) -> Article? {
-    guard let title = state.string(Field.title) else { return nil }
-    let insights = state.value(Field.insights).flatMap(Insight.from) ?? []
-    return Article(
-      id: state.entity.id, title: title, sourceURL: state.string(Field.sourceURL),
-      published: state.string(Field.published), summary: state.string(Field.summary) ?? "",
-      background: state.string(Field.background) ?? "", insights: insights,
-      tags: state.tags)
-  }
-
-  /// The annotation a record's merged state shows, or nil before its target has arrived.
-  static func annotation(from state: EntityState) -> Annotation? {
-    guard let targetChange = state.registers[Field.target]?.last,
-      let target = targetChange.value.flatMap(AnnotationTarget.init(json:))
-    else { return nil }
-    return Annotation(
-      id: state.entity.id, target: target, note: state.string(Field.note),
-      color: state.string(Field.color), tags: state.tags, author: targetChange.author,
-      created: targetChange.hlc.milliseconds)
   }
 }

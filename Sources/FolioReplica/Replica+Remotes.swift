@@ -119,10 +119,12 @@ extension Replica {
   /// This replica's own changes the server has not acknowledged, oldest first.
   public func unpushedChanges(remote: Remote, limit: Int) throws(ReplicaError) -> [Change] {
     do {
-      return try db.rows(
-        "SELECT json FROM changes WHERE site = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
-        [site.rawValue, remote.pushed, limit]
-      ) { try ChangeJSON.decode($0.blob(0)) }
+      var result: [Change] = []
+      try changeLog().forEachChunk(of: site, after: remote.pushed) { changes in
+        result += changes.prefix(limit - result.count)
+        return result.count < limit
+      }
+      return result
     } catch { throw Replica.wrap(error) }
   }
 

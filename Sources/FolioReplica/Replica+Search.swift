@@ -25,18 +25,23 @@ extension Replica {
     do {
       return try db.rows(
         """
-        SELECT s.entity_id, s.article_id, a.title,
-          snippet(search, -1, '«', '»', '…', 12)
-        FROM search s JOIN articles a ON a.id = s.article_id
-        WHERE search MATCH ?1
-        ORDER BY rank LIMIT ?2
+        SELECT * FROM (
+          SELECT a.id, NULL, a.title, snippet(article_search, -1, '«', '»', '…', 12), s.rank
+          FROM article_search s JOIN articles a ON a.key = s.rowid
+          WHERE article_search MATCH ?1 AND a.visible
+          UNION ALL
+          SELECT n.article_id, n.id, a.title, snippet(annotation_search, -1, '«', '»', '…', 12),
+            s.rank
+          FROM annotation_search s JOIN annotations n ON n.key = s.rowid
+            JOIN articles a ON a.id = n.article_id
+          WHERE annotation_search MATCH ?1 AND n.visible AND a.visible
+        )
+        ORDER BY 5 LIMIT ?2
         """, [match, limit]
       ) { row in
-        let entityID = row.string(0)
-        let articleID = row.string(1)
-        return SearchHit(
-          articleId: articleID, title: row.string(2),
-          annotationId: entityID == articleID ? nil : entityID, snippet: row.string(3))
+        SearchHit(
+          articleId: row.string(0), title: row.string(2), annotationId: row.optionalString(1),
+          snippet: row.string(3))
       }
     } catch { throw Replica.wrap(error) }
   }

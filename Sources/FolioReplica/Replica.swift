@@ -21,6 +21,8 @@ public final class Replica {
   public let author: String
   var clock: HybridClock
   let wallClock: @Sendable () -> UInt64
+  private var loadedSites: SiteTable?
+  private var loadedLog: ChangeLog?
 
   /// Unix milliseconds from the system clock.
   public static let systemClock: @Sendable () -> UInt64 = {
@@ -67,7 +69,7 @@ public final class Replica {
       try configure(db)
       let site = SiteID.random()
       try db.transaction {
-        try ReplicaSchema.migrate(db)
+        try ReplicaSchema.create(db)
         try db.run("INSERT INTO meta (key, value) VALUES ('format', 'folio-replica')")
         try db.run("INSERT INTO meta (key, value) VALUES ('site', ?1)", site.rawValue)
         try db.run("INSERT INTO meta (key, value) VALUES ('author', ?1)", author)
@@ -103,9 +105,6 @@ public final class Replica {
       guard version <= ReplicaSchema.latestVersion else {
         throw ReplicaError.incompatible(path: path, reason: "made by a newer Folio")
       }
-      if version < ReplicaSchema.latestVersion {
-        try db.transaction { try ReplicaSchema.migrate(db) }
-      }
       let meta = try Dictionary(
         uniqueKeysWithValues: db.rows("SELECT key, value FROM meta") {
           ($0.string(0), $0.string(1))
@@ -114,9 +113,11 @@ public final class Replica {
         let author = meta["author"], let clockText = meta["clock"],
         let clockValue = UInt64(clockText)
       else { throw ReplicaError.incompatible(path: path, reason: "its metadata is damaged") }
-      return Replica(
+      let replica = Replica(
         db: db, path: path, site: site, author: author,
         clock: HybridClock(latest: HybridTimestamp(rawValue: clockValue)), wallClock: wallClock)
+      if version < ReplicaSchema.latestVersion { try replica.upgradeFromVersion1() }
+      return replica
     } catch {
       throw Replica.wrap(error, path: path)
     }
@@ -148,14 +149,47 @@ public final class Replica {
   }
 
   /// Runs `body` in one transaction, mapping every failure to a `ReplicaError`.
+  ///
+  /// Changes appended to the log wait in memory and are written as chunks just before the
+  /// outermost transaction commits. A failure puts back the clock and what was waiting.
   func transaction<T>(_ body: () throws -> T) throws(ReplicaError) -> T {
     let savedClock = clock
+    let isOutermost = !db.isInTransaction
+    let savedLog = loadedLog?.snapshot
     do {
-      return try db.transaction(body)
+      return try db.transaction {
+        let result = try body()
+        if isOutermost { try loadedLog?.flush() }
+        return result
+      }
     } catch {
       clock = savedClock
+      // The site table reloads from what the database kept; the log puts back what the
+      // enclosing transaction had appended (nothing, for the outermost).
+      loadedSites = nil
+      if isOutermost {
+        loadedLog = nil
+      } else if let savedLog {
+        loadedLog?.restore(savedLog)
+      }
       throw Replica.wrap(error)
     }
+  }
+
+  /// The sites this replica knows and what it holds of each.
+  func sites() throws -> SiteTable {
+    if let loadedSites { return loadedSites }
+    let table = try SiteTable(db: db)
+    loadedSites = table
+    return table
+  }
+
+  /// The op log.
+  func changeLog() throws -> ChangeLog {
+    if let loadedLog { return loadedLog }
+    let log = ChangeLog(db: db) { [unowned self] in try self.sites() }
+    loadedLog = log
+    return log
   }
 
   /// Runs several replica operations as one transaction: all of them or none.

@@ -1,66 +1,80 @@
 import FolioSQLite
 
-/// The replica's tables, created and upgraded by numbered migrations tracked in
-/// `PRAGMA user_version`.
+/// The replica's tables, tracked in `PRAGMA user_version`.
+///
+/// Version 2 (this one) keeps the op log in chunks and the merge state of each record in its
+/// row; version 1 kept one JSON row per change and rebuilt records from the log. A version 1
+/// file is upgraded in place when it is opened (`Replica+Upgrade`).
 enum ReplicaSchema {
-  /// Each entry upgrades the schema by one version; never edit a released one.
-  static let migrations: [String] = [
-    """
-    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-    -- The op log: every change this replica knows, in canonical JSON, keyed by its dot.
-    CREATE TABLE changes (
-      site TEXT NOT NULL,
-      seq INTEGER NOT NULL,
-      hlc INTEGER NOT NULL,
-      entity_kind TEXT NOT NULL,
-      entity_id TEXT NOT NULL,
-      json BLOB NOT NULL,
-      PRIMARY KEY (site, seq)
+  static let latestVersion = 2
+
+  static let tables = """
+    -- Every site the replica knows, with a small key, and the highest seq up to which it
+    -- holds all of that site's changes (the version vector).
+    CREATE TABLE sites (
+      key INTEGER PRIMARY KEY,
+      site TEXT NOT NULL UNIQUE,
+      contiguous INTEGER NOT NULL DEFAULT 0
     );
-    CREATE INDEX changes_by_entity ON changes (entity_id, entity_kind);
-    -- Highest contiguous seq per site: the replica's version vector.
-    CREATE TABLE vector (site TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID;
-    -- Materialized state, rebuilt per record from the log.
+    -- Changes held beyond a gap in a site's seqs.
+    CREATE TABLE ahead (site_key INTEGER NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (site_key, seq))
+      WITHOUT ROWID;
+    -- The op log in chunks of consecutive changes of one site: id = site key << 40 | first seq.
+    CREATE TABLE log (id INTEGER PRIMARY KEY, count INTEGER NOT NULL, data BLOB NOT NULL);
+    -- One row per record: its merge state and the values it shows. A record that is deleted,
+    -- or whose first change has not arrived yet, keeps its row with visible = 0.
     CREATE TABLE articles (
-      id TEXT PRIMARY KEY,
-      title TEXT NOT NULL,
+      key INTEGER PRIMARY KEY,
+      id TEXT NOT NULL UNIQUE,
+      visible INTEGER NOT NULL,
+      title TEXT,
       source_url TEXT,
       published TEXT,
-      -- The long fields are not copied here: each column names the change in the log
-      -- whose value is shown ("site:seq"), so the text is stored once and a listing
-      -- reads only short rows.
-      summary_change TEXT,
-      background_change TEXT,
-      insights_change TEXT,
-      tags TEXT NOT NULL
-    ) WITHOUT ROWID;
-    CREATE INDEX articles_by_title ON articles (title COLLATE NOCASE, id);
+      summary TEXT,
+      background TEXT,
+      insights TEXT,
+      tags TEXT NOT NULL,
+      state BLOB NOT NULL
+    );
+    CREATE INDEX articles_by_title ON articles (title COLLATE NOCASE, id) WHERE visible;
     CREATE TABLE annotations (
-      id TEXT PRIMARY KEY,
-      article_id TEXT NOT NULL,
-      kind TEXT NOT NULL,
+      key INTEGER PRIMARY KEY,
+      id TEXT NOT NULL UNIQUE,
+      visible INTEGER NOT NULL,
+      article_id TEXT,
+      kind TEXT,
       selector TEXT,
       note TEXT,
       color TEXT,
       tags TEXT NOT NULL,
-      author TEXT NOT NULL,
-      created INTEGER NOT NULL
-    ) WITHOUT ROWID;
-    CREATE INDEX annotations_by_article ON annotations (article_id);
-    CREATE TABLE tags (entity_id TEXT NOT NULL, tag TEXT NOT NULL, PRIMARY KEY (tag, entity_id))
-      WITHOUT ROWID;
-    CREATE INDEX tags_by_entity ON tags (entity_id);
-    -- Conflict ids are short and may collide; the record and field identify a conflict.
+      author TEXT,
+      created INTEGER,
+      state BLOB NOT NULL
+    );
+    CREATE INDEX annotations_by_article ON annotations (article_id) WHERE visible;
     CREATE TABLE conflicts (
-      entity_id TEXT NOT NULL,
       entity_kind TEXT NOT NULL,
+      entity_id TEXT NOT NULL,
       field TEXT NOT NULL,
       id TEXT NOT NULL,
       kind TEXT NOT NULL,
-      PRIMARY KEY (entity_id, entity_kind, field)
+      PRIMARY KEY (entity_kind, entity_id, field)
     ) WITHOUT ROWID;
-    CREATE VIRTUAL TABLE search USING fts5(
-      entity_id UNINDEXED, article_id UNINDEXED, title, body, tokenize = 'unicode61 remove_diacritics 2'
+    -- Full-text search over the rows above (external content: the text is stored once).
+    CREATE VIEW article_text AS
+      SELECT key, title, summary, background,
+        (SELECT group_concat(value, char(10)) FROM json_tree(articles.insights)
+          WHERE type = 'text') AS insights
+      FROM articles;
+    CREATE VIRTUAL TABLE article_search USING fts5(
+      title, summary, background, insights, content = 'article_text', content_rowid = 'key',
+      tokenize = 'unicode61 remove_diacritics 2'
+    );
+    CREATE VIEW annotation_text AS
+      SELECT key, json_extract(selector, '$.exact') AS quote, note FROM annotations;
+    CREATE VIRTUAL TABLE annotation_search USING fts5(
+      quote, note, content = 'annotation_text', content_rowid = 'key',
+      tokenize = 'unicode61 remove_diacritics 2'
     );
     CREATE TABLE remotes (
       name TEXT PRIMARY KEY,
@@ -72,17 +86,12 @@ enum ReplicaSchema {
       last_sync INTEGER
     ) WITHOUT ROWID;
     """
-  ]
 
-  static var latestVersion: Int { migrations.count }
-
-  /// Brings `connection` to the latest schema inside the caller's transaction.
-  static func migrate(_ connection: Connection) throws {
-    let current = Int(try connection.scalarInt("PRAGMA user_version") ?? 0)
-    guard current < migrations.count else { return }
-    for version in current..<migrations.count {
-      try connection.execute(migrations[version])
-    }
-    try connection.execute("PRAGMA user_version = \(migrations.count)")
+  /// Creates the latest schema in an empty database, inside the caller's transaction.
+  static func create(_ connection: Connection) throws {
+    try connection.execute(
+      "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID")
+    try connection.execute(tables)
+    try connection.execute("PRAGMA user_version = \(latestVersion)")
   }
 }

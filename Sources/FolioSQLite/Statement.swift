@@ -67,6 +67,9 @@ public final class Statement {
     }
   }
 
+  /// Ends the current run of the statement early, releasing what it holds.
+  public func reset() { sqlite3_reset(handle) }
+
   /// The row the last successful `step()` moved to.
   public var currentRow: Row { Row(statement: self) }
 

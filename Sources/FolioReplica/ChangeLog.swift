@@ -1,0 +1,211 @@
+import FolioModel
+import FolioSQLite
+
+/// The op log: every change the replica knows, the source for sync, bundles and `folio log`.
+///
+/// Changes are stored in chunks of consecutive seqs of one site (`ChangeLogCodec`), one row
+/// per chunk keyed by `site key << 40 | first seq`, so appending costs a fraction of a row
+/// per change and a site's changes read back in order. Changes appended during a transaction
+/// wait in memory and are written as chunks when it commits (`flush`).
+final class ChangeLog {
+  /// Largest seq a chunk id can hold.
+  static let maximumSeq = (1 << 40) - 1
+  private static let chunkChanges = 256
+
+  fileprivate struct PendingChunk {
+    var firstSeq: Int
+    var changes: [Change] = []
+  }
+
+  private let db: Connection
+  private let loadSites: () throws -> SiteTable
+  private var pending: [SiteID: PendingChunk] = [:]
+  private var cachedChunk: (id: Int64, changes: [Change])?
+
+  /// - Parameters:
+  ///   - db: The replica's connection.
+  ///   - sites: The current site table (reloaded after a failed transaction, so the log
+  ///     encodes site keys only when it writes).
+  init(db: Connection, sites: @escaping () throws -> SiteTable) {
+    self.db = db
+    self.loadSites = sites
+  }
+
+  private var sites: SiteTable {
+    get throws { try loadSites() }
+  }
+
+  /// Adds a change new to the log.
+  func append(_ change: Change) throws {
+    guard change.seq <= ChangeLog.maximumSeq else {
+      throw ReplicaError.rejectedChange("change \(change.dot): seq is too large")
+    }
+    if let chunk = pending[change.site], chunk.firstSeq + chunk.changes.count != change.seq {
+      try write(change.site)
+    }
+    var chunk = pending[change.site] ?? PendingChunk(firstSeq: change.seq)
+    chunk.changes.append(change)
+    pending[change.site] = chunk
+    if chunk.changes.count >= ChangeLog.chunkChanges {
+      try write(change.site)
+    }
+  }
+
+  /// Writes every waiting chunk.
+  func flush() throws {
+    for site in pending.keys.sorted() { try write(site) }
+  }
+
+  /// What is waiting at one moment, to put back when a nested transaction fails.
+  struct Snapshot {
+    fileprivate let pending: [SiteID: PendingChunk]
+  }
+
+  /// What is waiting now.
+  var snapshot: Snapshot { Snapshot(pending: pending) }
+
+  /// Puts back what was waiting when `snapshot` was taken, and forgets cached reads.
+  func restore(_ snapshot: Snapshot) {
+    pending = snapshot.pending
+    cachedChunk = nil
+  }
+
+  private func write(_ site: SiteID) throws {
+    guard let chunk = pending.removeValue(forKey: site), !chunk.changes.isEmpty else { return }
+    let sites = try self.sites
+    var writer = BinaryWriter(capacity: 512 * chunk.changes.count)
+    for change in chunk.changes {
+      try ChangeLogCodec.append(change, to: &writer, siteKey: sites.key(for:))
+    }
+    let id = chunkID(try sites.key(for: site), chunk.firstSeq)
+    try db.run(
+      "INSERT INTO log (id, count, data) VALUES (?1, ?2, ?3)", id, chunk.changes.count,
+      writer.bytes)
+  }
+
+  private func chunkID(_ siteKey: Int, _ seq: Int) -> Int64 { Int64(siteKey) << 40 | Int64(seq) }
+
+  /// The stored change `dot`, or nil when the log does not hold it.
+  func change(_ dot: Dot) throws -> Change? {
+    if let chunk = pending[dot.site], dot.seq >= chunk.firstSeq,
+      dot.seq < chunk.firstSeq + chunk.changes.count
+    {
+      return chunk.changes[dot.seq - chunk.firstSeq]
+    }
+    guard let changes = try chunk(containing: dot) else { return nil }
+    return changes.first { $0.seq == dot.seq }
+  }
+
+  private func chunk(containing dot: Dot) throws -> [Change]? {
+    guard let siteKey = try sites.existingKey(for: dot.site) else { return nil }
+    let wanted = chunkID(siteKey, dot.seq)
+    if let cached = cachedChunk, cached.id <= wanted,
+      wanted < cached.id + Int64(cached.changes.count)
+    {
+      return cached.changes
+    }
+    let row = try db.firstRow(
+      "SELECT id, count, data FROM log WHERE id <= ?1 AND id >= ?2 ORDER BY id DESC LIMIT 1",
+      [wanted, chunkID(siteKey, 0)]
+    ) { ($0.int64(0), $0.int(1), $0.blob(2)) }
+    guard let (id, count, data) = row, wanted < id + Int64(count) else { return nil }
+    let changes = try decode(data, site: dot.site, firstSeq: Int(id & Int64(ChangeLog.maximumSeq)))
+    cachedChunk = (id, changes)
+    return changes
+  }
+
+  private func decode(
+    _ data: [UInt8], site: SiteID, firstSeq: Int,
+    wanted: (EntityKind, Substring) -> Bool = { _, _ in true }
+  ) throws -> [Change] {
+    let sites = try self.sites
+    return try ChangeLogCodec.decode(
+      data, site: site, firstSeq: firstSeq, siteForKey: sites.site(forKey:), wanted: wanted)
+  }
+
+  /// Calls `body` with the changes of `site` whose seq is above `seq`, in seq order, chunk
+  /// by chunk; `body` returns false to stop. Only records `wanted` accepts are decoded.
+  func forEachChunk(
+    of site: SiteID, after seq: Int, wanted: (EntityKind, Substring) -> Bool = { _, _ in true },
+    _ body: ([Change]) throws -> Bool
+  ) throws {
+    try flush()
+    guard let siteKey = try sites.existingKey(for: site) else { return }
+    // The chunk holding seq + 1 may start before it.
+    let first =
+      try db.scalarInt(
+        "SELECT coalesce(max(id), ?2) FROM log WHERE id <= ?1 AND id >= ?2",
+        [chunkID(siteKey, seq + 1), chunkID(siteKey, 0)]) ?? chunkID(siteKey, 0)
+    let statement = try db.prepare(
+      "SELECT id, data FROM log WHERE id >= ?1 AND id < ?2 ORDER BY id")
+    defer { statement.reset() }
+    try statement.bind([first, chunkID(siteKey + 1, 0)])
+    var chunks: [(Int64, [UInt8])] = []
+    // Read ahead a few chunks at a time: `body` may write (a caller inside a transaction).
+    func drain() throws -> Bool {
+      for (id, data) in chunks {
+        let changes = try decode(
+          data, site: site, firstSeq: Int(id & Int64(ChangeLog.maximumSeq)), wanted: wanted
+        ).filter { $0.seq > seq }
+        if !changes.isEmpty, try !body(changes) { return false }
+      }
+      chunks.removeAll(keepingCapacity: true)
+      return true
+    }
+    while try statement.step() {
+      let row = statement.currentRow
+      chunks.append((row.int64(0), row.blob(1)))
+      if chunks.count == 8 {
+        let lastID = chunks[chunks.count - 1].0
+        guard try drain() else { return }
+        try statement.bind([lastID + 1, chunkID(siteKey + 1, 0)])
+      }
+    }
+    _ = try drain()
+  }
+
+  /// The changes of `entity` made by `site` with a seq in `range`.
+  func changes(of entity: EntityRef, site: SiteID, seqs range: ClosedRange<Int>) throws -> [Change]
+  {
+    var result: [Change] = []
+    try forEachChunk(
+      of: site, after: range.lowerBound - 1,
+      wanted: { $0 == entity.kind && $1 == entity.id[...] }
+    ) { changes in
+      for change in changes where range.contains(change.seq) && change.entity == entity {
+        result.append(change)
+      }
+      return (changes.last?.seq ?? 0) < range.upperBound
+    }
+    return result
+  }
+
+  /// The newest `limit` changes of `site`, newest first.
+  func newestChanges(of site: SiteID, limit: Int) throws -> [Change] {
+    try flush()
+    guard let siteKey = try sites.existingKey(for: site), limit > 0 else { return [] }
+    let statement = try db.prepare(
+      "SELECT id, count, data FROM log WHERE id >= ?1 AND id < ?2 ORDER BY id DESC")
+    defer { statement.reset() }
+    try statement.bind([chunkID(siteKey, 0), chunkID(siteKey + 1, 0)])
+    var chunks: [(Int64, [UInt8])] = []
+    var count = 0
+    while count < limit, try statement.step() {
+      let row = statement.currentRow
+      chunks.append((row.int64(0), row.blob(2)))
+      count += row.int(1)
+    }
+    var result: [Change] = []
+    for (id, data) in chunks {
+      result += try decode(data, site: site, firstSeq: Int(id & Int64(ChangeLog.maximumSeq)))
+        .reversed()
+    }
+    return Array(result.prefix(limit))
+  }
+
+  /// Number of changes in the log.
+  func count() throws -> Int {
+    try flush()
+    return Int(try db.scalarInt("SELECT coalesce(sum(count), 0) FROM log") ?? 0)
+  }
+}
