@@ -53,6 +53,7 @@ enum ChangeLogCodec {
   ///   - siteForKey: Maps stored site keys back to sites.
   ///   - wanted: Decodes fully only the changes of records it accepts (others are skipped).
   /// - Returns: The changes, in seq order.
+  /// - Throws: `StoredDataDamaged` when the chunk does not decode.
   static func decode(
     _ bytes: [UInt8], site: SiteID, firstSeq: Int, siteForKey: (Int) -> SiteID?,
     wanted: (EntityKind, Substring) -> Bool = { _, _ in true }
