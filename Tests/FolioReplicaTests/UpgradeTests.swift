@@ -1,0 +1,43 @@
+import FolioModel
+import Foundation
+import Testing
+
+@testable import FolioReplica
+
+/// A replica written by Folio's first storage format (`Fixtures/replica-v1.sqlite`, made with
+/// the `folio` of that release: an imported article, a highlight whose note two people edited
+/// concurrently, a deleted note, tags added and removed, a remote) opens in the current
+/// release and is upgraded in place, losing nothing.
+@Suite struct UpgradeTests {
+  static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("Fixtures")
+
+  @Test func aVersion1ReplicaUpgradesWithNothingLost() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let path = directory.file("replica.sqlite")
+    try FileManager.default.copyItem(
+      atPath: Self.fixtures.appendingPathComponent("replica-v1.sqlite").path, toPath: path)
+    let replica = try Replica.open(at: path)
+
+    // The same library as the old release exported, byte for byte.
+    let expected = try Data(
+      contentsOf: Self.fixtures.appendingPathComponent("replica-v1-export.json"))
+    let upgraded = try JSONSerialization.jsonObject(with: canonicalExport(replica)) as? NSDictionary
+    let original = try JSONSerialization.jsonObject(with: expected) as? NSDictionary
+    #expect(upgraded != nil && upgraded == original)
+    #expect(try replica.changeCount() == 15)
+    #expect(try replica.conflicts().map(\.conflict.field) == ["note"])
+    #expect(try replica.remotes().map(\.name) == ["origin"])
+    #expect(try replica.remotes().first?.pushed == 0)
+    #expect(try replica.search("malicious").count >= 1)
+
+    // And it goes on working: a resolution and a new edit, after reopening.
+    let reopened = try Replica.open(at: path)
+    let conflict = try #require(try reopened.conflicts().first)
+    try reopened.resolve(conflict: conflict.conflict.id, with: .pick(2))
+    #expect(try reopened.conflictCount() == 0)
+    #expect(try reopened.changeCount() == 16)
+  }
+}
+
