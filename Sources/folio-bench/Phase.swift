@@ -15,11 +15,13 @@ enum Phase: String, CaseIterable, Sendable {
   case sync
   /// Two replicas rewrite the same notes concurrently, then exchange bundles.
   case concurrent
+  /// One record edited 10,000 times: does a write, or a pulled page, cost more later?
+  case history
 
   /// The phases whose results this one uses.
   var needs: [Phase] {
     switch self {
-    case .baseline: return []
+    case .baseline, .history: return []
     case .authoring: return [.baseline]
     case .size, .bundle, .latency, .sync: return [.authoring]
     case .concurrent: return [.bundle]

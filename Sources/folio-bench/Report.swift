@@ -36,6 +36,7 @@ struct Counts: Codable, Sendable {
   var edited: Int?
   var conflictsA: Int?
   var conflictsB: Int?
+  var historyEdits: Int?
   var noChangeRequests: Int?
 }
 

@@ -6,6 +6,9 @@ struct SyncMeasurement {
   let summary: SyncSummary
   let seconds: Double
   let peakBytes: Int
+  /// Bytes the client sent and received, counted at the socket by `ByteCountingRelay`.
+  var wireSent = 0
+  var wireReceived = 0
 }
 
 /// What syncing over loopback through a real folio-server took.
@@ -37,10 +40,25 @@ enum SyncPhase {
     let tokenA = try server.createToken(space: space, user: "alice")
     let tokenC = try server.createToken(space: space, user: "carol")
     try server.start()
+    // Clients talk to the server through a relay that counts the bytes on the wire.
+    guard let serverPort = server.url.split(separator: ":").last.flatMap({ UInt16($0) }) else {
+      throw ProcessFailure(description: "folio-server gave no port: \(server.url)")
+    }
+    let relay = try ByteCountingRelay(forwardingTo: serverPort)
+    defer { relay.stop() }
+    let url = "http://127.0.0.1:\(relay.port)"
+    func counted(_ body: () async throws -> SyncMeasurement) async throws -> SyncMeasurement {
+      relay.reset()
+      var measurement = try await body()
+      (measurement.wireSent, measurement.wireReceived) = relay.counts
+      return measurement
+    }
 
-    let push = try await sync(pathA, creating: nil, url: server.url, token: tokenA)
-    let pull = try await sync(pathC, creating: "carol", url: server.url, token: tokenC)
-    let noChange = try await sync(pathC, creating: nil, url: nil, token: nil)
+    let push = try await counted { try await sync(pathA, creating: nil, url: url, token: tokenA) }
+    let pull = try await counted {
+      try await sync(pathC, creating: "carol", url: url, token: tokenC)
+    }
+    let noChange = try await counted { try await sync(pathC, creating: nil, url: nil, token: nil) }
 
     var processRuns: [ProcessRun] = []
     let errorPath = folder + "/folio-sync.err"

@@ -8,6 +8,7 @@ import Testing
   struct Results: Decodable {
     struct Counts: Decodable {
       let authored: Int?
+      let historyEdits: Int?
       let bundled: Int?
       let applied: Int?
       let pushed: Int?
@@ -39,7 +40,7 @@ import Testing
   }
 
   static let allPhases = [
-    "baseline", "authoring", "size", "bundle", "latency", "sync", "concurrent",
+    "baseline", "authoring", "size", "bundle", "latency", "sync", "concurrent", "history",
   ]
 
   @Test func aSmallRunReportsEveryPhaseWithAgreeingCounts() throws {
@@ -70,7 +71,7 @@ import Testing
     #expect(results.n == 20)
     #expect(results.phases == Self.allPhases)
     #expect(results.phaseSummaries.map(\.name) == Self.allPhases)
-    for prefix in ["baseline", "authoring", "size", "bundle", "latency", "sync", "concurrent"] {
+    for prefix in Self.allPhases {
       #expect(results.figures.contains { $0.phase.hasPrefix(prefix) }, "no figure for \(prefix)")
     }
     #expect(output.contains("folio-bench (debug build)"))
@@ -87,6 +88,11 @@ import Testing
     #expect(counts.conflictsA == expected)
     #expect(counts.conflictsB == expected)
     #expect(counts.noChangeRequests == 1)
+    #expect(counts.historyEdits == 400)
+    // Bytes on the wire are counted at the socket: a no-change sync sends a request line and
+    // headers, so it can never be zero.
+    let wire = results.figures.first { $0.name.hasPrefix("bytes on the wire") }
+    #expect((wire?.value ?? 0) > 100)
   }
 
   /// A built executable beside the test binary (on Linux the tests run from

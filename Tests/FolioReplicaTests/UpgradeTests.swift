@@ -40,4 +40,3 @@ import Testing
     #expect(try reopened.changeCount() == 16)
   }
 }
-

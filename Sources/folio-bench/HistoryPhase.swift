@@ -1,0 +1,74 @@
+import FolioArticles
+import FolioModel
+import FolioReplica
+
+/// What long histories cost: whether a write (and a pulled page) costs the same on a
+/// record's 10,000th change as on its first.
+struct HistoryResult {
+  /// Successive note edits of one annotation, each its own transaction.
+  let edits: Int
+  let firstEditsSeconds: Double
+  let lastEditsSeconds: Double
+  /// Successive tag adds and removes on one article, each its own transaction.
+  let tagChanges: Int
+  let firstTagSeconds: Double
+  let lastTagSeconds: Double
+  /// Those changes applied to a fresh replica in pages of `pageSize`, as a pull does.
+  let pulledChanges: Int
+  let pageSize: Int
+  let firstPageSeconds: Double
+  let lastPageSeconds: Double
+
+  var editGrowth: Double { lastEditsSeconds / max(firstEditsSeconds, 1e-9) }
+  var tagGrowth: Double { lastTagSeconds / max(firstTagSeconds, 1e-9) }
+  var pageGrowth: Double { lastPageSeconds / max(firstPageSeconds, 1e-9) }
+}
+
+/// The history phase: one annotation's note edited `edits` times and one article tagged and
+/// untagged `edits` times, timing the first and the last `window` of each; then everything
+/// applied to a fresh replica in pages, timing the first and the last pages.
+enum HistoryPhase {
+  static func run(
+    article: Article, quote: String, section: ArticleSection, edits: Int, window: Int,
+    pageSize: Int, folder: String
+  ) throws -> HistoryResult {
+    let source = try Replica.create(at: folder + "/history.sqlite", author: "alice")
+    _ = try source.importArticles([article])
+    let highlight = try source.highlight(
+      articleID: article.id, quote: quote, note: "first", section: section)
+
+    var editTimes: [Double] = []
+    for index in 0..<edits {
+      let (_, seconds) = try MonotonicClock.time {
+        try source.editAnnotation(id: highlight.id, note: "edit \(index)")
+      }
+      editTimes.append(seconds)
+    }
+    var tagTimes: [Double] = []
+    for index in 0..<edits {
+      let adding = index % 2 == 0
+      let (_, seconds) = try MonotonicClock.time {
+        try source.tag(
+          .article(article.id), adding: adding ? ["watch"] : [], removing: adding ? [] : ["watch"])
+      }
+      tagTimes.append(seconds)
+    }
+
+    let changes = try source.changes(notCoveredBy: VersionVector())
+    let target = try Replica.create(at: folder + "/history-pulled.sqlite", author: "bob")
+    var pageTimes: [Double] = []
+    for start in stride(from: 0, to: changes.count, by: pageSize) {
+      let page = Array(changes[start..<min(changes.count, start + pageSize)])
+      let (_, seconds) = try MonotonicClock.time { try target.applyRemote(page) }
+      pageTimes.append(seconds)
+    }
+    let pages = max(1, min(3, pageTimes.count / 4))
+    return HistoryResult(
+      edits: edits, firstEditsSeconds: editTimes.prefix(window).reduce(0, +),
+      lastEditsSeconds: editTimes.suffix(window).reduce(0, +), tagChanges: edits,
+      firstTagSeconds: tagTimes.prefix(window).reduce(0, +),
+      lastTagSeconds: tagTimes.suffix(window).reduce(0, +), pulledChanges: changes.count,
+      pageSize: pageSize, firstPageSeconds: pageTimes.prefix(pages).reduce(0, +),
+      lastPageSeconds: pageTimes.dropLast().suffix(pages).reduce(0, +))
+  }
+}
