@@ -146,7 +146,7 @@ extension Replica {
         "INSERT INTO \(table) (id, visible, state, \(columns.joined(separator: ", "))) "
           + "VALUES (?1, ?2, ?3, \(placeholders))"
       ).run([entity.id, row.visible, state] + values)
-      key = Int64(try db.scalarInt("SELECT last_insert_rowid()") ?? 0)
+      key = db.lastInsertedRowID
     }
     if row.visible, !before.visible || textChanged {
       try updateSearch(search, entity.kind, key: key, deleting: false)

@@ -39,7 +39,7 @@ final class SiteTable {
   func key(for site: SiteID) throws -> Int {
     if let key = keys[site] { return key }
     try db.run("INSERT INTO sites (site, contiguous) VALUES (?1, 0)", site.rawValue)
-    let key = Int(try db.scalarInt("SELECT last_insert_rowid()") ?? 0)
+    let key = Int(db.lastInsertedRowID)
     keys[site] = key
     sitesByKey[key] = site
     return key

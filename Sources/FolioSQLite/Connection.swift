@@ -102,6 +102,9 @@ public final class Connection {
     try firstRow(sql, values) { $0.int64(0) }
   }
 
+  /// The rowid of the row the last successful INSERT added.
+  public var lastInsertedRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
   /// Rows changed by the last INSERT, UPDATE or DELETE.
   public var changes: Int { Int(sqlite3_changes(handle)) }
 
