@@ -15,6 +15,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.0.0"),
+    .package(url: "https://github.com/apple/swift-nio-extras", from: "1.20.0"),
   ],
   targets: [
     .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
@@ -35,6 +37,9 @@ let package = Package(
         "FolioModel", "FolioSQLite",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "Logging", package: "swift-log"),
+        // The connection-level body limit (BodySizeLimitHandler); already Hummingbird's.
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
       ]),
     .executableTarget(
       name: "folio-server",
@@ -51,14 +56,17 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .testTarget(name: "FolioSQLiteTests", dependencies: ["FolioSQLite"]),
-    .testTarget(name: "FolioModelTests", dependencies: ["FolioModel"]),
-    .testTarget(name: "FolioReplicaTests", dependencies: ["FolioReplica", "FolioModel"]),
+    // The test kit of Protocol/vectors/changes, read by the model, server and replica tests.
+    .target(name: "ProtocolVectors", path: "Tests/ProtocolVectors"),
+    .testTarget(name: "FolioModelTests", dependencies: ["FolioModel", "ProtocolVectors"]),
+    .testTarget(
+      name: "FolioReplicaTests", dependencies: ["FolioReplica", "FolioModel", "ProtocolVectors"]),
     .testTarget(
       name: "FolioCLITests", dependencies: ["FolioCLI", "FolioReplica", "FolioModel", "FolioSQLite"]),
     .testTarget(
       name: "FolioServerTests",
       dependencies: [
-        "FolioServer", "FolioModel",
+        "FolioServer", "FolioModel", "ProtocolVectors",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdTesting", package: "hummingbird"),
       ]),

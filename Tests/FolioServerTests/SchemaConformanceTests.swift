@@ -78,7 +78,7 @@ struct SchemaConformanceTests {
       try expectConforms(json, to: "change.schema.json")
     }
     let request = try JSONDecoder().decode(
-      JSONValue.self, from: JSONEncoder().encode(PushRequest(changes: changes)))
+      JSONValue.self, from: Data(PushRequest(changes: changes).encoded()))
     try expectConforms(request, to: "push-request.schema.json")
   }
 
