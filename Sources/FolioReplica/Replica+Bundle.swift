@@ -89,47 +89,70 @@ extension Replica {
     var reader = try Replica.openBundle(path)
     defer { reader.close() }
     let headerLine = try Replica.readHeader(&reader).line
-    return try batch {
-      var session = try beginApply()
-      var hasher = SHA256Hasher()
-      hasher.update(headerLine)
-      hasher.update(CollectionOfOne(0x0A))
-      var count = 0
-      var piece: [Change] = []
-      var trailer: BundleTrailer?
-      while let (line, ended) = try Replica.nextLine(&reader) {
-        guard trailer == nil else { throw BundleError("the bundle has data after its end marker") }
-        guard ended else { throw BundleError("the bundle is truncated (its last line is cut off)") }
-        guard !line.isEmpty else { throw BundleError("line \(count + 2) of the bundle is blank") }
-        guard line.last != 0x0D else {
-          throw BundleError("line \(count + 2) of the bundle ends with CR: lines end with \\n only")
-        }
-        if BundleTrailer.isTrailer(line) {
-          trailer = try BundleTrailer.decode(line)
-          continue
-        }
-        hasher.update(line)
-        hasher.update(CollectionOfOne(0x0A))
-        count += 1
-        do throws(InvalidChange) {
-          piece.append(try ChangeJSON.decode(line))
-        } catch {
-          throw BundleError("change \(count) of the bundle (line \(count + 1)): \(error)", refusal: error)
-        }
-        if piece.count == 2_000 {
-          try session.add(piece)
-          piece.removeAll(keepingCapacity: true)
+    // `batch` reports failures as `ReplicaError`; a refusal of the bundle itself is rethrown
+    // as the `BundleError` it is, so callers see which rule a change line broke.
+    var refusal: BundleError?
+    do {
+      return try batch {
+        do {
+          return try applyLines(&reader, headerLine: headerLine)
+        } catch let error as BundleError {
+          refusal = error
+          throw error
         }
       }
-      guard let trailer, trailer.end else {
-        throw BundleError("the bundle is truncated (no end marker)")
-      }
-      guard trailer.count == count, trailer.sha256 == Hex.encode(hasher.finalize()) else {
-        throw BundleError("the bundle is corrupt (its checksum does not match)")
-      }
-      try session.add(piece)
-      return try session.finish()
+    } catch {
+      throw refusal ?? error
     }
+  }
+
+  private func applyLines(
+    _ reader: inout LineReader, headerLine: ArraySlice<UInt8>
+  ) throws -> ApplyReport {
+    var session = try beginApply()
+    var hasher = SHA256Hasher()
+    hasher.update(headerLine)
+    hasher.update(CollectionOfOne(0x0A))
+    var count = 0
+    var piece: [Change] = []
+    var trailer: BundleTrailer?
+    while let (line, ended) = try Replica.nextLine(&reader) {
+      guard trailer == nil else { throw BundleError("the bundle has data after its end marker") }
+      guard ended else { throw BundleError("the bundle is truncated (its last line is cut off)") }
+      guard !line.isEmpty else {
+        let blank = InvalidChange(rule: .syntax, reason: "a blank line is not a change")
+        throw BundleError(
+          "line \(count + 2) of the bundle is blank (\(blank.code) \(blank.rule))", refusal: blank)
+      }
+      guard line.last != 0x0D else {
+        throw BundleError("line \(count + 2) of the bundle ends with CR: lines end with \\n only")
+      }
+      if BundleTrailer.isTrailer(line) {
+        trailer = try BundleTrailer.decode(line)
+        continue
+      }
+      hasher.update(line)
+      hasher.update(CollectionOfOne(0x0A))
+      count += 1
+      do throws(InvalidChange) {
+        piece.append(try ChangeJSON.decode(line))
+      } catch {
+        throw BundleError(
+          "change \(count) of the bundle (line \(count + 1)): \(error)", refusal: error)
+      }
+      if piece.count == 2_000 {
+        try session.add(piece)
+        piece.removeAll(keepingCapacity: true)
+      }
+    }
+    guard let trailer, trailer.end else {
+      throw BundleError("the bundle is truncated (no end marker)")
+    }
+    guard trailer.count == count, trailer.sha256 == Hex.encode(hasher.finalize()) else {
+      throw BundleError("the bundle is corrupt (its checksum does not match)")
+    }
+    try session.add(piece)
+    return try session.finish()
   }
 
   private static func nextLine(

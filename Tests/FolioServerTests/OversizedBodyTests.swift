@@ -18,11 +18,7 @@ struct OversizedBodyTests {
         "POST /v1/spaces/team/changes HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         + "Authorization: Bearer \(fixture.alice)\r\nContent-Type: application/json\r\n"
         + "Content-Length: \(Self.nineMebibytes)\r\n\r\n"
-      let start = Date()
-      socket.send(Array(head.utf8))
-      let sender = Self.sendBody(on: socket, chunked: false)
-      let reading = socket.readUntilClosed(since: start)
-      _ = await sender.value
+      let reading = await Self.exchange(on: socket, head: head, chunked: false)
       Self.expectRefusedAndClosed(reading)
     }
   }
@@ -34,11 +30,7 @@ struct OversizedBodyTests {
         "POST /v1/spaces/team/changes HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         + "Authorization: Bearer \(fixture.alice)\r\nContent-Type: application/json\r\n"
         + "Transfer-Encoding: chunked\r\n\r\n"
-      let start = Date()
-      socket.send(Array(head.utf8))
-      let sender = Self.sendBody(on: socket, chunked: true)
-      let reading = socket.readUntilClosed(since: start)
-      _ = await sender.value
+      let reading = await Self.exchange(on: socket, head: head, chunked: true)
       Self.expectRefusedAndClosed(reading)
     }
   }
@@ -51,26 +43,38 @@ struct OversizedBodyTests {
         "POST /v1/spaces/team/changes HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         + "Authorization: Bearer \(fixture.alice)\r\nContent-Length: \(body.count)\r\n"
         + "Connection: close\r\n\r\n"
-      socket.send(Array(request.utf8) + body)
-      let reading = socket.readUntilClosed(since: Date())
+      let reading = await Self.exchange(on: socket, head: request, body: body)
       #expect(reading.text.hasPrefix("HTTP/1.1 200"), "\(reading.text)")
       #expect(reading.text.contains(#""accepted":2"#))
     }
   }
 
-  /// Sends 9 MiB of body in 64 KiB pieces (chunk-framed when `chunked`) until done or the
-  /// server closes; returns how many body bytes went out.
-  static func sendBody(on socket: RawSocket, chunked: Bool) -> Task<Int, Never> {
-    Task.detached {
+  /// Sends `head` then the body (`body`, or 9 MiB in 64 KiB pieces, chunk-framed when
+  /// `chunked`, until done or the server closes) on one thread while another reads the answer
+  /// until the server closes. Threads, not tasks: the blocking socket calls must not hold the
+  /// threads the server's handlers run on.
+  static func exchange(
+    on socket: RawSocket, head: String, body: [UInt8]? = nil, chunked: Bool = false
+  ) async -> RawSocket.Reading {
+    let start = Date()
+    let sender = Thread {
+      guard socket.send(Array(head.utf8)) else { return }
+      if let body {
+        socket.send(body)
+        return
+      }
       let piece = [UInt8](repeating: UInt8(ascii: " "), count: 65_536)
       let framed = chunked ? Array("10000\r\n".utf8) + piece + Array("\r\n".utf8) : piece
       var sent = 0
       while sent < nineMebibytes {
-        guard socket.send(framed) else { break }
+        guard socket.send(framed) else { return }
         sent += piece.count
       }
-      if chunked, sent >= nineMebibytes { socket.send(Array("0\r\n\r\n".utf8)) }
-      return sent
+      if chunked { socket.send(Array("0\r\n\r\n".utf8)) }
+    }
+    sender.start()
+    return await withCheckedContinuation { continuation in
+      Thread { continuation.resume(returning: socket.readUntilClosed(since: start)) }.start()
     }
   }
 
