@@ -61,7 +61,8 @@ public struct BundleHeader: Equatable, Sendable {
     guard version == BundleFormat.currentVersion else {
       throw BundleError("bundle format version \(version) is not supported by this Folio")
     }
-    for key in members.keys.sorted() where !["created", "format", "site", "vector", "version"].contains(key) {
+    for key in members.keys.sorted()
+    where !["created", "format", "site", "vector", "version"].contains(key) {
       throw BundleError("the bundle header has an unknown member '\(key)'")
     }
     guard let created = members["created"]?.intValue, created >= 0 else {
@@ -115,7 +116,8 @@ public struct BundleTrailer: Equatable, Sendable {
   /// `sha256` (64 lowercase hex digits), in canonical form.
   public static func decode<Bytes: Collection<UInt8>>(_ line: Bytes) throws(BundleError) -> Self {
     let malformed = BundleError(
-      "the bundle's end marker is malformed (it must be {\"count\":N,\"end\":true,\"sha256\":\"…\"})")
+      "the bundle's end marker is malformed (it must be {\"count\":N,\"end\":true,\"sha256\":\"…\"})"
+    )
     guard let members = (try? JSONReader.parse(line))?.objectValue, members.count == 3,
       let count = members["count"]?.intValue, count >= 0, members["end"] == .bool(true),
       let sha256 = members["sha256"]?.stringValue, sha256.utf8.count == 64,

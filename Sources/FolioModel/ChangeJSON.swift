@@ -101,6 +101,7 @@ public enum ChangeJSON {
   /// - Parameters:
   ///   - bytes: The change's bytes, nothing before or after.
   ///   - limits: The size limits to apply.
+  /// - Returns: The change.
   /// - Throws: `InvalidChange` naming the rule broken.
   public static func decode<Bytes: Collection<UInt8>>(
     _ bytes: Bytes, limits: ChangeLimits = .standard
@@ -179,7 +180,9 @@ public enum ChangeJSON {
     guard let entity = members["entity"]?.objectValue, entity.count == 2,
       let kind = entity["kind"]?.stringValue.flatMap(EntityKind.init(rawValue:)),
       let id = entity["id"]?.stringValue
-    else { throw fail(.entity, "entity must be {\"id\", \"kind\"} with kind article or annotation") }
+    else {
+      throw fail(.entity, "entity must be {\"id\", \"kind\"} with kind article or annotation")
+    }
     guard let field = members["field"]?.stringValue else {
       throw fail(.field, "field must be a string")
     }
@@ -201,7 +204,9 @@ public enum ChangeJSON {
     }
     var context: VersionVector?
     if let vector = members["context"] {
-      guard let entries = vector.objectValue else { throw fail(.context, "context must be an object") }
+      guard let entries = vector.objectValue else {
+        throw fail(.context, "context must be an object")
+      }
       var result: [SiteID: Int] = [:]
       for (key, seqValue) in entries {
         guard let contextSite = SiteID(rawValue: key), let contextSeq = seqValue.intValue,

@@ -61,8 +61,12 @@ public enum JSONEnvelope {
 
   /// The byte ranges of the elements of the array that `range` of `bytes` holds.
   ///
-  /// - Parameter keepingWhitespace: When true, white space next to an element is part of
-  ///   its range (so that a caller requiring exact bytes refuses it with the element).
+  /// - Parameters:
+  ///   - bytes: The whole message.
+  ///   - range: Where the array is in `bytes`.
+  ///   - keepingWhitespace: When true, white space next to an element is part of its range
+  ///     (so that a caller requiring exact bytes refuses it with the element).
+  /// - Returns: Each element's range, in order.
   /// - Throws: `JSONReader.Failure` when the range is not one array.
   public static func elements(
     of bytes: [UInt8], in range: Range<Int>, keepingWhitespace: Bool = false
@@ -80,7 +84,8 @@ public enum JSONEnvelope {
       scanner.skipWhitespace()
       let start = scanner.offset
       if !keepingWhitespace || scanner.offset == scanner.end
-        || (bytes[scanner.offset] != UInt8(ascii: "]") && bytes[scanner.offset] != UInt8(ascii: ","))
+        || (bytes[scanner.offset] != UInt8(ascii: "]")
+          && bytes[scanner.offset] != UInt8(ascii: ","))
       {
         try scanner.skipValue()
       }

@@ -55,6 +55,7 @@ public struct JSONReader {
   /// - Parameters:
   ///   - input: UTF-8 bytes.
   ///   - maximumDepth: How many arrays and objects may nest; the outermost counts as 1.
+  /// - Returns: The value.
   /// - Throws: `Failure` naming the rule broken and where.
   public static func parse<Bytes: Collection<UInt8>>(
     _ input: Bytes, maximumDepth: Int = 256
@@ -248,7 +249,9 @@ public struct JSONReader {
             else { throw fail(.surrogate, "unpaired surrogate") }
             offset += 2
             let low = try hex4()
-            guard (0xDC00..<0xE000).contains(low) else { throw fail(.surrogate, "unpaired surrogate") }
+            guard (0xDC00..<0xE000).contains(low) else {
+              throw fail(.surrogate, "unpaired surrogate")
+            }
             code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
           } else if (0xDC00..<0xE000).contains(code) {
             throw fail(.surrogate, "unpaired surrogate")

@@ -93,14 +93,17 @@ extension PullResponse {
       case "changes":
         ranges = try? JSONEnvelope.elements(of: bytes, in: member.value)
       case "cursor":
-        cursor = (try? JSONReader.parse(bytes[member.value]))?.intValue.flatMap { $0 >= 0 ? $0 : nil }
+        cursor = (try? JSONReader.parse(bytes[member.value]))?.intValue.flatMap {
+          $0 >= 0 ? $0 : nil
+        }
       case "more":
         more = (try? JSONReader.parse(bytes[member.value]))?.boolValue
       default: continue
       }
     }
     guard let ranges, let cursor, let more else {
-      throw .malformed("a pull page needs changes (a list), cursor (0 or more) and more (true or false)")
+      throw .malformed(
+        "a pull page needs changes (a list), cursor (0 or more) and more (true or false)")
     }
     var changes: [Change] = []
     changes.reserveCapacity(ranges.count)

@@ -94,8 +94,10 @@ struct ChangesController<Store: ChangeStore, Context: RequestContext>: Sendable 
     } catch {
       switch error {
       case .malformed(let reason): throw SyncError.badRequest(reason)
-      case .tooManyChanges(let count, let limit): throw SyncError.tooManyChanges(count, limit: limit)
-      case .invalidChange(let index, let refusal): throw SyncError.invalidChange(refusal, index: index)
+      case .tooManyChanges(let count, let limit):
+        throw SyncError.tooManyChanges(count, limit: limit)
+      case .invalidChange(let index, let refusal):
+        throw SyncError.invalidChange(refusal, index: index)
       }
     }
   }

@@ -8,7 +8,8 @@ struct ChangeVectorTests {
   static let cases = (try? ChangeVectorCase.all()) ?? []
 
   @Test func theKitIsThere() {
-    #expect(Self.cases.count >= 80, "expected the change vectors in \(ChangeVectorCase.directory.path)")
+    #expect(
+      Self.cases.count >= 80, "expected the change vectors in \(ChangeVectorCase.directory.path)")
     let rules = Set(
       Self.cases.compactMap { item -> String? in
         if case .refuse(_, let rule) = item.expect { return rule }

@@ -606,7 +606,9 @@ struct ChangeJSONTests {
     Change(
       site: Fixture.siteA, seq: 8, hlc: Fixture.hlc(12), author: "alice", entity: Fixture.note,
       field: Field.color, op: .set,
-      value: .object(["n": .int(-42), "z": .null, "ok": .bool(false), "f": .int(9_007_199_254_740_991)])),
+      value: .object([
+        "n": .int(-42), "z": .null, "ok": .bool(false), "f": .int(9_007_199_254_740_991),
+      ])),
   ]
 
   @Test func exactBytes() {

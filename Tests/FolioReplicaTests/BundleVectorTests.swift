@@ -42,18 +42,42 @@ struct BundleVectorTests {
     let site = String(repeating: "a", count: 32)
     let good = #"{"created":1,"format":"folio-bundle","site":"\#(site)","vector":{},"version":1}"#
     let bad: [(String, String)] = [
-      (#"{"created":1,"format":"folio-bundle","site":"\#(site)","vector":{},"version":2}"#, "version 2"),
-      (#"{"created":1,"format":"folio-bundle","site":"\#(site)","vector":{},"version":"1"}"#, "version"),
+      (
+        #"{"created":1,"format":"folio-bundle","site":"\#(site)","vector":{},"version":2}"#,
+        "version 2"
+      ),
+      (
+        #"{"created":1,"format":"folio-bundle","site":"\#(site)","vector":{},"version":"1"}"#,
+        "version"
+      ),
       (#"{"format":"folio-bundle","site":"\#(site)","vector":{},"version":1}"#, "created"),
-      (#"{"created":-1,"format":"folio-bundle","site":"\#(site)","vector":{},"version":1}"#, "created"),
+      (
+        #"{"created":-1,"format":"folio-bundle","site":"\#(site)","vector":{},"version":1}"#,
+        "created"
+      ),
       (#"{"created":1,"format":"folio-bundle","site":"AA","vector":{},"version":1}"#, "site"),
-      (#"{"created":1,"format":"folio-bundle","site":"\#(site)","vector":{"\#(site)":0},"version":1}"#, "vector"),
-      (#"{"created":1,"format":"folio-bundle","site":"\#(site)","vector":[],"version":1}"#, "vector"),
-      (#"{"created":1,"extra":0,"format":"folio-bundle","site":"\#(site)","vector":{},"version":1}"#, "unknown member 'extra'"),
-      (#"{"format":"folio-bundle","created":1,"site":"\#(site)","vector":{},"version":1}"#, "canonical"),
+      (
+        #"{"created":1,"format":"folio-bundle","site":"\#(site)","vector":{"\#(site)":0},"version":1}"#,
+        "vector"
+      ),
+      (
+        #"{"created":1,"format":"folio-bundle","site":"\#(site)","vector":[],"version":1}"#,
+        "vector"
+      ),
+      (
+        #"{"created":1,"extra":0,"format":"folio-bundle","site":"\#(site)","vector":{},"version":1}"#,
+        "unknown member 'extra'"
+      ),
+      (
+        #"{"format":"folio-bundle","created":1,"site":"\#(site)","vector":{},"version":1}"#,
+        "canonical"
+      ),
       (good.replacingOccurrences(of: ",", with: ", "), "canonical"),
       (good + "\r", "canonical"),
-      (#"{"created":1,"format":"folio-bundle","site":"\#(site)","vector":{},"version":1.0}"#, "not a Folio bundle"),
+      (
+        #"{"created":1,"format":"folio-bundle","site":"\#(site)","vector":{},"version":1.0}"#,
+        "not a Folio bundle"
+      ),
       ("", "not a Folio bundle"),
     ]
     #expect(throws: Never.self) { try BundleHeader.decode(Array(good.utf8)) }
@@ -83,10 +107,31 @@ struct BundleVectorTests {
     let cases: [([UInt8], String)] = [
       (Self.bundle(lines: [line + [0x0D]]), "ends with CR"),
       (Self.bundle(lines: [line, []]), "blank"),
-      (Self.bundle(lines: [Array(String(decoding: line, as: UTF8.self).replacingOccurrences(of: "52", with: "52.0").utf8)]), "J3"),
-      (Self.bundle(lines: [Array(String(decoding: line, as: UTF8.self).replacingOccurrences(of: ":", with: ": ").utf8)]), "K1"),
-      (Self.bundle(lines: [line], trailer: { $0.replacingOccurrences(of: #""end":true"#, with: #""end":true,"x":1"#) }), "end marker is malformed"),
-      (Self.bundle(lines: [line], trailer: { $0.replacingOccurrences(of: #"{"count":1,"end":true"#, with: #"{"end":true,"count":1"#) }), "end marker is malformed"),
+      (
+        Self.bundle(lines: [
+          Array(
+            String(decoding: line, as: UTF8.self).replacingOccurrences(of: "52", with: "52.0").utf8)
+        ]), "J3"
+      ),
+      (
+        Self.bundle(lines: [
+          Array(
+            String(decoding: line, as: UTF8.self).replacingOccurrences(of: ":", with: ": ").utf8)
+        ]), "K1"
+      ),
+      (
+        Self.bundle(
+          lines: [line],
+          trailer: { $0.replacingOccurrences(of: #""end":true"#, with: #""end":true,"x":1"#) }),
+        "end marker is malformed"
+      ),
+      (
+        Self.bundle(
+          lines: [line],
+          trailer: {
+            $0.replacingOccurrences(of: #"{"count":1,"end":true"#, with: #"{"end":true,"count":1"#)
+          }), "end marker is malformed"
+      ),
     ]
     for (bytes, expected) in cases {
       do {

@@ -64,7 +64,9 @@ final class RawSocket: @unchecked Sendable {
     while true {
       let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
       if count > 0 {
-        if reading.firstBytesAfter == nil { reading.firstBytesAfter = Date().timeIntervalSince(start) }
+        if reading.firstBytesAfter == nil {
+          reading.firstBytesAfter = Date().timeIntervalSince(start)
+        }
         reading.bytes += buffer[0..<count]
         continue
       }

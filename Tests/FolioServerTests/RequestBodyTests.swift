@@ -18,7 +18,9 @@ struct RequestBodyTests {
 
   @Test func aBodyThatIsNotExactlyChangesIsABadRequest() async throws {
     try await withServer { client, fixture in
-      for body in [#"{"changes": []}"#, #"{"changes":3}"#, #"{"other":[]}"#, "[]", #"{"changes":[]} "#] {
+      for body in [
+        #"{"changes": []}"#, #"{"changes":3}"#, #"{"other":[]}"#, "[]", #"{"changes":[]} "#,
+      ] {
         let response = try await client.pushRaw(ByteBuffer(string: body), token: fixture.alice)
         expectError(response, .badRequest, "bad-request")
         let message = try response.decode(ErrorResponse.self).error.message

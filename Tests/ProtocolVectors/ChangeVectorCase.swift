@@ -72,7 +72,6 @@ public struct VectorFileError: Error, CustomStringConvertible {
   public var description: String { reason }
 }
 
-
 extension ChangeVectorCase {
   /// The case's bytes as text, for messages.
   public var text: String { String(decoding: bytes.prefix(200), as: UTF8.self) }
