@@ -101,10 +101,13 @@ public enum ChangeJSON {
   /// - Parameters:
   ///   - bytes: The change's bytes, nothing before or after.
   ///   - limits: The size limits to apply.
+  ///   - migratingOldForm: Skips K1 (only K1): for a migration that re-encodes changes stored
+  ///     before the canonical form was enforced (which wrote U+0008 and U+000C as `\u0008`
+  ///     and `\u000c`). Never for anything received.
   /// - Returns: The change.
   /// - Throws: `InvalidChange` naming the rule broken.
   public static func decode<Bytes: Collection<UInt8>>(
-    _ bytes: Bytes, limits: ChangeLimits = .standard
+    _ bytes: Bytes, limits: ChangeLimits = .standard, migratingOldForm: Bool = false
   ) throws(InvalidChange) -> Change {
     let value: JSONValue
     do {
@@ -114,6 +117,7 @@ public enum ChangeJSON {
     }
     let change = try decode(value)
     try change.validate(limits: limits)
+    if migratingOldForm { return change }
     let canonical = encode(change)
     guard canonical.elementsEqual(bytes) else {
       throw InvalidChange(

@@ -157,10 +157,38 @@ extension JSONValue {
     }
   }
 
-  /// The size of the value's canonical JSON, in bytes.
+  /// The size of the value's canonical JSON (as `JSONWriter` writes it), in bytes, counted
+  /// without writing it.
   public var canonicalSize: Int {
-    var writer = JSONWriter(capacity: 64)
-    writer.write(self)
-    return writer.bytes.count
+    switch self {
+    case .null, .bool(true): return 4
+    case .bool(false): return 5
+    case .int(let number): return String(number).utf8.count
+    case .double:
+      var writer = JSONWriter(capacity: 32)
+      writer.write(self)
+      return writer.bytes.count
+    case .string(let text): return JSONValue.canonicalSize(of: text)
+    case .array(let elements):
+      return elements.reduce(1 + max(elements.count, 1)) { $0 + $1.canonicalSize }
+    case .object(let members):
+      return members.reduce(1 + max(members.count, 1)) {
+        $0 + JSONValue.canonicalSize(of: $1.key) + 1 + $1.value.canonicalSize
+      }
+    }
+  }
+
+  /// The size of a string's canonical JSON: quotes, two bytes per short escape (`\"`, `\\`,
+  /// `\b \t \n \f \r`), six per other control character, the rest as UTF-8.
+  static func canonicalSize(of text: String) -> Int {
+    var size = 2
+    for byte in text.utf8 {
+      switch byte {
+      case 0x22, 0x5C, 0x08, 0x09, 0x0A, 0x0C, 0x0D: size += 2
+      case 0x00..<0x20: size += 6
+      default: size += 1
+      }
+    }
+    return size
   }
 }

@@ -25,6 +25,11 @@ struct ChangeVectorTests {
       do {
         let change = try ChangeJSON.decode(item.bytes)
         #expect(ChangeJSON.encode(change) == item.bytes, "accepted bytes are canonical")
+        if let value = change.value {
+          var writer = JSONWriter()
+          writer.write(value)
+          #expect(value.canonicalSize == writer.bytes.count, "canonicalSize counts what is written")
+        }
         #expect(throws: Never.self) { try change.validate() }
       } catch {
         Issue.record("refused: \(error)")
