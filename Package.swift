@@ -17,6 +17,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.0.0"),
+    .package(url: "https://github.com/apple/swift-nio-extras", from: "1.20.0"),
   ],
   targets: [
     .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
@@ -41,6 +43,9 @@ let package = Package(
         "FolioModel", "FolioSQLite",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "Logging", package: "swift-log"),
+        // The connection-level body limit (BodySizeLimitHandler); already Hummingbird's.
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
       ]),
     .executableTarget(
       name: "folio-server",
@@ -57,10 +62,13 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .testTarget(name: "FolioSQLiteTests", dependencies: ["FolioSQLite"]),
-    .testTarget(name: "FolioModelTests", dependencies: ["FolioModel"]),
+    // The test kit of Protocol/vectors/changes, read by the model, server and replica tests.
+    .target(name: "ProtocolVectors", path: "Tests/ProtocolVectors"),
+    .testTarget(name: "FolioModelTests", dependencies: ["FolioModel", "ProtocolVectors"]),
     .testTarget(name: "FolioArticlesTests", dependencies: ["FolioArticles", "FolioModel"]),
     .testTarget(
-      name: "FolioReplicaTests", dependencies: ["FolioReplica", "FolioArticles", "FolioModel"],
+      name: "FolioReplicaTests",
+      dependencies: ["FolioReplica", "FolioArticles", "FolioModel", "ProtocolVectors"],
       exclude: ["Fixtures"]),
     .testTarget(
       name: "FolioCLITests",
@@ -68,7 +76,7 @@ let package = Package(
     .testTarget(
       name: "FolioServerTests",
       dependencies: [
-        "FolioServer", "FolioModel",
+        "FolioServer", "FolioModel", "ProtocolVectors",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdTesting", package: "hummingbird"),
       ]),

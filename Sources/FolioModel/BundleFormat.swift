@@ -14,7 +14,7 @@ public enum BundleFormat {
 }
 
 /// The first line of a bundle.
-public struct BundleHeader: Codable, Equatable, Sendable {
+public struct BundleHeader: Equatable, Sendable {
   public var format: String
   public var version: Int
   /// The replica that wrote the bundle.
@@ -31,10 +31,60 @@ public struct BundleHeader: Codable, Equatable, Sendable {
     self.vector = vector
     self.created = created
   }
+
+  /// The header line's canonical JSON, without its newline.
+  public func encoded() -> [UInt8] {
+    var writer = JSONWriter(capacity: 128 + vector.entries.count * 48)
+    writer.append("{\"created\":\(created),\"format\":")
+    writer.write(format)
+    writer.append(",\"site\":")
+    writer.write(site.rawValue)
+    writer.append(",\"vector\":")
+    writer.write(vector)
+    writer.append(",\"version\":\(version)}")
+    return writer.bytes
+  }
+
+  /// Reads a header line (without its newline) by the rules of `Protocol/bundle.md`: a
+  /// `folio-bundle` of version 1 with exactly `created`, `format`, `site`, `vector` and
+  /// `version`, in canonical form. Nothing is normalized.
+  ///
+  /// - Throws: `BundleError` saying what is wrong.
+  public static func decode<Bytes: Collection<UInt8>>(_ line: Bytes) throws(BundleError) -> Self {
+    let notABundle = BundleError("not a Folio bundle (its first line is not a bundle header)")
+    guard let members = (try? JSONReader.parse(line))?.objectValue,
+      members["format"] == .string(BundleFormat.formatName)
+    else { throw notABundle }
+    guard let version = members["version"]?.intValue else {
+      throw BundleError("the bundle header's version must be an integer")
+    }
+    guard version == BundleFormat.currentVersion else {
+      throw BundleError("bundle format version \(version) is not supported by this Folio")
+    }
+    for key in members.keys.sorted()
+    where !["created", "format", "site", "vector", "version"].contains(key) {
+      throw BundleError("the bundle header has an unknown member '\(key)'")
+    }
+    guard let created = members["created"]?.intValue, created >= 0 else {
+      throw BundleError("the bundle header's created must be Unix milliseconds (0 or more)")
+    }
+    guard let site = members["site"]?.stringValue.flatMap(SiteID.init(rawValue:)) else {
+      throw BundleError("the bundle header's site must be 32 lowercase hex digits")
+    }
+    guard let vector = members["vector"].flatMap(VersionVector.init(json:)) else {
+      throw BundleError("the bundle header's vector must map sites to seqs of 1 or more")
+    }
+    let header = BundleHeader(site: site, vector: vector, created: UInt64(created))
+    guard header.encoded().elementsEqual(line) else {
+      throw BundleError(
+        "the bundle header is not in canonical form (sorted keys, no white space, \\n line end)")
+    }
+    return header
+  }
 }
 
 /// The last line of a bundle.
-public struct BundleTrailer: Codable, Equatable, Sendable {
+public struct BundleTrailer: Equatable, Sendable {
   /// Always true; marks the line as the trailer.
   public var end: Bool
   /// Number of change lines.
@@ -47,13 +97,77 @@ public struct BundleTrailer: Codable, Equatable, Sendable {
     self.count = count
     self.sha256 = sha256
   }
+
+  /// Whether a line is meant as the trailer (it starts as one does) rather than a change.
+  public static func isTrailer<Bytes: Collection<UInt8>>(_ line: Bytes) -> Bool {
+    line.starts(with: #"{"count""#.utf8) || line.starts(with: #"{"end""#.utf8)
+  }
+
+  /// The trailer line's canonical JSON, without its newline.
+  public func encoded() -> [UInt8] {
+    var writer = JSONWriter(capacity: 112)
+    writer.append("{\"count\":\(count),\"end\":\(end),\"sha256\":")
+    writer.write(sha256)
+    writer.append("}")
+    return writer.bytes
+  }
+
+  /// Reads a trailer line (without its newline): exactly `count`, `end` (true) and
+  /// `sha256` (64 lowercase hex digits), in canonical form.
+  public static func decode<Bytes: Collection<UInt8>>(_ line: Bytes) throws(BundleError) -> Self {
+    let malformed = BundleError(
+      "the bundle's end marker is malformed (it must be {\"count\":N,\"end\":true,\"sha256\":\"…\"})"
+    )
+    guard let members = (try? JSONReader.parse(line))?.objectValue, members.count == 3,
+      let count = members["count"]?.intValue, count >= 0, members["end"] == .bool(true),
+      let sha256 = members["sha256"]?.stringValue, sha256.utf8.count == 64,
+      sha256.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
+    else { throw malformed }
+    let trailer = BundleTrailer(count: count, sha256: sha256)
+    guard trailer.encoded().elementsEqual(line) else { throw malformed }
+    return trailer
+  }
 }
 
 /// Why a bundle was refused. Nothing of a refused bundle is applied.
 public struct BundleError: Error, Sendable, Equatable, CustomStringConvertible {
   public let reason: String
+  /// When a change line was refused: why, naming the rule (the same refusal the server
+  /// gives the same bytes in a push).
+  public let refusal: InvalidChange?
 
-  public init(_ reason: String) { self.reason = reason }
+  public init(_ reason: String, refusal: InvalidChange? = nil) {
+    self.reason = reason
+    self.refusal = refusal
+  }
 
   public var description: String { reason }
+}
+
+extension JSONWriter {
+  /// Writes a version vector as `{"<site>":seq,…}`, sites in order.
+  public mutating func write(_ vector: VersionVector) {
+    beginObject()
+    for site in vector.sites {
+      writeKey(site.rawValue)
+      write(vector[site])
+      comma()
+    }
+    endObject()
+  }
+}
+
+extension VersionVector {
+  /// A vector from its JSON form, an object of site → seq ≥ 1; nil when it is not one.
+  public init?(json: JSONValue) {
+    guard let members = json.objectValue else { return nil }
+    var entries: [SiteID: Int] = [:]
+    for (key, value) in members {
+      guard let site = SiteID(rawValue: key), let seq = value.intValue, seq >= 1 else {
+        return nil
+      }
+      entries[site] = seq
+    }
+    self.init(entries)
+  }
 }

@@ -9,8 +9,9 @@ public enum ChangeOp: String, Codable, Sendable {
 }
 
 /// One edit, the unit of replication. Its JSON form is the same in the op log, in bundles
-/// and on the wire (see `Protocol/README.md`).
-public struct Change: Hashable, Codable, Sendable {
+/// and on the wire, and only `ChangeJSON` reads and writes it (see
+/// `Protocol/canonical-json.md`): there is no second codec.
+public struct Change: Hashable, Sendable {
   /// The replica that made the change.
   public var site: SiteID
   /// 1, 2, 3 … per site, with no gaps.
@@ -59,38 +60,6 @@ public struct Change: Hashable, Codable, Sendable {
   /// Orders changes by (hlc, site, seq): the greatest wins a register.
   public static func precedes(_ lhs: Change, _ rhs: Change) -> Bool {
     (lhs.hlc, lhs.site, lhs.seq) < (rhs.hlc, rhs.site, rhs.seq)
-  }
-
-  public init(from decoder: any Decoder) throws {
-    let container = try decoder.container(keyedBy: CodingKeys.self)
-    site = try container.decode(SiteID.self, forKey: .site)
-    seq = try container.decode(Int.self, forKey: .seq)
-    hlc = try container.decode(HybridTimestamp.self, forKey: .hlc)
-    author = try container.decode(String.self, forKey: .author)
-    entity = try container.decode(EntityRef.self, forKey: .entity)
-    field = try container.decode(String.self, forKey: .field)
-    op = try container.decode(ChangeOp.self, forKey: .op)
-    value = try container.decodeIfPresent(JSONValue.self, forKey: .value)
-    pred = try container.decodeIfPresent([Dot].self, forKey: .pred) ?? []
-    context = try container.decodeIfPresent(VersionVector.self, forKey: .context)
-  }
-
-  public func encode(to encoder: any Encoder) throws {
-    var container = encoder.container(keyedBy: CodingKeys.self)
-    try container.encode(site, forKey: .site)
-    try container.encode(seq, forKey: .seq)
-    try container.encode(hlc, forKey: .hlc)
-    try container.encode(author, forKey: .author)
-    try container.encode(entity, forKey: .entity)
-    try container.encode(field, forKey: .field)
-    try container.encode(op, forKey: .op)
-    try container.encodeIfPresent(value, forKey: .value)
-    if !pred.isEmpty { try container.encode(pred, forKey: .pred) }
-    try container.encodeIfPresent(context, forKey: .context)
-  }
-
-  private enum CodingKeys: String, CodingKey {
-    case site, seq, hlc, author, entity, field, op, value, pred, context
   }
 }
 

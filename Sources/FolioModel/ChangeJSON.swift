@@ -87,74 +87,145 @@ public enum ChangeJSON {
     writer.endObject()
   }
 
-  /// Why bytes are not a change.
-  public struct DecodingFailure: Error, Sendable, Equatable, CustomStringConvertible {
-    public let reason: String
+  /// Why bytes are not a change: the same error as a failed `Change.validate`, naming the
+  /// rule broken.
+  public typealias DecodingFailure = InvalidChange
 
-    public var description: String { reason }
-  }
-
-  /// Decodes one change from JSON bytes.
+  /// Decodes one change from its canonical JSON bytes, and only from them: the one decoder
+  /// for every path (push, pull, bundles, the op log), so all make the same decision about
+  /// the same bytes. It checks, in this order, that the bytes are Folio's JSON (rules J1–J7
+  /// and C8's depth), that they have a change's shape (S1–S11), that the change is valid
+  /// (`Change.validate`), and that the bytes are exactly `encode` of the result (K1).
+  /// Nothing is normalized: bytes that are not canonical are refused, not rewritten.
+  ///
+  /// - Parameters:
+  ///   - bytes: The change's bytes, nothing before or after.
+  ///   - limits: The size limits to apply.
+  ///   - migratingOldForm: Skips K1 (only K1): for a migration that re-encodes changes stored
+  ///     before the canonical form was enforced (which wrote U+0008 and U+000C as `\u0008`
+  ///     and `\u000c`). Never for anything received.
+  /// - Returns: The change.
+  /// - Throws: `InvalidChange` naming the rule broken.
   public static func decode<Bytes: Collection<UInt8>>(
-    _ bytes: Bytes
-  ) throws(DecodingFailure) -> Change {
+    _ bytes: Bytes, limits: ChangeLimits = .standard, migratingOldForm: Bool = false
+  ) throws(InvalidChange) -> Change {
     let value: JSONValue
-    do { value = try JSONReader.parse(bytes) } catch {
-      throw DecodingFailure(reason: "not JSON: \(error)")
+    do {
+      value = try JSONReader.parse(bytes, maximumDepth: limits.maximumValueDepth + 1)
+    } catch {
+      throw InvalidChange(rule: rule(for: error.kind), reason: error.description)
     }
-    return try decode(value)
+    let change = try decode(value)
+    try change.validate(limits: limits)
+    if migratingOldForm { return change }
+    let canonical = encode(change)
+    guard canonical.elementsEqual(bytes) else {
+      throw InvalidChange(
+        rule: .canonical, dot: change.dot, reason: describeDifference(canonical, bytes))
+    }
+    return change
   }
 
-  /// Decodes one change from a parsed JSON value.
-  public static func decode(_ value: JSONValue) throws(DecodingFailure) -> Change {
-    func fail(_ reason: String) -> DecodingFailure { DecodingFailure(reason: reason) }
-    guard let members = value.objectValue else { throw fail("a change must be an object") }
-    for key in members.keys where !allowedKeys.contains(key) {
-      throw fail("unknown key '\(key)'")
+  private static func rule(for kind: JSONReader.FailureKind) -> ChangeRule {
+    switch kind {
+    case .utf8: return .utf8
+    case .syntax: return .syntax
+    case .number: return .integer
+    case .range: return .integerRange
+    case .surrogate: return .surrogate
+    case .duplicateKey: return .duplicateKey
+    case .nonASCIIKey: return .asciiKey
+    case .depth: return .depth
+    }
+  }
+
+  /// Says where bytes first differ from their canonical form.
+  private static func describeDifference<Bytes: Collection<UInt8>>(
+    _ canonical: [UInt8], _ bytes: Bytes
+  ) -> String {
+    var offset = 0
+    for (expected, actual) in zip(canonical, bytes) {
+      if expected != actual { break }
+      offset += 1
+    }
+    let wanted = String(decoding: canonical.dropFirst(offset).prefix(24), as: UTF8.self)
+    return "not in canonical form from byte \(offset): expected \"\(wanted)\""
+  }
+
+  /// Decodes the shape of a change (rules S1–S11) from a parsed value.
+  private static func decode(_ value: JSONValue) throws(InvalidChange) -> Change {
+    guard let members = value.objectValue else {
+      throw InvalidChange(rule: .members, reason: "a change must be a JSON object")
+    }
+    let dot: Dot? = members["site"]?.stringValue.flatMap(SiteID.init(rawValue:)).flatMap { site in
+      members["seq"]?.intValue.map { Dot(site: site, seq: $0) }
+    }
+    func fail(_ rule: ChangeRule, _ reason: String) -> InvalidChange {
+      InvalidChange(rule: rule, dot: dot, reason: reason)
+    }
+    for key in members.keys.sorted() where !allowedKeys.contains(key) {
+      throw fail(.members, "unknown member '\(key)'")
+    }
+    for key in requiredKeys where members[key] == nil {
+      throw fail(.members, "the member '\(key)' is missing")
     }
     guard let site = members["site"]?.stringValue.flatMap(SiteID.init(rawValue:)) else {
-      throw fail("site must be 32 lowercase hex digits")
+      throw fail(.site, "site must be 32 lowercase hex digits")
     }
-    guard let seq = members["seq"]?.intValue else { throw fail("seq must be an integer") }
+    guard let seq = members["seq"]?.intValue, seq >= 1 else {
+      throw fail(.seq, "seq must be an integer, 1 or more")
+    }
     guard let hlc = members["hlc"]?.stringValue.flatMap(HybridTimestamp.init(hex:)) else {
-      throw fail("hlc must be 16 lowercase hex digits")
+      throw fail(.hlc, "hlc must be 16 lowercase hex digits")
     }
-    guard let author = members["author"]?.stringValue else { throw fail("author must be text") }
+    guard let author = members["author"]?.stringValue else {
+      throw fail(.author, "author must be a string")
+    }
     guard let entity = members["entity"]?.objectValue, entity.count == 2,
       let kind = entity["kind"]?.stringValue.flatMap(EntityKind.init(rawValue:)),
       let id = entity["id"]?.stringValue
-    else { throw fail("entity must be {\"id\", \"kind\"} with kind article or annotation") }
-    guard let field = members["field"]?.stringValue else { throw fail("field must be text") }
+    else {
+      throw fail(.entity, "entity must be {\"id\", \"kind\"} with kind article or annotation")
+    }
+    guard let field = members["field"]?.stringValue else {
+      throw fail(.field, "field must be a string")
+    }
     guard let op = members["op"]?.stringValue.flatMap(ChangeOp.init(rawValue:)) else {
-      throw fail("op must be set, add or remove")
+      throw fail(.op, "op must be set, add or remove")
     }
     var pred: [Dot] = []
     if let list = members["pred"] {
-      guard let elements = list.arrayValue else { throw fail("pred must be a list") }
+      guard let elements = list.arrayValue, !elements.isEmpty else {
+        throw fail(.pred, "pred must be a non-empty list (leave it out when empty)")
+      }
       for element in elements {
         guard let dot = element.objectValue, dot.count == 2,
           let dotSite = dot["site"]?.stringValue.flatMap(SiteID.init(rawValue:)),
-          let dotSeq = dot["seq"]?.intValue
-        else { throw fail("pred entries must be {\"seq\", \"site\"}") }
+          let dotSeq = dot["seq"]?.intValue, dotSeq >= 1
+        else { throw fail(.pred, "pred entries must be {\"seq\": 1 or more, \"site\"}") }
         pred.append(Dot(site: dotSite, seq: dotSeq))
       }
     }
     var context: VersionVector?
     if let vector = members["context"] {
-      guard let entries = vector.objectValue else { throw fail("context must be an object") }
-      var result = VersionVector()
+      guard let entries = vector.objectValue else {
+        throw fail(.context, "context must be an object")
+      }
+      var result: [SiteID: Int] = [:]
       for (key, seqValue) in entries {
         guard let contextSite = SiteID(rawValue: key), let contextSeq = seqValue.intValue,
-          contextSeq >= 0
-        else { throw fail("context entries must be site: seq") }
+          contextSeq >= 1
+        else { throw fail(.context, "context entries must be \"site\": seq of 1 or more") }
         result[contextSite] = contextSeq
       }
-      context = result
+      context = VersionVector(result)
     }
     return Change(
       site: site, seq: seq, hlc: hlc, author: author, entity: EntityRef(kind: kind, id: id),
       field: field, op: op, value: members["value"], pred: pred, context: context)
   }
+
+  private static let requiredKeys = ["author", "entity", "field", "hlc", "op", "seq", "site"]
 
   private static let allowedKeys: Set<String> = [
     "site", "seq", "hlc", "author", "entity", "field", "op", "value", "pred", "context",

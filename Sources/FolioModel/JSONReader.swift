@@ -1,48 +1,94 @@
-/// A strict, fast JSON (RFC 8259) parser from UTF-8 bytes to `JSONValue`. Changes are
-/// read by the hundred thousand (bundles, pulls, the op log), so they skip the general
-/// purpose decoder.
+/// A strict, fast parser of Folio's JSON from UTF-8 bytes to `JSONValue`. Changes are read
+/// by the hundred thousand (bundles, pulls, the op log), so they skip the general purpose
+/// decoder.
+///
+/// Folio's JSON is RFC 8259 JSON with the restrictions of `Protocol/canonical-json.md`
+/// (rules J1–J7): numbers are integers within ±(2^53 − 1) written without fraction,
+/// exponent or `-0`; strings hold Unicode scalars only; object keys are ASCII and distinct.
+/// White space between tokens is accepted here; whether the bytes are the canonical form is
+/// for the caller to check (`ChangeJSON.decode` re-encodes and compares).
 public struct JSONReader {
-  /// Why bytes are not JSON.
+  /// Which rule of Folio's JSON the bytes break.
+  public enum FailureKind: Sendable, Equatable {
+    /// Not well-formed UTF-8 (J1).
+    case utf8
+    /// Not JSON at all: a syntax error (J2).
+    case syntax
+    /// A number with a fraction, an exponent, a leading zero or `-0` (J3).
+    case number
+    /// An integer beyond ±(2^53 − 1) (J4).
+    case range
+    /// A `\u` escape of an unpaired surrogate (J5).
+    case surrogate
+    /// An object with two equal keys (J6).
+    case duplicateKey
+    /// An object key with a character outside ASCII (J7).
+    case nonASCIIKey
+    /// Arrays and objects nested deeper than the caller allows.
+    case depth
+  }
+
+  /// Why bytes are not Folio's JSON.
   public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
+    public let kind: FailureKind
     public let offset: Int
     public let reason: String
 
     public var description: String { "\(reason) at byte \(offset)" }
   }
 
+  /// The largest integer magnitude JSON numbers may have: 2^53 − 1, the largest integer
+  /// every IEEE 754 double-based parser reads exactly.
+  public static let maximumInteger: Int64 = (1 << 53) - 1
+
   private let bytes: UnsafeBufferPointer<UInt8>
   private var offset = 0
-  private static let maximumDepth = 256
+  private let maximumDepth: Int
 
-  private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+  private init(_ bytes: UnsafeBufferPointer<UInt8>, maximumDepth: Int) {
+    self.bytes = bytes
+    self.maximumDepth = maximumDepth
+  }
 
   /// Parses exactly one JSON value (surrounding white space allowed).
-  public static func parse<Bytes: Collection<UInt8>>(_ input: Bytes) throws(Failure) -> JSONValue {
+  ///
+  /// - Parameters:
+  ///   - input: UTF-8 bytes.
+  ///   - maximumDepth: How many arrays and objects may nest; the outermost counts as 1.
+  /// - Returns: The value.
+  /// - Throws: `Failure` naming the rule broken and where.
+  public static func parse<Bytes: Collection<UInt8>>(
+    _ input: Bytes, maximumDepth: Int = 256
+  ) throws(Failure) -> JSONValue {
     let result: Result<JSONValue, Failure>? = input.withContiguousStorageIfAvailable { buffer in
-      parseBuffer(buffer)
+      parseBuffer(buffer, maximumDepth: maximumDepth)
     }
-    switch result ?? Array(input).withUnsafeBufferPointer({ parseBuffer($0) }) {
+    switch result
+      ?? Array(input).withUnsafeBufferPointer({ parseBuffer($0, maximumDepth: maximumDepth) })
+    {
     case .success(let value): return value
     case .failure(let failure): throw failure
     }
   }
 
-  private static func parseBuffer(_ buffer: UnsafeBufferPointer<UInt8>) -> Result<
-    JSONValue, Failure
-  > {
-    var reader = JSONReader(buffer)
+  private static func parseBuffer(
+    _ buffer: UnsafeBufferPointer<UInt8>, maximumDepth: Int
+  ) -> Result<JSONValue, Failure> {
+    var reader = JSONReader(buffer, maximumDepth: maximumDepth)
     return Result { () throws(Failure) -> JSONValue in
       reader.skipWhitespace()
       let value = try reader.value(depth: 0)
       reader.skipWhitespace()
       guard reader.offset == buffer.count else {
-        throw reader.fail("unexpected data after the value")
+        throw reader.fail(.syntax, "unexpected data after the value")
       }
       return value
     }
   }
 
-  private func fail(_ reason: String) -> Failure { Failure(offset: offset, reason: reason) }
+  private func fail(_ kind: FailureKind, _ reason: String) -> Failure {
+    Failure(kind: kind, offset: offset, reason: reason)
+  }
 
   private mutating func skipWhitespace() {
     while offset < bytes.count {
@@ -54,8 +100,12 @@ public struct JSONReader {
   }
 
   private mutating func value(depth: Int) throws(Failure) -> JSONValue {
-    guard depth < JSONReader.maximumDepth else { throw fail("nested too deeply") }
-    guard offset < bytes.count else { throw fail("unexpected end") }
+    guard offset < bytes.count else { throw fail(.syntax, "unexpected end") }
+    if bytes[offset] == UInt8(ascii: "{") || bytes[offset] == UInt8(ascii: "[") {
+      guard depth < maximumDepth else {
+        throw fail(.depth, "arrays and objects nest more than \(maximumDepth) deep")
+      }
+    }
     switch bytes[offset] {
     case UInt8(ascii: "{"): return try object(depth: depth)
     case UInt8(ascii: "["): return try array(depth: depth)
@@ -84,28 +134,33 @@ public struct JSONReader {
     while true {
       skipWhitespace()
       guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else {
-        throw fail("expected a key")
+        throw fail(.syntax, "expected a key")
       }
+      let keyOffset = offset
       let key = try string()
+      guard key.utf8.allSatisfy({ $0 < 0x80 }) else {
+        throw Failure(kind: .nonASCIIKey, offset: keyOffset, reason: "an object key is not ASCII")
+      }
       skipWhitespace()
       guard offset < bytes.count, bytes[offset] == UInt8(ascii: ":") else {
-        throw fail("expected ':'")
+        throw fail(.syntax, "expected ':'")
       }
       offset += 1
       skipWhitespace()
       let member = try value(depth: depth + 1)
       guard members.updateValue(member, forKey: key) == nil else {
-        throw fail("duplicate key \"\(key)\"")
+        throw Failure(
+          kind: .duplicateKey, offset: keyOffset, reason: "duplicate key \"\(key)\"")
       }
       skipWhitespace()
-      guard offset < bytes.count else { throw fail("unexpected end") }
+      guard offset < bytes.count else { throw fail(.syntax, "unexpected end") }
       if bytes[offset] == UInt8(ascii: ",") {
         offset += 1
       } else if bytes[offset] == UInt8(ascii: "}") {
         offset += 1
         return .object(members)
       } else {
-        throw fail("expected ',' or '}'")
+        throw fail(.syntax, "expected ',' or '}'")
       }
     }
   }
@@ -122,24 +177,24 @@ public struct JSONReader {
       skipWhitespace()
       elements.append(try value(depth: depth + 1))
       skipWhitespace()
-      guard offset < bytes.count else { throw fail("unexpected end") }
+      guard offset < bytes.count else { throw fail(.syntax, "unexpected end") }
       if bytes[offset] == UInt8(ascii: ",") {
         offset += 1
       } else if bytes[offset] == UInt8(ascii: "]") {
         offset += 1
         return .array(elements)
       } else {
-        throw fail("expected ',' or ']'")
+        throw fail(.syntax, "expected ',' or ']'")
       }
     }
   }
 
   private mutating func literal(_ word: StaticString) throws(Failure) {
     let count = word.utf8CodeUnitCount
-    guard offset + count <= bytes.count else { throw fail("invalid literal") }
+    guard offset + count <= bytes.count else { throw fail(.syntax, "invalid literal") }
     let expected = UnsafeBufferPointer(start: word.utf8Start, count: count)
     for index in 0..<count where bytes[offset + index] != expected[index] {
-      throw fail("invalid literal")
+      throw fail(.syntax, "invalid literal")
     }
     offset += count
   }
@@ -154,12 +209,12 @@ public struct JSONReader {
         let slice = UnsafeBufferPointer(rebasing: bytes[start..<offset])
         offset += 1
         guard let text = String(validating: slice, as: UTF8.self) else {
-          throw fail("invalid UTF-8 in a string")
+          throw fail(.utf8, "invalid UTF-8 in a string")
         }
         return text
       }
       if byte == UInt8(ascii: "\\") { break }
-      if byte < 0x20 { throw fail("control character in a string") }
+      if byte < 0x20 { throw fail(.syntax, "control character in a string") }
       offset += 1
     }
     var scalars: [UInt8] = Array(bytes[start..<offset])
@@ -169,12 +224,12 @@ public struct JSONReader {
       case UInt8(ascii: "\""):
         offset += 1
         guard let text = String(validating: scalars, as: UTF8.self) else {
-          throw fail("invalid UTF-8 in a string")
+          throw fail(.utf8, "invalid UTF-8 in a string")
         }
         return text
       case UInt8(ascii: "\\"):
         offset += 1
-        guard offset < bytes.count else { throw fail("unterminated string") }
+        guard offset < bytes.count else { throw fail(.syntax, "unterminated string") }
         let escaped = bytes[offset]
         offset += 1
         switch escaped {
@@ -191,29 +246,31 @@ public struct JSONReader {
           if (0xD800..<0xDC00).contains(code) {
             guard offset + 1 < bytes.count, bytes[offset] == UInt8(ascii: "\\"),
               bytes[offset + 1] == UInt8(ascii: "u")
-            else { throw fail("unpaired surrogate") }
+            else { throw fail(.surrogate, "unpaired surrogate") }
             offset += 2
             let low = try hex4()
-            guard (0xDC00..<0xE000).contains(low) else { throw fail("unpaired surrogate") }
+            guard (0xDC00..<0xE000).contains(low) else {
+              throw fail(.surrogate, "unpaired surrogate")
+            }
             code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
           } else if (0xDC00..<0xE000).contains(code) {
-            throw fail("unpaired surrogate")
+            throw fail(.surrogate, "unpaired surrogate")
           }
-          guard let scalar = Unicode.Scalar(code) else { throw fail("invalid \\u escape") }
+          guard let scalar = Unicode.Scalar(code) else { throw fail(.syntax, "invalid \\u escape") }
           scalars.append(contentsOf: String(Character(scalar)).utf8)
-        default: throw fail("invalid escape")
+        default: throw fail(.syntax, "invalid escape")
         }
       default:
-        if byte < 0x20 { throw fail("control character in a string") }
+        if byte < 0x20 { throw fail(.syntax, "control character in a string") }
         scalars.append(byte)
         offset += 1
       }
     }
-    throw fail("unterminated string")
+    throw fail(.syntax, "unterminated string")
   }
 
   private mutating func hex4() throws(Failure) -> UInt32 {
-    guard offset + 4 <= bytes.count else { throw fail("invalid \\u escape") }
+    guard offset + 4 <= bytes.count else { throw fail(.syntax, "invalid \\u escape") }
     var code: UInt32 = 0
     for _ in 0..<4 {
       let byte = bytes[offset]
@@ -222,7 +279,7 @@ public struct JSONReader {
       case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
       case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
       case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-      default: throw fail("invalid \\u escape")
+      default: throw fail(.syntax, "invalid \\u escape")
       }
       code = code << 4 | UInt32(digit)
       offset += 1
@@ -230,39 +287,46 @@ public struct JSONReader {
     return code
   }
 
+  /// Reads an integer: `0` or `-?[1-9][0-9]*`, within ±(2^53 − 1). Anything else a JSON
+  /// number may be (fraction, exponent, leading zero, `-0`) is refused.
   private mutating func number() throws(Failure) -> JSONValue {
     let start = offset
-    var isInteger = true
-    if offset < bytes.count, bytes[offset] == UInt8(ascii: "-") { offset += 1 }
-    guard offset < bytes.count, isDigit(bytes[offset]) else { throw fail("invalid value") }
-    if bytes[offset] == UInt8(ascii: "0") {
-      offset += 1
-    } else {
-      while offset < bytes.count, isDigit(bytes[offset]) { offset += 1 }
+    let negative = offset < bytes.count && bytes[offset] == UInt8(ascii: "-")
+    if negative { offset += 1 }
+    guard offset < bytes.count, isDigit(bytes[offset]) else {
+      offset = start
+      throw fail(.syntax, "invalid value")
     }
-    if offset < bytes.count, bytes[offset] == UInt8(ascii: ".") {
-      isInteger = false
+    var magnitude: Int64 = 0
+    var overflow = false
+    let firstDigit = offset
+    while offset < bytes.count, isDigit(bytes[offset]) {
+      if magnitude > JSONReader.maximumInteger {
+        overflow = true
+      } else {
+        magnitude = magnitude * 10 + Int64(bytes[offset] - UInt8(ascii: "0"))
+      }
       offset += 1
-      guard offset < bytes.count, isDigit(bytes[offset]) else { throw fail("invalid number") }
-      while offset < bytes.count, isDigit(bytes[offset]) { offset += 1 }
     }
     if offset < bytes.count,
-      bytes[offset] == UInt8(ascii: "e") || bytes[offset] == UInt8(ascii: "E")
+      bytes[offset] == UInt8(ascii: ".") || bytes[offset] == UInt8(ascii: "e")
+        || bytes[offset] == UInt8(ascii: "E")
     {
-      isInteger = false
-      offset += 1
-      if offset < bytes.count,
-        bytes[offset] == UInt8(ascii: "+") || bytes[offset] == UInt8(ascii: "-")
-      {
-        offset += 1
-      }
-      guard offset < bytes.count, isDigit(bytes[offset]) else { throw fail("invalid number") }
-      while offset < bytes.count, isDigit(bytes[offset]) { offset += 1 }
+      throw Failure(
+        kind: .number, offset: start,
+        reason: "numbers must be integers, without a fraction or an exponent")
     }
-    let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self)
-    if isInteger, let integer = Int64(text) { return .int(integer) }
-    guard let double = Double(text) else { throw fail("invalid number") }
-    return .double(double)
+    if bytes[firstDigit] == UInt8(ascii: "0"), offset - firstDigit > 1 {
+      throw Failure(kind: .number, offset: start, reason: "a number has a leading zero")
+    }
+    if negative, magnitude == 0, offset - firstDigit == 1 {
+      throw Failure(kind: .number, offset: start, reason: "-0 is not allowed; write 0")
+    }
+    guard !overflow, magnitude <= JSONReader.maximumInteger else {
+      throw Failure(
+        kind: .range, offset: start, reason: "an integer is beyond ±(2^53 - 1)")
+    }
+    return .int(negative ? -magnitude : magnitude)
   }
 
   private func isDigit(_ byte: UInt8) -> Bool {

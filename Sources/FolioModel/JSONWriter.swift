@@ -1,6 +1,9 @@
-/// Writes canonical JSON: object keys sorted by their UTF-8 bytes, no insignificant white
-/// space, strings escaped minimally (quote, backslash, control characters). The same value
-/// always gives the same bytes, which is what makes a change's bytes its identity.
+/// Writes canonical JSON (`Protocol/canonical-json.md`): object keys sorted by their UTF-8
+/// bytes (Folio's keys are ASCII, so this is also RFC 8785's UTF-16 order), no white space,
+/// strings escaped as RFC 8785 does (`\"`, `\\`, `\b \t \n \f \r`, other control
+/// characters as lowercase `\u00xx`, everything else as raw UTF-8), integers in shortest
+/// decimal form. The same value always gives the same bytes, which is what makes a change's
+/// bytes its identity.
 public struct JSONWriter {
   /// The bytes written so far.
   public private(set) var bytes: [UInt8] = []
@@ -62,6 +65,8 @@ public struct JSONWriter {
 
   public mutating func write(_ number: Int) { append(String(number)) }
 
+  /// Writes a fraction as Swift's shortest round-trip form. Changes never hold one (rule
+  /// J3 refuses them); this is for other documents.
   public mutating func write(_ number: Double) {
     if number.isFinite, number == number.rounded(), abs(number) < 1e15 {
       append(String(Int64(number)) + ".0")
@@ -84,9 +89,11 @@ public struct JSONWriter {
       switch byte {
       case UInt8(ascii: "\""): append("\\\"")
       case UInt8(ascii: "\\"): append("\\\\")
-      case 0x0A: append("\\n")
-      case 0x0D: append("\\r")
+      case 0x08: append("\\b")
       case 0x09: append("\\t")
+      case 0x0A: append("\\n")
+      case 0x0C: append("\\f")
+      case 0x0D: append("\\r")
       case 0x00..<0x20:
         append("\\u00")
         bytes.append(JSONWriter.hexDigits[Int(byte >> 4)])

@@ -31,7 +31,7 @@ public struct HealthResponse: Hashable, Codable, Sendable {
 ///
 /// A client pushes only its own site's changes, in sequence order; changes it received from
 /// others reach the server through the replica that made them.
-public struct PushRequest: Hashable, Codable, Sendable {
+public struct PushRequest: Hashable, Sendable {
   /// The changes, in the order the server should store them.
   public var changes: [Change]
 
@@ -61,7 +61,7 @@ public struct PushResponse: Hashable, Codable, Sendable {
 
 /// `GET /v1/spaces/{space}/changes?after=CURSOR&limit=N`: one page of a space's changes in
 /// the order the server received them.
-public struct PullResponse: Hashable, Codable, Sendable {
+public struct PullResponse: Hashable, Sendable {
   /// The changes after the requested cursor, oldest first.
   public var changes: [Change]
   /// The server sequence number of the last change returned, or the requested `after` when
@@ -109,7 +109,8 @@ public struct SyncErrorCode: RawRepresentable, Hashable, Codable, Sendable,
 
   /// 400: the body is not JSON, does not follow the schema, or a query parameter is bad.
   public static let badRequest = SyncErrorCode(rawValue: "bad-request")
-  /// 400: a change failed its shape or size checks (`Change.validate`).
+  /// 400: a change breaks a rule of `Protocol/canonical-json.md` (its JSON, its shape, its
+  /// sizes, or its bytes are not the canonical form); `error.rule` names the rule.
   public static let invalidChange = SyncErrorCode(rawValue: "invalid-change")
   /// 400: a change's clock is more than five minutes ahead of the server's wall clock.
   public static let clockAhead = SyncErrorCode(rawValue: "clock-ahead")
@@ -156,12 +157,15 @@ public struct ErrorResponse: Hashable, Codable, Sendable {
     public var message: String
     /// The change that was refused, when the error is about one change of a push.
     public var change: Dot?
+    /// For `invalid-change`: the id of the rule broken (`S5`, `K1` …).
+    public var rule: String?
 
     /// An error detail.
-    public init(code: SyncErrorCode, message: String, change: Dot? = nil) {
+    public init(code: SyncErrorCode, message: String, change: Dot? = nil, rule: String? = nil) {
       self.code = code
       self.message = message
       self.change = change
+      self.rule = rule
     }
   }
 

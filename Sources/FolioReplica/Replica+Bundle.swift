@@ -33,7 +33,7 @@ extension Replica {
     }
     do {
       let header = BundleHeader(site: site, vector: try versionVector(), created: wallClock())
-      var headerLine = [UInt8](try ChangeJSON.makeEncoder().encode(header))
+      var headerLine = header.encoded()
       headerLine.append(0x0A)
       hasher.update(headerLine)
       pending += headerLine
@@ -45,8 +45,7 @@ extension Replica {
         count += 1
         if pending.count >= 1 << 20 { try flush() }
       }
-      pending += try ChangeJSON.makeEncoder().encode(
-        BundleTrailer(count: count, sha256: Hex.encode(hasher.finalize())))
+      pending += BundleTrailer(count: count, sha256: Hex.encode(hasher.finalize())).encoded()
       pending.append(0x0A)
       try flush()
       try handle.synchronize()
@@ -70,7 +69,7 @@ extension Replica {
   private static func openBundle(_ path: String) throws -> LineReader {
     do {
       return try LineReader(
-        path: path, maximumLineBytes: 2 * ChangeLimits.standard.maximumValueBytes + 65_536)
+        path: path, maximumLineBytes: ChangeLimits.standard.maximumChangeBytes)
     } catch {
       throw BundleError("cannot read \(path): no such file or not readable")
     }
@@ -79,14 +78,10 @@ extension Replica {
   private static func readHeader(
     _ reader: inout LineReader
   ) throws -> (header: BundleHeader, line: ArraySlice<UInt8>) {
-    guard let first = try? reader.next(), first.endedWithNewline,
-      let header = try? JSONDecoder().decode(BundleHeader.self, from: Data(first.line)),
-      header.format == BundleFormat.formatName
-    else { throw BundleError("not a Folio bundle (its first line is not a bundle header)") }
-    guard header.version == BundleFormat.currentVersion else {
-      throw BundleError("bundle format version \(header.version) is not supported by this Folio")
+    guard let first = try? reader.next(), first.endedWithNewline else {
+      throw BundleError("not a Folio bundle (its first line is not a bundle header)")
     }
-    return (header, first.line)
+    return (try BundleHeader.decode(first.line), first.line)
   }
 
   /// Applies a bundle in one transaction, streaming it. A corrupt, truncated or foreign file
@@ -95,45 +90,70 @@ extension Replica {
     var reader = try Replica.openBundle(path)
     defer { reader.close() }
     let headerLine = try Replica.readHeader(&reader).line
-    return try batch {
-      var session = try beginApply()
-      var hasher = SHA256Hasher()
-      hasher.update(headerLine)
-      hasher.update(CollectionOfOne(0x0A))
-      var count = 0
-      var piece: [Change] = []
-      var trailer: BundleTrailer?
-      let decoder = JSONDecoder()
-      while let (line, ended) = try Replica.nextLine(&reader) {
-        guard trailer == nil else { throw BundleError("the bundle has data after its end marker") }
-        guard ended else { throw BundleError("the bundle is truncated (its last line is cut off)") }
-        if line.starts(with: Array(#"{"count""#.utf8)) || line.starts(with: Array(#"{"end""#.utf8))
-        {
-          trailer = try? decoder.decode(BundleTrailer.self, from: Data(line))
-          if trailer != nil { continue }
-        }
-        hasher.update(line)
-        hasher.update(CollectionOfOne(0x0A))
-        count += 1
+    // `batch` reports failures as `ReplicaError`; a refusal of the bundle itself is rethrown
+    // as the `BundleError` it is, so callers see which rule a change line broke.
+    var refusal: BundleError?
+    do {
+      return try batch {
         do {
-          piece.append(try ChangeJSON.decode(line))
-        } catch {
-          throw BundleError("change \(count) of the bundle is malformed")
-        }
-        if piece.count == 2_000 {
-          try session.add(piece)
-          piece.removeAll(keepingCapacity: true)
+          return try applyLines(&reader, headerLine: headerLine)
+        } catch let error as BundleError {
+          refusal = error
+          throw error
         }
       }
-      guard let trailer, trailer.end else {
-        throw BundleError("the bundle is truncated (no end marker)")
-      }
-      guard trailer.count == count, trailer.sha256 == Hex.encode(hasher.finalize()) else {
-        throw BundleError("the bundle is corrupt (its checksum does not match)")
-      }
-      try session.add(piece)
-      return try session.finish()
+    } catch {
+      throw refusal ?? error
     }
+  }
+
+  private func applyLines(
+    _ reader: inout LineReader, headerLine: ArraySlice<UInt8>
+  ) throws -> ApplyReport {
+    var session = try beginApply()
+    var hasher = SHA256Hasher()
+    hasher.update(headerLine)
+    hasher.update(CollectionOfOne(0x0A))
+    var count = 0
+    var piece: [Change] = []
+    var trailer: BundleTrailer?
+    while let (line, ended) = try Replica.nextLine(&reader) {
+      guard trailer == nil else { throw BundleError("the bundle has data after its end marker") }
+      guard ended else { throw BundleError("the bundle is truncated (its last line is cut off)") }
+      guard !line.isEmpty else {
+        let blank = InvalidChange(rule: .syntax, reason: "a blank line is not a change")
+        throw BundleError(
+          "line \(count + 2) of the bundle is blank (\(blank.code) \(blank.rule))", refusal: blank)
+      }
+      guard line.last != 0x0D else {
+        throw BundleError("line \(count + 2) of the bundle ends with CR: lines end with \\n only")
+      }
+      if BundleTrailer.isTrailer(line) {
+        trailer = try BundleTrailer.decode(line)
+        continue
+      }
+      hasher.update(line)
+      hasher.update(CollectionOfOne(0x0A))
+      count += 1
+      do throws(InvalidChange) {
+        piece.append(try ChangeJSON.decode(line))
+      } catch {
+        throw BundleError(
+          "change \(count) of the bundle (line \(count + 1)): \(error)", refusal: error)
+      }
+      if piece.count == 2_000 {
+        try session.add(piece)
+        piece.removeAll(keepingCapacity: true)
+      }
+    }
+    guard let trailer, trailer.end else {
+      throw BundleError("the bundle is truncated (no end marker)")
+    }
+    guard trailer.count == count, trailer.sha256 == Hex.encode(hasher.finalize()) else {
+      throw BundleError("the bundle is corrupt (its checksum does not match)")
+    }
+    try session.add(piece)
+    return try session.finish()
   }
 
   private static func nextLine(

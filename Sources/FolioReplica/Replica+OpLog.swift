@@ -46,6 +46,7 @@ extension Replica {
       now: wallClock())
     let result = try body(&local)
     if !local.changes.isEmpty {
+      for change in local.changes { try change.validate() }
       _ = try integrate(local.changes, checkingClocks: false)
       try saveClock(local.clock)
     }

@@ -24,7 +24,7 @@ extension Replica {
       try statement.bind([])
       var piece: [Change] = []
       while try statement.step() {
-        piece.append(try ChangeJSON.decode(statement.currentRow.blob(0)))
+        piece.append(try ChangeJSON.decode(statement.currentRow.blob(0), migratingOldForm: true))
         if piece.count == 2_000 {
           _ = try integrate(piece, checkingClocks: false)
           piece.removeAll(keepingCapacity: true)

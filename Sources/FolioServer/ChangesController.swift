@@ -55,18 +55,10 @@ struct ChangesController<Store: ChangeStore, Context: RequestContext>: Sendable 
     let space = try context.parameters.require("space")
     let token = try await authenticator.authorize(request, space: space, for: .write)
     let pushRequest = try await decodePush(request)
-    guard pushRequest.changes.count <= limits.maximumPushChanges else {
-      throw SyncError.tooManyChanges(pushRequest.changes.count, limit: limits.maximumPushChanges)
-    }
     let now = wallClock()
     var batch: [IncomingChange] = []
     batch.reserveCapacity(pushRequest.changes.count)
     for change in pushRequest.changes {
-      do {
-        try change.validate(limits: limits.change)
-      } catch {
-        throw SyncError.invalidChange(error)
-      }
       guard change.hlc.milliseconds <= now + limits.maximumClockSkewMilliseconds else {
         throw SyncError.clockAhead(change, serverMilliseconds: now)
       }
@@ -85,12 +77,10 @@ struct ChangesController<Store: ChangeStore, Context: RequestContext>: Sendable 
 
   // MARK: Helpers
 
+  /// Reads the body (`BodySizeLimitHandler` has already refused one over the limit at the
+  /// connection) and decodes it with the one change codec: each change must be valid and
+  /// in canonical form, exactly as in a bundle or a pull.
   private func decodePush(_ request: Request) async throws -> PushRequest {
-    if let length = request.headers[.contentLength].flatMap(Int.init),
-      length > limits.maximumBodyBytes
-    {
-      throw SyncError.bodyTooLarge(limit: limits.maximumBodyBytes)
-    }
     let body: ByteBuffer
     do {
       body = try await request.body.collect(upTo: limits.maximumBodyBytes)
@@ -98,9 +88,17 @@ struct ChangesController<Store: ChangeStore, Context: RequestContext>: Sendable 
       throw SyncError.bodyTooLarge(limit: limits.maximumBodyBytes)
     }
     do {
-      return try JSONDecoder().decode(PushRequest.self, from: Data(body.readableBytesView))
-    } catch let error as DecodingError {
-      throw SyncError.badRequest(Self.describe(error))
+      return try PushRequest.decode(
+        Array(body.readableBytesView), maximumChanges: limits.maximumPushChanges,
+        limits: limits.change)
+    } catch {
+      switch error {
+      case .malformed(let reason): throw SyncError.badRequest(reason)
+      case .tooManyChanges(let count, let limit):
+        throw SyncError.tooManyChanges(count, limit: limit)
+      case .invalidChange(let index, let refusal):
+        throw SyncError.invalidChange(refusal, index: index)
+      }
     }
   }
 
@@ -133,28 +131,5 @@ struct ChangesController<Store: ChangeStore, Context: RequestContext>: Sendable 
     Response(
       status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
       body: .init(byteBuffer: body))
-  }
-
-  /// A one-line description of why a body does not follow the schema, naming the place.
-  static func describe(_ error: DecodingError) -> String {
-    func path(_ codingPath: [any CodingKey]) -> String {
-      let text = codingPath.map { key in
-        key.intValue.map { "[\($0)]" } ?? ".\(key.stringValue)"
-      }.joined()
-      return text.isEmpty ? "the body" : String(text.drop { $0 == "." })
-    }
-    switch error {
-    case .dataCorrupted(let context):
-      if context.codingPath.isEmpty { return "the body is not valid JSON" }
-      return "\(path(context.codingPath)): \(context.debugDescription)"
-    case .keyNotFound(let key, let context):
-      return "\(path(context.codingPath + [key])) is missing"
-    case .typeMismatch(let type, let context):
-      return "\(path(context.codingPath)) is not a valid \(type)"
-    case .valueNotFound(let type, let context):
-      return "\(path(context.codingPath)) must be a \(type), not null"
-    @unknown default:
-      return "the body does not follow the schema"
-    }
   }
 }

@@ -77,8 +77,11 @@ public func buildApplication<Store: ChangeStore>(
   onListening: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in }
 ) -> some ApplicationProtocol {
   let host = configuration.host
+  let bodyLimit = configuration.limits.maximumBodyBytes
   return Application(
     router: buildRouter(store: store, configuration: configuration),
+    server: .http1(
+      configuration: .init(additionalChannelHandlers: [BodySizeLimitHandler(limit: bodyLimit)])),
     configuration: ApplicationConfiguration(
       address: .hostname(host, port: configuration.port), serverName: "folio-server"),
     onServerRunning: { channel in

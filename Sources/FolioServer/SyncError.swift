@@ -19,15 +19,19 @@ public struct SyncError: HTTPResponseError, Sendable, Equatable, CustomStringCon
   public let message: String
   /// The refused change, when the error is about one change of a push.
   public let change: Dot?
+  /// For `invalid-change`: the rule of `Protocol/canonical-json.md` the change breaks.
+  public let rule: ChangeRule?
 
   /// An error with the given status, code and message.
   public init(
-    _ status: HTTPResponse.Status, code: SyncErrorCode, message: String, change: Dot? = nil
+    _ status: HTTPResponse.Status, code: SyncErrorCode, message: String, change: Dot? = nil,
+    rule: ChangeRule? = nil
   ) {
     self.status = status
     self.code = code
     self.message = message
     self.change = change
+    self.rule = rule
   }
 
   public var description: String {
@@ -36,7 +40,7 @@ public struct SyncError: HTTPResponseError, Sendable, Equatable, CustomStringCon
 
   /// The error as it goes on the wire.
   public var body: ErrorResponse {
-    ErrorResponse(error: .init(code: code, message: message, change: change))
+    ErrorResponse(error: .init(code: code, message: message, change: change, rule: rule?.rawValue))
   }
 
   public func response(from request: Request, context: some RequestContext) throws -> Response {
@@ -58,9 +62,11 @@ extension SyncError {
     SyncError(.badRequest, code: .badRequest, message: message)
   }
 
-  /// 400: a change failed its shape and size checks.
-  public static func invalidChange(_ invalid: InvalidChange) -> SyncError {
-    SyncError(.badRequest, code: .invalidChange, message: invalid.description, change: invalid.dot)
+  /// 400: the change at `index` of a push breaks a rule (its JSON, shape, sizes or form).
+  public static func invalidChange(_ invalid: InvalidChange, index: Int) -> SyncError {
+    SyncError(
+      .badRequest, code: invalid.code, message: "changes[\(index)]: \(invalid)",
+      change: invalid.dot, rule: invalid.rule)
   }
 
   /// 400: a change's clock is too far ahead of the server's.

@@ -61,7 +61,7 @@ public struct SyncClient {
       let reply = try await transport.send("GET", url, body: nil, summary: &summary)
       try checkStatus(reply, remote: remote.name)
       let page: PullResponse
-      do { page = try PullResponse.decode(reply.body) } catch {
+      do { page = try PullResponse.decode([UInt8](reply.body)) } catch {
         throw SyncError.badResponse("a pull page is malformed: \(error)")
       }
       if !page.changes.isEmpty || page.cursor != cursor {
@@ -84,7 +84,7 @@ public struct SyncClient {
       let batch = try replica.unpushedChanges(remote: remote, limit: pushBatchSize)
       guard let last = batch.last else { return }
       let total = try replica.unpushedCount(remote: remote)
-      let body = try ChangeJSON.makeEncoder().encode(PushRequest(changes: batch))
+      let body = Data(PushRequest(changes: batch).encoded())
       let url = try endpoint(remote, "changes", query: nil)
       let reply = try await transport.send("POST", url, body: body, summary: &summary)
       if reply.status == 409, !retriedAfterGap, errorCode(reply) == SyncErrorCode.gap.rawValue {

@@ -33,6 +33,23 @@ struct ConformanceVector: Decodable {
   var description: String
   var changes: [Change]
   var expected: Expected
+
+  private enum CodingKeys: String, CodingKey { case name, description, changes, expected }
+
+  /// Changes are not `Decodable` (one codec: `ChangeJSON`): each is read as JSON, written
+  /// canonically and decoded by `ChangeJSON.decode`; the test then checks that the file holds
+  /// exactly those canonical bytes.
+  init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    name = try container.decode(String.self, forKey: .name)
+    description = try container.decode(String.self, forKey: .description)
+    expected = try container.decode(Expected.self, forKey: .expected)
+    changes = try container.decode([JSONValue].self, forKey: .changes).map { value in
+      var writer = JSONWriter()
+      writer.write(value)
+      return try ChangeJSON.decode(writer.bytes)
+    }
+  }
 }
 
 /// Where the vectors are, and reading them.
@@ -45,7 +62,8 @@ enum VectorFiles {
     .appendingPathComponent("Protocol")
     .appendingPathComponent("vectors")
 
-  /// The names of every `*.json` file in the directory, sorted; empty when it is missing.
+  /// The names of every `*.json` file in the directory (not its subfolders), sorted; empty
+  /// when it is missing.
   static var names: [String] {
     let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
     return entries.filter { $0.hasSuffix(".json") }.sorted()

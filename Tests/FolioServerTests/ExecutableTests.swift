@@ -157,11 +157,11 @@ struct ExecutableTests {
       #expect(health.status == .ok)
       let push = try await client.post(
         "/v1/spaces/team/changes", headers: bearer(token),
-        body: try encodeBody(PushRequest(changes: changes)))
+        body: ByteBuffer(bytes: PushRequest(changes: changes).encoded()))
       #expect(push.status == .ok)
       let pull = try await client.get("/v1/spaces/team/changes?after=0", headers: bearer(token))
       let body = try #require(pull.body)
-      let page = try JSONDecoder().decode(PullResponse.self, from: Data(body.readableBytesView))
+      let page = try PullResponse.decode(Array(body.readableBytesView))
       #expect(page.changes == changes)
     }
 

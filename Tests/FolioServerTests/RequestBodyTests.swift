@@ -16,33 +16,41 @@ struct RequestBodyTests {
     }
   }
 
-  @Test func aBodyOutsideTheSchemaIsRefused() async throws {
+  @Test func aBodyThatIsNotExactlyChangesIsABadRequest() async throws {
     try await withServer { client, fixture in
-      let site = SiteID.random().rawValue
-      let cases: [(String, String?)] = [
-        (#"{"changes": 3}"#, "changes"),
-        (#"{"other": []}"#, "changes is missing"),
-        (#"[]"#, nil),
-        (
-          #"{"changes": [{"site": "xyz", "seq": 1, "hlc": "0000000000000001", "author": "a", "entity": {"kind": "article", "id": "a1"}, "field": "title", "op": "set", "value": 1}]}"#,
-          "changes[0].site"
-        ),
-        (
-          #"{"changes": [{"site": "\#(site)", "seq": 1, "hlc": "0000000000000001", "author": "a", "entity": {"kind": "book", "id": "a1"}, "field": "title", "op": "set", "value": 1}]}"#,
-          "changes[0].entity.kind"
-        ),
-        (
-          #"{"changes": [{"site": "\#(site)", "seq": 1, "hlc": "0000000000000001", "author": "a", "entity": {"kind": "article", "id": "a1"}, "op": "set", "value": 1}]}"#,
-          "changes[0].field is missing"
-        ),
-      ]
-      for (body, expectedInMessage) in cases {
+      for body in [
+        #"{"changes": []}"#, #"{"changes":3}"#, #"{"other":[]}"#, "[]", #"{"changes":[]} "#,
+      ] {
         let response = try await client.pushRaw(ByteBuffer(string: body), token: fixture.alice)
         expectError(response, .badRequest, "bad-request")
-        if let expectedInMessage {
-          let message = try response.decode(ErrorResponse.self).error.message
-          #expect(message.contains(expectedInMessage), "\(message)")
-        }
+        let message = try response.decode(ErrorResponse.self).error.message
+        #expect(message.contains(#"{"changes":[…]}"#), "\(message)")
+      }
+      let page = try await client.pull(token: fixture.alice).decode(PullResponse.self)
+      #expect(page.changes.isEmpty)
+    }
+  }
+
+  @Test func aChangeOutsideTheRulesIsAnInvalidChangeNamingTheRule() async throws {
+    try await withServer { client, fixture in
+      let site = SiteID.random().rawValue
+      let good =
+        #"{"author":"a","entity":{"id":"a1","kind":"article"},"field":"title","hlc":"0000000000000001","op":"set","seq":1,"site":"\#(site)","value":1}"#
+      let cases: [(String, String, String)] = [
+        (good.replacingOccurrences(of: site, with: "xyz"), "S2", "site"),
+        (good.replacingOccurrences(of: "article", with: "book"), "S6", "entity"),
+        (good.replacingOccurrences(of: #""field":"title","#, with: ""), "S1", "'field' is missing"),
+        (good.replacingOccurrences(of: #""value":1"#, with: #""value":1,"zzz":1"#), "S1", "zzz"),
+        (good.replacingOccurrences(of: #""seq":1"#, with: #""seq":1.0"#), "J3", "integers"),
+      ]
+      for (change, rule, expectedInMessage) in cases {
+        let response = try await client.pushRaw(
+          ByteBuffer(string: #"{"changes":["# + change + "]}"), token: fixture.alice)
+        expectError(response, .badRequest, "invalid-change")
+        let detail = try response.decode(ErrorResponse.self).error
+        #expect(detail.rule == rule, "\(change)")
+        #expect(detail.message.hasPrefix("changes[0]: "), "\(detail.message)")
+        #expect(detail.message.contains(expectedInMessage), "\(detail.message)")
       }
       let page = try await client.pull(token: fixture.alice).decode(PullResponse.self)
       #expect(page.changes.isEmpty)
@@ -72,7 +80,7 @@ struct RequestBodyTests {
 
   @Test func aBodyOverEightMebibytesIsRefused() async throws {
     try await withServer { client, fixture in
-      var body = ByteBuffer(string: #"{"changes": ["#)
+      var body = ByteBuffer(string: #"{"changes":["#)
       body.writeRepeatingByte(UInt8(ascii: " "), count: SyncProtocol.maximumBodyBytes)
       body.writeString("]}")
       let response = try await client.pushRaw(body, token: fixture.alice)

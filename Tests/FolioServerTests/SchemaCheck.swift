@@ -4,9 +4,9 @@ import Foundation
 /// A small JSON Schema 2020-12 checker over `JSONValue`, enough for `Protocol/schemas`:
 /// `$ref` (to `#/$defs/…` or a sibling file), `type`, `required`, `properties`, `items`,
 /// `additionalProperties` and `propertyNames` (as schemas), `enum`, `const`, `pattern`,
-/// `minimum`, `minLength`, `maxLength`, `minItems`, `maxItems`. Keywords it does not know
-/// (`allOf`, `if`/`then`, `not`) are skipped, so it finds fewer problems than a full validator,
-/// never more.
+/// `minimum`, `maximum`, `minLength`, `maxLength`, `minItems`, `maxItems`, `maxProperties`,
+/// `allOf`, `if`/`then`/`else`, `not`, and the schema `false`. Keywords it does not know are skipped, so it finds
+/// fewer problems than a full validator, never more.
 struct SchemaCheck {
   struct Failure: Error, CustomStringConvertible {
     let description: String
@@ -39,6 +39,7 @@ struct SchemaCheck {
   private func check(
     _ value: JSONValue, against schema: JSONValue, path: String, into problems: inout [String]
   ) throws {
+    if schema == .bool(false) { problems.append("\(path): not allowed") }
     guard let keywords = schema.objectValue else { return }
     if let ref = keywords["$ref"]?.stringValue {
       let (target, subschema) = try resolve(ref)
@@ -54,8 +55,12 @@ struct SchemaCheck {
     if let constant = keywords["const"], constant != value {
       problems.append("\(path): expected \(constant.displayText)")
     }
+    try checkCombinators(value, keywords, path: path, into: &problems)
     switch value {
     case .object(let members):
+      if let maximum = keywords["maxProperties"]?.intValue, members.count > maximum {
+        problems.append("\(path): more than \(maximum) members")
+      }
       for key in keywords["required"]?.arrayValue?.compactMap(\.stringValue) ?? []
       where members[key] == nil {
         problems.append("\(path): missing required key \(key)")
@@ -97,8 +102,33 @@ struct SchemaCheck {
       if let minimum = keywords["minimum"]?.intValue, number < minimum {
         problems.append("\(path): \(number) is below \(minimum)")
       }
+      if let maximum = keywords["maximum"]?.intValue, number > maximum {
+        problems.append("\(path): \(number) is above \(maximum)")
+      }
     default:
       break
+    }
+  }
+
+  /// `allOf`, `if`/`then`/`else` and `not`.
+  private func checkCombinators(
+    _ value: JSONValue, _ keywords: [String: JSONValue], path: String,
+    into problems: inout [String]
+  ) throws {
+    for subschema in keywords["allOf"]?.arrayValue ?? [] {
+      try check(value, against: subschema, path: path, into: &problems)
+    }
+    if let condition = keywords["if"] {
+      var failures: [String] = []
+      try check(value, against: condition, path: path, into: &failures)
+      if let branch = failures.isEmpty ? keywords["then"] : keywords["else"] {
+        try check(value, against: branch, path: path, into: &problems)
+      }
+    }
+    if let excluded = keywords["not"] {
+      var failures: [String] = []
+      try check(value, against: excluded, path: path, into: &failures)
+      if failures.isEmpty { problems.append("\(path): matches a schema it must not") }
     }
   }
 

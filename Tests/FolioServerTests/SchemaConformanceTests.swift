@@ -3,6 +3,7 @@ import FolioServer
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import ProtocolVectors
 import Testing
 
 /// The server's answers and the model's messages follow `Protocol/schemas`.
@@ -78,7 +79,7 @@ struct SchemaConformanceTests {
       try expectConforms(json, to: "change.schema.json")
     }
     let request = try JSONDecoder().decode(
-      JSONValue.self, from: JSONEncoder().encode(PushRequest(changes: changes)))
+      JSONValue.self, from: Data(PushRequest(changes: changes).encoded()))
     try expectConforms(request, to: "push-request.schema.json")
   }
 
@@ -94,5 +95,35 @@ struct SchemaConformanceTests {
     #expect(problems.contains { $0.hasPrefix("$.changes[0].site:") })
     #expect(problems.contains { $0.hasPrefix("$.changes[0].seq:") })
     #expect(problems.contains("$.changes[0]: missing required key hlc"))
+  }
+}
+
+/// `change.schema.json` agrees with the validator wherever JSON Schema can say it.
+@Suite("The change schema agrees with the change vectors")
+struct ChangeSchemaVectorTests {
+  /// Refusals JSON Schema cannot express: byte sizes and the canonical bytes (J, K, C7,
+  /// C8), and a pred holding the change's own dot.
+  static let notExpressible: Set<String> = [
+    "author-201-bytes", "author-150-e-acute", "pred-own-dot",
+  ]
+
+  @Test func acceptedVectorsFollowTheSchemaAndRefusedOnesBreakIt() throws {
+    let schema = try SchemaCheck.load("change.schema.json")
+    var checked = 0
+    for item in try ChangeVectorCase.all() {
+      switch item.expect {
+      case .accept:
+        let value = try JSONReader.parse(item.bytes)
+        #expect(try schema.problems(in: value) == [], "\(item)")
+      case .refuse(_, let rule):
+        guard rule.hasPrefix("S") || rule.hasPrefix("C"), !["C7", "C8"].contains(rule),
+          !Self.notExpressible.contains(item.name),
+          let value = try? JSONReader.parse(item.bytes)
+        else { continue }
+        checked += 1
+        #expect(try !schema.problems(in: value).isEmpty, "\(item) (\(rule)) passes the schema")
+      }
+    }
+    #expect(checked >= 30)
   }
 }

@@ -83,7 +83,7 @@ extension TestClientProtocol {
   ) async throws -> TestResponse {
     try await execute(
       uri: "/v1/spaces/\(space)/changes", method: .post, headers: bearer(token),
-      body: try encodeBody(PushRequest(changes: changes)))
+      body: ByteBuffer(bytes: PushRequest(changes: changes).encoded()))
   }
 
   func pushRaw(_ body: ByteBuffer, token: String?, space: String = "team") async throws
@@ -112,6 +112,11 @@ extension TestClientProtocol {
 extension TestResponse {
   func decode<T: Decodable>(_ type: T.Type) throws -> T {
     try JSONDecoder().decode(T.self, from: Data(body.readableBytesView))
+  }
+
+  /// A pull page, read by the one change codec.
+  func decode(_ type: PullResponse.Type) throws -> PullResponse {
+    try PullResponse.decode(Array(body.readableBytesView))
   }
 
   /// The body as a generic JSON value.

@@ -1,0 +1,305 @@
+#!/usr/bin/env python3
+"""Writes the change vectors (canonical.json, validation.json, limits.json, push-bodies.json).
+
+Run from anywhere: python3 Protocol/vectors/changes/generate.py. The files it writes are the
+test kit; this script only records how each case was made. Canonical bytes are written by
+`canon`, which is RFC 8785 for Folio's JSON (integers only, ASCII keys): Python's json with
+sorted keys, no white space and raw UTF-8 escapes exactly what canonical-json.md says.
+"""
+import json
+import os
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+B = "b" * 32
+NOTE = {"id": "018bcfe56800a1b2c3d4e5f60718293a", "kind": "annotation"}
+ARTICLE = {"id": "9f86d081884c7d65", "kind": "article"}
+HLC = "018bcfe568060000"
+counter = [0]
+
+
+def canon(value):
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def site():
+    """A fresh site per case, so every accepted case is a new (site, 1) anywhere."""
+    counter[0] += 1
+    return "%032x" % (0xC0DE0000 + counter[0])
+
+
+def change(**overrides):
+    c = {"author": "alice", "entity": NOTE, "field": "note", "hlc": HLC, "op": "set",
+         "seq": 1, "site": site(), "value": "edited"}
+    for key, value in overrides.items():
+        if value is DROP:
+            c.pop(key, None)
+        else:
+            c[key] = value
+    return c
+
+
+DROP = object()
+
+
+def accept(name, text, why):
+    return {"name": name, "description": why, **encoded(text), "expect": "accept"}
+
+
+def refuse(name, text, rule, why):
+    return {"name": name, "description": why, **encoded(text),
+            "expect": {"code": "invalid-change", "rule": rule}}
+
+
+def encoded(text):
+    if isinstance(text, bytes):
+        try:
+            decoded = text.decode("utf-8")
+        except UnicodeDecodeError:
+            return {"inputHex": text.hex()}
+        text = decoded
+    # Lone surrogates cannot be carried in a JSON string of the vector file.
+    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in text):
+        return {"inputHex": text.encode("utf-8", "surrogatepass").hex()}
+    return {"input": text}
+
+
+def nest(depth, leaf=1):
+    value = leaf
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+def canonical_cases():
+    cases = []
+    c = canon(change())
+    cases.append(accept("plain-set", c, "A set of a note, in canonical form."))
+    cases.append(accept(
+        "escapes", canon(change(value="q\"b\\s/n\n\t\r\b\f\u0001\u001f\u007f é 😀 \u2028 end")),
+        "Only quote, backslash and U+0000-U+001F are escaped (\\b \\t \\n \\f \\r short, the "
+        "rest \\u00xx lowercase); slash, DEL, U+2028 and non-ASCII are raw UTF-8."))
+    cases.append(accept(
+        "object-value-key-order",
+        canon(change(value={"b": {"": 0}, "B": 1, "a": [True, False, None], "A_": "x"})),
+        "Keys sorted by byte: upper case before lower case, the empty key first; null inside "
+        "a value is fine."))
+    cases.append(accept(
+        "integers", canon(change(value=[0, -1, 42, 9007199254740991, -9007199254740991])),
+        "Integers in shortest form, up to ±(2^53 - 1)."))
+    s = site()
+    cases.append(accept(
+        "remove", canon({"author": "bob", "entity": NOTE, "field": "tags", "hlc": HLC,
+                         "op": "remove", "pred": [{"seq": 2, "site": B}, {"seq": 1, "site": B}],
+                         "seq": 1, "site": s}),
+        "A remove: no value; pred in the writer's order (not sorted)."))
+    cases.append(accept(
+        "delete", canon(change(field="deleted", value=True,
+                               context={B: 7, "a" * 32: 3}, pred=[{"seq": 4, "site": B}])),
+        "A delete with its context: context sites in ascending order."))
+    cases.append(accept("add", canon(change(field="tags", op="add", value="to read")), "A tag add."))
+    cases.append(accept("article-title", canon(change(entity=ARTICLE, field="title",
+                                                      value="Ünïcödé title")), "An article."))
+    cases.append(accept("depth-64", canon(change(value=nest(63, []))),
+                        "The value nests 64 arrays: the most allowed (C8)."))
+
+    base = change(value="x")
+    text = canon(base)
+    cases.append(refuse("white-space", json.dumps(base, ensure_ascii=False, sort_keys=True), "K1",
+                        "Spaces after ':' and ','."))
+    cases.append(refuse("trailing-newline", text + "\n", "K1", "A newline after the object."))
+    cases.append(refuse("leading-space", " " + text, "K1", "A space before the object."))
+    unsorted = '{"site":"%s",' % base["site"] + text[1:].replace(',"site":"%s"' % base["site"], "")
+    cases.append(refuse("keys-out-of-order", unsorted, "K1", "site written first."))
+    cases.append(refuse("escaped-slash", canon(change(value="a/b")).replace("a/b", "a\\/b"), "K1",
+                        "\\/ is never canonical."))
+    cases.append(refuse("escaped-non-ascii", canon(change(value="café")).replace("é", "\\u00e9"),
+                        "K1", "é must be raw UTF-8, not \\u00e9."))
+    cases.append(refuse("escaped-ascii", canon(change(value="A")).replace('"A"', '"\\u0041"'), "K1",
+                        "\\u0041 for A."))
+    cases.append(refuse("uppercase-hex-escape", canon(change(value="\u001f")).replace("\\u001f", "\\u001F"),
+                        "K1", "Escapes use lowercase hex."))
+    cases.append(refuse("long-form-backspace", canon(change(value="\b")).replace("\\b", "\\u0008"),
+                        "K1", "U+0008 is written \\b."))
+    cases.append(refuse("nested-keys-out-of-order",
+                        canon(change(value={"a": 1, "b": 2})).replace('{"a":1,"b":2}', '{"b":2,"a":1}'),
+                        "K1", "Keys inside the value out of order."))
+    cases.append(refuse("empty-pred", canon(change(pred=[])), "S9", "An empty pred is left out, never []."))
+    cases.append(refuse("null-value", canon(change(value=None)), "S10", "value is never null."))
+    for name, spelling, why in [
+        ("fraction-one", "1.0", "1.0 is not 1: no fractions."),
+        ("fraction", "1.5", "No fractions."),
+        ("exponent", "1e2", "No exponents."),
+        ("exponent-upper", "1E2", "No exponents."),
+        ("minus-zero", "-0", "-0 is refused; write 0."),
+        ("minus-zero-fraction", "-0.0", "No fractions, no -0."),
+        ("leading-zero", "01", "No leading zeros."),
+    ]:
+        cases.append(refuse("number-" + name, canon(change(value=[7])).replace("[7]", "[%s]" % spelling),
+                            "J3", why))
+    cases.append(refuse("seq-as-fraction", canon(change(seq=52)).replace('"seq":52', '"seq":52.0'), "J3",
+                        "seq written 52.0."))
+    for name, spelling in [("2^53", "9007199254740992"), ("2^63", "9223372036854775808"),
+                           ("minus-2^53", "-9007199254740992"), ("10^30", "1" + "0" * 30)]:
+        cases.append(refuse("integer-" + name, canon(change(value=[7])).replace("[7]", "[%s]" % spelling),
+                            "J4", "Beyond ±(2^53 - 1)."))
+    dup = text.replace('{"author":"alice",', '{"author":"alice","author":"alice",')
+    cases.append(refuse("duplicate-key", dup, "J6", "author twice, same value."))
+    cases.append(refuse("duplicate-key-in-value",
+                        canon(change(value={"a": 1})).replace('{"a":1}', '{"a":1,"a":1}'), "J6",
+                        "A key twice inside the value."))
+    cases.append(refuse("duplicate-key-by-escape",
+                        canon(change(value={"a": 1})).replace('{"a":1}', '{"\\u0061":2,"a":1}'), "J6",
+                        "\\u0061 is the key a."))
+    cases.append(refuse("unknown-member", canon(change(zzz=1)), "S1", "No members but the change's own."))
+    cases.append(refuse("non-ascii-key", canon(change(value={"é": 1})), "J7", "Keys are ASCII."))
+    cases.append(refuse("lone-surrogate", canon(change(value="x")).replace('"value":"x"', '"value":"\\ud800"'),
+                        "J5", "A high surrogate alone."))
+    cases.append(refuse("reversed-surrogates",
+                        canon(change(value="x")).replace('"value":"x"', '"value":"\\udc00\\ud800"'), "J5",
+                        "Low then high."))
+    raw = canon(change(value="x")).encode()
+    cases.append(refuse("invalid-utf8", raw.replace(b'"value":"x"', b'"value":"\xff"'), "J1", "The byte FF."))
+    cases.append(refuse("overlong-utf8", raw.replace(b'"value":"x"', b'"value":"\xc0\xaf"'), "J1",
+                        "An overlong /."))
+    cases.append(refuse("encoded-surrogate", raw.replace(b'"value":"x"', b'"value":"\xed\xa0\x80"'), "J1",
+                        "U+D800 encoded in UTF-8."))
+    cases.append(refuse("raw-tab-in-string", canon(change(value="x")).replace('"value":"x"', '"value":"a\tb"'),
+                        "J2", "Control characters must be escaped."))
+    cases.append(refuse("trailing-comma", text[:-1] + ",}", "J2", "Not JSON."))
+    cases.append(refuse("empty", "", "J2", "Nothing at all."))
+    cases.append(refuse("array", "[]", "S1", "A change is an object."))
+    cases.append(refuse("depth-65", canon(change(value=nest(64, []))), "C8",
+                        "The value nests 65 arrays."))
+    cases.append(refuse("context-zero-entry",
+                        canon(change(field="deleted", value=True, context={B: 7})).replace('":7}', '":0}'),
+                        "S11", "A vector's zero entries are left out."))
+    cases.append(refuse("pred-extra-member", canon(change(pred=[{"seq": 1, "site": B, "x": 1}])), "S9",
+                        "A dot is exactly seq and site."))
+    return cases
+
+
+def validation_cases():
+    cases = []
+    ok = lambda name, c, why: cases.append(accept(name, canon(c), why))
+    no = lambda name, c, rule, why: cases.append(refuse(name, canon(c), rule, why))
+    no("site-uppercase", change(site="A" * 32), "S2", "site is lowercase hex.")
+    no("site-short", change(site="a" * 31), "S2", "site is 32 digits.")
+    no("seq-zero", change(seq=0), "S3", "seq starts at 1.")
+    no("seq-negative", change(seq=-1), "S3", "seq starts at 1.")
+    no("seq-string", change(seq="1"), "S3", "seq is an integer.")
+    no("seq-missing", change(seq=DROP), "S1", "seq is required.")
+    no("hlc-uppercase", change(hlc=HLC.upper()), "S4", "hlc is lowercase hex.")
+    no("hlc-short", change(hlc=HLC[1:]), "S4", "hlc is 16 digits.")
+    no("author-empty", change(author=""), "S5", "author is 1 byte or more.")
+    ok("author-200-bytes", change(author="é" * 100), "100 × é is 200 bytes of UTF-8.")
+    no("author-201-bytes", change(author="é" * 100 + "a"), "S5", "201 bytes.")
+    no("author-150-e-acute", change(author="é" * 150), "S5",
+       "150 characters but 300 bytes: sizes are bytes.")
+    no("author-number", change(author=5), "S5", "author is a string.")
+    no("entity-kind", change(entity={"id": "x1", "kind": "page"}), "S6", "kind is article or annotation.")
+    no("entity-id-space", change(entity={"id": "a b", "kind": "article"}), "S6", "id: letters, digits, '-'.")
+    no("entity-id-path", change(entity={"id": "a/../c", "kind": "article"}), "S6", "id: letters, digits, '-'.")
+    ok("entity-id-128", change(entity={"id": "a" * 128, "kind": "article"}, field="title"), "128 characters.")
+    no("entity-id-129", change(entity={"id": "a" * 129, "kind": "article"}, field="title"), "S6", "129 characters.")
+    no("entity-extra-member", change(entity={"id": "x1", "kind": "article", "v": 1}, field="title"), "S6",
+       "entity is exactly id and kind.")
+    no("field-underscore", change(field="no_te"), "S7", "field is ASCII letters.")
+    ok("field-64", change(field="a" * 64), "64 letters; an unknown field is a register.")
+    no("field-65", change(field="a" * 65), "S7", "65 letters.")
+    no("op-unknown", change(op="put"), "S8", "op is set, add or remove.")
+    s = site()
+    no("pred-own-dot", change(site=s, seq=2, pred=[{"seq": 2, "site": s}]), "S9",
+       "A change cannot supersede itself.")
+    no("pred-seq-zero", change(pred=[{"seq": 0, "site": B}]), "S9", "Dots have seq 1 or more.")
+    ok("pred-repeated-dot", change(pred=[{"seq": 1, "site": B}, {"seq": 1, "site": B}]),
+       "A repeated dot is allowed and means nothing more.")
+    no("set-on-tags", change(field="tags", value="x"), "C1", "tags take add and remove.")
+    no("add-on-note", change(op="add"), "C1", "Other fields take set.")
+    no("set-without-value", change(value=DROP), "C2", "A set carries a value.")
+    no("remove-with-value", change(field="tags", op="remove", value="x", pred=[{"seq": 1, "site": B}]),
+       "C2", "A remove carries no value.")
+    no("add-integer", change(field="tags", op="add", value=5), "C3", "A tag is a string.")
+    no("remove-without-pred", change(field="tags", op="remove", value=DROP), "C4",
+       "A remove names the additions it removes.")
+    no("deleted-string", change(field="deleted", value="yes"), "C5", "deleted is true or false.")
+    no("delete-without-context", change(field="deleted", value=True), "C6", "A delete carries its context.")
+    ok("delete-empty-context", change(field="deleted", value=True, context={}),
+       "An empty context is a context.")
+    no("context-on-edit", change(context={B: 1}), "C6", "Only a delete carries a context.")
+    no("context-on-restore", change(field="deleted", value=False, context={B: 1}), "C6",
+       "A restore carries no context.")
+    ok("restore", change(field="deleted", value=False, pred=[{"seq": 3, "site": B}]), "A restore.")
+    return cases
+
+
+def limits_cases():
+    cases = []
+    ok = lambda name, c, why: cases.append(accept(name, canon(c), why))
+    no = lambda name, c, rule, why: cases.append(refuse(name, canon(c), rule, why))
+    ok("value-262144-bytes", change(value="x" * 262142), "A string whose canonical JSON is 262,144 bytes.")
+    no("value-262145-bytes", change(value="x" * 262143), "C7", "262,145 bytes.")
+    ok("value-escapes-262142-bytes", change(value="\u0001" * 43690),
+       "43,690 × U+0001 is 262,142 canonical bytes (each is \\u0001).")
+    no("value-escapes-262148-bytes", change(value="\u0001" * 43691), "C7",
+       "43,691 × U+0001 is 262,148 canonical bytes: sizes are canonical bytes.")
+    dots = [{"seq": n, "site": B} for n in range(1, 1001)]
+    ok("pred-1000", change(pred=dots), "1,000 dots.")
+    no("pred-1001", change(pred=dots + [{"seq": 1001, "site": B}]), "S9", "1,001 dots.")
+    vector = {"%032x" % n: 9007199254740991 for n in range(1, 4097)}
+    ok("context-4096", change(field="deleted", value=True, context=vector), "4,096 sites.")
+    vector["f" * 32] = 1
+    no("context-4097", change(field="deleted", value=True, context=vector), "S11", "4,097 sites.")
+    return cases
+
+
+def push_body_cases():
+    c1 = canon(change())
+    c2 = canon(change())
+    bad = canon(change(value=[7])).replace("[7]", "[1.0]")
+    cases = [
+        {"name": "empty", "input": '{"changes":[]}', "expect": {"status": 200}},
+        {"name": "two", "input": '{"changes":[%s,%s]}' % (c1, c2), "expect": {"status": 200}},
+        {"name": "envelope-white-space", "input": '{ "changes": [%s] }' % canon(change()),
+         "expect": {"status": 400, "code": "bad-request"},
+         "description": "The body is exactly {\"changes\":[…]}, no white space."},
+        {"name": "space-before-change", "input": '{"changes":[ %s]}' % canon(change()),
+         "expect": {"status": 400, "code": "invalid-change", "rule": "K1"},
+         "description": "Every byte between [ , ] belongs to a change: the space makes it non-canonical."},
+        {"name": "newline-after-change", "input": '{"changes":[%s\n]}' % canon(change()),
+         "expect": {"status": 400, "code": "invalid-change", "rule": "K1"}},
+        {"name": "blank-element", "input": '{"changes":[%s,]}' % canon(change()),
+         "expect": {"status": 400, "code": "invalid-change", "rule": "J2"},
+         "description": "An empty element after the comma is not JSON."},
+        {"name": "not-json", "input": "changes", "expect": {"status": 400, "code": "bad-request"}},
+        {"name": "array", "input": "[%s]" % c1, "expect": {"status": 400, "code": "bad-request"}},
+        {"name": "no-changes", "input": "{}", "expect": {"status": 400, "code": "bad-request"}},
+        {"name": "changes-object", "input": '{"changes":{}}', "expect": {"status": 400, "code": "bad-request"}},
+        {"name": "extra-member", "input": '{"changes":[],"since":1}', "expect": {"status": 400, "code": "bad-request"}},
+        {"name": "duplicate-changes", "input": '{"changes":[],"changes":[]}',
+         "expect": {"status": 400, "code": "bad-request"}},
+        {"name": "change-not-canonical", "input": '{"changes":[%s]}' % bad,
+         "expect": {"status": 400, "code": "invalid-change", "rule": "J3"}},
+        {"name": "second-change-has-white-space", "input": '{"changes":[%s,%s]}' % (canon(change()), c1.replace(",", ", ", 1)),
+         "expect": {"status": 400, "code": "invalid-change", "rule": "K1"}},
+    ]
+    return cases
+
+
+def write(name, description, cases):
+    path = os.path.join(HERE, name)
+    with open(path, "w", encoding="utf-8") as out:
+        json.dump({"description": description, "cases": cases}, out, ensure_ascii=False, indent=1)
+        out.write("\n")
+
+
+write("canonical.json",
+      "Bytes → accepted (they are the canonical JSON of a valid change) or refused, naming the rule "
+      "of canonical-json.md. About the bytes: numbers, strings, keys, white space, omitted members.",
+      canonical_cases())
+write("validation.json",
+      "Canonical bytes of changes that break (or just meet) a shape or sense rule (S, C).",
+      validation_cases())
+write("limits.json", "Changes at and just past each size limit (C7, S9, S11).", limits_cases())
+write("push-bodies.json",
+      "Whole push bodies → the answer of POST /v1/spaces/{space}/changes to a fresh space with a "
+      "write token: status, and for errors the code (and for invalid-change the rule).", push_body_cases())

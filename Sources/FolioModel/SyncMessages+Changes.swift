@@ -1,0 +1,117 @@
+/// Reading and writing the protocol messages that carry changes. The changes inside are read
+/// by `ChangeJSON.decode` from their own bytes (see `JSONEnvelope`) and written by
+/// `ChangeJSON.encode`: there is one codec for changes, on every path.
+
+/// Why a message that carries changes was refused.
+public enum ChangeMessageError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// The envelope is not the message's JSON shape (HTTP 400 `bad-request`).
+  case malformed(String)
+  /// The message carries more changes than allowed (HTTP 413 `too-many-changes`).
+  case tooManyChanges(count: Int, limit: Int)
+  /// The change at `index` of `changes` breaks a rule (HTTP 400 `invalid-change`).
+  case invalidChange(index: Int, InvalidChange)
+
+  public var description: String {
+    switch self {
+    case .malformed(let reason): return reason
+    case .tooManyChanges(let count, let limit):
+      return "a push carries at most \(limit) changes, this one has \(count)"
+    case .invalidChange(let index, let refusal): return "changes[\(index)]: \(refusal)"
+    }
+  }
+}
+
+extension PushRequest {
+  /// The body of the push: `{"changes":[…]}` with each change's canonical bytes, no white
+  /// space.
+  public func encoded() -> [UInt8] {
+    var writer = JSONWriter(capacity: 64 + changes.count * 320)
+    writer.append("{\"changes\":[")
+    for (index, change) in changes.enumerated() {
+      if index > 0 { writer.comma() }
+      ChangeJSON.write(change, to: &writer)
+    }
+    writer.append("]}")
+    return writer.bytes
+  }
+
+  /// Reads a push body, which must be exactly `{"changes":[` then the changes separated by
+  /// `,` then `]}`: the canonical JSON of the body, no white space. Every byte between the
+  /// delimiters belongs to a change, decoded by `ChangeJSON.decode` from those bytes (so a
+  /// space next to a change is refused with the change, as K1). At most `maximumChanges`.
+  ///
+  /// - Throws: `ChangeMessageError` saying what is wrong and which change.
+  public static func decode(
+    _ bytes: [UInt8], maximumChanges: Int = SyncProtocol.maximumPushChanges,
+    limits: ChangeLimits = .standard
+  ) throws(ChangeMessageError) -> PushRequest {
+    let prefix = #"{"changes":["#.utf8
+    guard bytes.count >= prefix.count + 2, bytes.starts(with: prefix),
+      bytes[bytes.count - 2] == UInt8(ascii: "]"), bytes[bytes.count - 1] == UInt8(ascii: "}")
+    else {
+      throw .malformed(
+        #"the body must be exactly {"changes":[…]}: one member, no white space"#)
+    }
+    let ranges: [Range<Int>]
+    do {
+      ranges = try JSONEnvelope.elements(
+        of: bytes, in: (prefix.count - 1)..<(bytes.count - 1), keepingWhitespace: true)
+    } catch {
+      throw .malformed(#"the body must be exactly {"changes":[…]}: \#(error)"#)
+    }
+    guard ranges.count <= maximumChanges else {
+      throw .tooManyChanges(count: ranges.count, limit: maximumChanges)
+    }
+    var changes: [Change] = []
+    changes.reserveCapacity(ranges.count)
+    for (index, range) in ranges.enumerated() {
+      do { changes.append(try ChangeJSON.decode(bytes[range], limits: limits)) } catch {
+        throw .invalidChange(index: index, error)
+      }
+    }
+    return PushRequest(changes: changes)
+  }
+}
+
+extension PullResponse {
+  /// Reads a pull page: `changes` (each decoded by `ChangeJSON.decode` from its own bytes),
+  /// `cursor` and `more`. Other members are ignored (a newer server may add some).
+  ///
+  /// - Parameter bytes: The response body.
+  /// - Returns: The page.
+  /// - Throws: `ChangeMessageError` naming what is wrong.
+  public static func decode(_ bytes: [UInt8]) throws(ChangeMessageError) -> PullResponse {
+    let members: [JSONEnvelope.Member]
+    do { members = try JSONEnvelope.members(of: bytes) } catch {
+      throw .malformed("a pull page is not a JSON object: \(error)")
+    }
+    var ranges: [Range<Int>]?
+    var cursor: Int?
+    var more: Bool?
+    for member in members {
+      switch member.key {
+      case "changes":
+        ranges = try? JSONEnvelope.elements(of: bytes, in: member.value)
+      case "cursor":
+        cursor = (try? JSONReader.parse(bytes[member.value]))?.intValue.flatMap {
+          $0 >= 0 ? $0 : nil
+        }
+      case "more":
+        more = (try? JSONReader.parse(bytes[member.value]))?.boolValue
+      default: continue
+      }
+    }
+    guard let ranges, let cursor, let more else {
+      throw .malformed(
+        "a pull page needs changes (a list), cursor (0 or more) and more (true or false)")
+    }
+    var changes: [Change] = []
+    changes.reserveCapacity(ranges.count)
+    for (index, range) in ranges.enumerated() {
+      do { changes.append(try ChangeJSON.decode(bytes[range])) } catch {
+        throw .invalidChange(index: index, error)
+      }
+    }
+    return PullResponse(changes: changes, cursor: cursor, more: more)
+  }
+}

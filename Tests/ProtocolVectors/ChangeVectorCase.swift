@@ -1,0 +1,103 @@
+import Foundation
+
+/// One case of `Protocol/vectors/changes/*.json`: bytes in, accepted or refused (with the
+/// code and rule) out. The format is in `Protocol/vectors/README.md`.
+public struct ChangeVectorCase: Sendable, CustomStringConvertible {
+  /// What the reader must do with the bytes.
+  public enum Expectation: Sendable, Equatable {
+    case accept
+    case refuse(code: String, rule: String)
+  }
+
+  public var file: String
+  public var name: String
+  public var bytes: [UInt8]
+  public var expect: Expectation
+
+  public var description: String { "\(file): \(name)" }
+
+  /// The change files (not the push bodies) of `Protocol/vectors/changes`.
+  public static let changeFiles = ["canonical.json", "validation.json", "limits.json"]
+
+  /// The package's `Protocol/vectors/changes` folder.
+  public static let directory = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("Protocol/vectors/changes")
+
+  /// Every case of the change files, in file order.
+  public static func all() throws -> [ChangeVectorCase] {
+    try changeFiles.flatMap { try load($0) }
+  }
+
+  public static func load(_ file: String) throws -> [ChangeVectorCase] {
+    let data = try Data(contentsOf: directory.appendingPathComponent(file))
+    let document = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+    let cases = document?["cases"] as? [[String: Any]] ?? []
+    return try cases.map { item in
+      let name = item["name"] as? String ?? "?"
+      let bytes: [UInt8]
+      if let text = item["input"] as? String {
+        bytes = Array(text.utf8)
+      } else if let hex = item["inputHex"] as? String, let decoded = hexBytes(hex) {
+        bytes = decoded
+      } else {
+        throw VectorFileError(reason: "\(file): \(name) has no input")
+      }
+      let expect: Expectation
+      if item["expect"] as? String == "accept" {
+        expect = .accept
+      } else if let refusal = item["expect"] as? [String: Any],
+        let code = refusal["code"] as? String, let rule = refusal["rule"] as? String
+      {
+        expect = .refuse(code: code, rule: rule)
+      } else {
+        throw VectorFileError(reason: "\(file): \(name) has no expectation")
+      }
+      return ChangeVectorCase(file: file, name: name, bytes: bytes, expect: expect)
+    }
+  }
+}
+
+/// The bytes of a hex string, or nil when it is not one.
+public func hexBytes(_ hex: String) -> [UInt8]? {
+  let digits = Array(hex.utf8)
+  guard digits.count % 2 == 0 else { return nil }
+  return stride(from: 0, to: digits.count, by: 2).compactMap { index in
+    UInt8(String(decoding: digits[index..<index + 2], as: UTF8.self), radix: 16)
+  }
+}
+
+public struct VectorFileError: Error, CustomStringConvertible {
+  public let reason: String
+  public var description: String { reason }
+}
+
+extension ChangeVectorCase {
+  /// The case's bytes as text, for messages.
+  public var text: String { String(decoding: bytes.prefix(200), as: UTF8.self) }
+
+  /// The push-body cases of `push-bodies.json`: body, status, and code and rule on errors.
+  public static func pushBodies() throws -> [PushBodyCase] {
+    let data = try Data(contentsOf: directory.appendingPathComponent("push-bodies.json"))
+    let document = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+    let cases = document?["cases"] as? [[String: Any]] ?? []
+    return cases.map { item in
+      let expect = item["expect"] as? [String: Any] ?? [:]
+      return PushBodyCase(
+        name: item["name"] as? String ?? "?", body: Array((item["input"] as? String ?? "").utf8),
+        status: expect["status"] as? Int ?? 0, code: expect["code"] as? String,
+        rule: expect["rule"] as? String)
+    }
+  }
+}
+
+/// One case of `push-bodies.json`.
+public struct PushBodyCase: Sendable, CustomStringConvertible {
+  public var name: String
+  public var body: [UInt8]
+  public var status: Int
+  public var code: String?
+  public var rule: String?
+
+  public var description: String { "push-bodies.json: \(name)" }
+}
