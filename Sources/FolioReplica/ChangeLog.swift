@@ -56,20 +56,6 @@ final class ChangeLog {
     for site in pending.keys.sorted() { try write(site) }
   }
 
-  /// What is waiting at one moment, to put back when a nested transaction fails.
-  struct Snapshot {
-    fileprivate let pending: [SiteID: PendingChunk]
-  }
-
-  /// What is waiting now.
-  var snapshot: Snapshot { Snapshot(pending: pending) }
-
-  /// Puts back what was waiting when `snapshot` was taken, and forgets cached reads.
-  func restore(_ snapshot: Snapshot) {
-    pending = snapshot.pending
-    cachedChunk = nil
-  }
-
   private func write(_ site: SiteID) throws {
     guard let chunk = pending.removeValue(forKey: site), !chunk.changes.isEmpty else { return }
     let sites = try self.sites

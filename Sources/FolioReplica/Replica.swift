@@ -23,6 +23,8 @@ public final class Replica {
   let wallClock: @Sendable () -> UInt64
   private var loadedSites: SiteTable?
   private var loadedLog: ChangeLog?
+  /// Set when an action inside a batch failed: the batch must not commit.
+  private var batchFailed = false
 
   /// Unix milliseconds from the system clock.
   public static let systemClock: @Sendable () -> UInt64 = {
@@ -151,27 +153,34 @@ public final class Replica {
   /// Runs `body` in one transaction, mapping every failure to a `ReplicaError`.
   ///
   /// Changes appended to the log wait in memory and are written as chunks just before the
-  /// outermost transaction commits. A failure puts back the clock and what was waiting.
+  /// transaction commits. Called inside another transaction (a `batch`), `body` joins it
+  /// without a savepoint (a savepoint per action would make the search index flush its
+  /// pending data each time); if it fails, the whole batch is rolled back even when the
+  /// caller catches the error, so nothing is ever half written.
   func transaction<T>(_ body: () throws -> T) throws(ReplicaError) -> T {
+    if db.isInTransaction {
+      do { return try body() } catch {
+        batchFailed = true
+        throw Replica.wrap(error)
+      }
+    }
     let savedClock = clock
-    let isOutermost = !db.isInTransaction
-    let savedLog = loadedLog?.snapshot
+    batchFailed = false
     do {
       return try db.transaction {
         let result = try body()
-        if isOutermost { try loadedLog?.flush() }
+        if batchFailed {
+          throw ReplicaError.invalidOperation(
+            "an action in this batch failed, so none of the batch was written")
+        }
+        try loadedLog?.flush()
         return result
       }
     } catch {
+      // The database kept nothing: the clock, the site table and the waiting log go too.
       clock = savedClock
-      // The site table reloads from what the database kept; the log puts back what the
-      // enclosing transaction had appended (nothing, for the outermost).
       loadedSites = nil
-      if isOutermost {
-        loadedLog = nil
-      } else if let savedLog {
-        loadedLog?.restore(savedLog)
-      }
+      loadedLog = nil
       throw Replica.wrap(error)
     }
   }
