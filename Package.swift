@@ -17,6 +17,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+    .package(url: "https://github.com/onevcat/Rainbow", from: "4.2.2"),
   ],
   targets: [
     .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
@@ -31,8 +32,9 @@ let package = Package(
     .target(
       name: "FolioCLI",
       dependencies: [
-        "FolioModel", "FolioArticles", "FolioReplica", "FolioSync",
+        "FolioModel", "FolioArticles", "FolioReplica", "FolioSQLite", "FolioSync",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Rainbow", package: "Rainbow"),
       ]),
     .executableTarget(name: "folio", dependencies: ["FolioCLI"]),
     .target(

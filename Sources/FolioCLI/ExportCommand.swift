@@ -6,7 +6,15 @@ import Foundation
 
 struct ExportCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "export", abstract: "Export articles and annotations.")
+    commandName: "export", abstract: "Export articles and annotations.",
+    discussion: """
+      --json is --format json.
+
+      Examples:
+        folio export > backup.json
+        folio export --format markdown 50c4 > alibaba.md
+        folio export --format w3c > annotations.jsonld
+      """)
 
   enum Format: String, ExpressibleByArgument, CaseIterable {
     case json
@@ -30,7 +38,7 @@ struct ExportCommand: AsyncParsableCommand {
       for id in ids { articleIDs?.append(try replica.resolveArticle(id)) }
     }
     let export = try replica.export(articleIDs: articleIDs)
-    switch format {
+    switch global.json ? .json : format {
     case .json:
       Console.current.out(try JSONOutput.text(export))
     case .markdown:

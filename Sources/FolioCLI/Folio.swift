@@ -1,10 +1,25 @@
 import ArgumentParser
+import FolioSQLite
 
 /// The `folio` command: a local-first library of annotated articles.
 public struct Folio: AsyncParsableCommand {
   public static let configuration = CommandConfiguration(
     commandName: "folio",
     abstract: "Annotate news articles offline; sync with your team; never lose an edit.",
+    discussion: """
+      Global options (before or after the command): --store PATH, --json, --color WHEN,
+      --no-pager. Ids may be given as any unique prefix, like git; an annotation also as
+      ARTICLE#N, the number 'folio show' prints beside it.
+
+      Examples:
+        folio init --author alice
+        folio import article.txt
+        folio show 50c4
+        folio highlight 50c4 --quote "malicious PR operation" --color green
+        folio tag 50c4#1 +claims
+        folio --generate-completion-script bash > /etc/bash_completion.d/folio
+      """,
+    version: FolioVersion.current,
     subcommands: [
       InitCommand.self, ImportCommand.self, ListCommand.self, ShowCommand.self,
       SearchCommand.self, HighlightCommand.self, NoteCommand.self, EditCommand.self,
@@ -15,22 +30,28 @@ public struct Folio: AsyncParsableCommand {
 
   public init() {}
 
-  /// Moves `--store PATH` and `--json` given before the subcommand to the end, where the
-  /// subcommand (which declares them) parses them: `folio --store X list` works like
-  /// `folio list --store X`.
+  /// Options every command takes, and whether each is followed by a value.
+  static let globalOptions = [
+    "--store": true, "--color": true, "--json": false, "--no-pager": false,
+  ]
+
+  /// Moves the global options (`--store PATH`, `--json`, `--color WHEN`, `--no-pager`) given
+  /// before the subcommand to the end, where the subcommand (which declares them) parses
+  /// them: `folio --store X list` works like `folio list --store X`.
   static func hoistingGlobalOptions(_ arguments: [String]) -> [String] {
     var leading: [String] = []
     var index = 0
     while index < arguments.count {
       let word = arguments[index]
-      if word == "--json" || word.hasPrefix("--store=") {
-        leading.append(word)
-        index += 1
-      } else if word == "--store", index + 1 < arguments.count {
+      let name = String(word.prefix { $0 != "=" })
+      guard let takesValue = globalOptions[name] else { break }
+      if takesValue && name == word {
+        guard index + 1 < arguments.count else { break }
         leading += [word, arguments[index + 1]]
         index += 2
       } else {
-        break
+        leading.append(word)
+        index += 1
       }
     }
     guard !leading.isEmpty else { return arguments }
@@ -43,6 +64,7 @@ public struct Folio: AsyncParsableCommand {
   /// Runs `folio` with `arguments` in-process, as the executable would, returning the exit
   /// status. Output goes to `Console.current`.
   public static func run(arguments: [String]) async -> Int32 {
+    BusyWait.setNotice { Console.current.err("another folio command is writing; waiting…") }
     do {
       var command = try parseAsRoot(hoistingGlobalOptions(arguments))
       if var asyncCommand = command as? any AsyncParsableCommand {

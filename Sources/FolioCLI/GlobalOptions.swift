@@ -12,6 +12,39 @@ struct GlobalOptions: ParsableArguments {
   @Flag(name: .long, help: "Print records as JSON.")
   var json = false
 
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "When to colour output: auto (on a terminal, unless NO_COLOR is set or TERM=dumb), always or never.",
+      valueName: "when"))
+  var color: ColorChoice = .auto
+
+  @Flag(name: .long, help: "Never send long output through a pager ($FOLIO_PAGER, $PAGER, less).")
+  var noPager = false
+
+  /// Colour and width for human-readable output on the current console.
+  var style: OutputStyle {
+    let console = Console.current
+    return OutputStyle(
+      color: color.useColor(
+        isTerminal: console.isTerminal, environment: ProcessInfo.processInfo.environment),
+      width: console.width)
+  }
+
+  /// Prints long human-readable text, through the pager on a terminal.
+  func page(_ text: String) {
+    let console = Console.current
+    if console.isStandard,
+      let command = Pager.command(
+        environment: ProcessInfo.processInfo.environment, isTerminal: console.isTerminal,
+        disabled: noPager),
+      Pager.run(command, text: text + "\n")
+    {
+      return
+    }
+    console.out(text)
+  }
+
   /// The replica path from --store, FOLIO_STORE or the XDG default.
   var storePath: String {
     StoreLocation.resolve(flag: store, environment: ProcessInfo.processInfo.environment)
