@@ -15,7 +15,7 @@ struct HighlightCommand: AsyncParsableCommand {
         folio highlight 50c4 --quote "zero-day" --section summary --color green --note "key claim"
       """)
 
-  @OptionGroup var global: GlobalOptions
+  @OptionGroup var global: CommonOptions
 
   @Argument(help: "The article (any unique id prefix).")
   var article: String
@@ -93,7 +93,7 @@ struct EditCommand: AsyncParsableCommand {
         folio edit 50c4#2 --color green
       """)
 
-  @OptionGroup var global: GlobalOptions
+  @OptionGroup var global: CommonOptions
 
   @Argument(help: "The annotation: any unique id prefix, or ARTICLE#N.")
   var annotation: String
@@ -202,8 +202,8 @@ struct TagCommand: AsyncParsableCommand {
     let outcome = try replica.tag(entity, adding: adding, removing: removing)
     if global.json {
       let tags =
-        entity.kind == .article
-        ? try replica.article(id: entity.id)?.tags : try replica.annotation(id: entity.id)?.tags
+        try entity.kind == .article
+        ? replica.article(id: entity.id)?.tags : replica.annotation(id: entity.id)?.tags
       try JSONOutput.print(
         Result(
           id: entity.id, kind: entity.kind.rawValue, tags: tags ?? [], added: outcome.added,

@@ -6,20 +6,18 @@ import FolioReplica
 enum AnnotationReference {
   /// The annotation `text` names.
   static func resolve(_ text: String, in replica: Replica) throws -> String {
-    guard let (article, number) = try split(text) else {
-      return try replica.resolveAnnotation(text)
-    }
-    return try annotation(number, ofArticle: article, in: replica)
+    guard let reference = try split(text) else { return try replica.resolveAnnotation(text) }
+    return try annotation(reference.number, ofArticle: reference.article, in: replica)
   }
 
   /// The article or annotation `text` names (`tag` and `log` take either).
   static func resolveRecord(_ text: String, in replica: Replica) throws -> EntityRef {
-    guard let (article, number) = try split(text) else { return try replica.resolve(text) }
-    return .annotation(try annotation(number, ofArticle: article, in: replica))
+    guard let reference = try split(text) else { return try replica.resolve(text) }
+    return .annotation(try annotation(reference.number, ofArticle: reference.article, in: replica))
   }
 
   /// The article prefix and number of an `ARTICLE#N` reference; nil for a plain id.
-  private static func split(_ text: String) throws -> (String, Int)? {
+  private static func split(_ text: String) throws -> (article: String, number: Int)? {
     guard let hash = text.firstIndex(of: "#") else { return nil }
     let article = String(text[..<hash])
     let digits = text[text.index(after: hash)...]

@@ -38,7 +38,7 @@ struct ExportCommand: AsyncParsableCommand {
       for id in ids { articleIDs?.append(try replica.resolveArticle(id)) }
     }
     let export = try replica.export(articleIDs: articleIDs)
-    switch global.json ? .json : format {
+    switch global.json ? Format.json : format {
     case .json:
       Console.current.out(try JSONOutput.text(export))
     case .markdown:

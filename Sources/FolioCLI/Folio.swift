@@ -54,11 +54,32 @@ public struct Folio: AsyncParsableCommand {
         index += 1
       }
     }
+    // `highlight` and `edit` have no output colour: their --color is the highlight's.
+    if index < arguments.count, ["highlight", "edit"].contains(arguments[index]) {
+      leading = dropping("--color", from: leading)
+    }
     guard !leading.isEmpty else { return arguments }
     var rest = Array(arguments[index...])
     let end = rest.firstIndex(of: "--") ?? rest.endIndex
     rest.insert(contentsOf: leading, at: end)
     return rest
+  }
+
+  /// `options` without `name` and its value.
+  private static func dropping(_ name: String, from options: [String]) -> [String] {
+    var kept: [String] = []
+    var index = 0
+    while index < options.count {
+      if options[index] == name {
+        index += 2
+      } else if options[index].hasPrefix(name + "=") {
+        index += 1
+      } else {
+        kept.append(options[index])
+        index += 1
+      }
+    }
+    return kept
   }
 
   /// Runs `folio` with `arguments` in-process, as the executable would, returning the exit

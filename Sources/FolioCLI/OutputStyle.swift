@@ -1,5 +1,5 @@
 import ArgumentParser
-import Rainbow
+@preconcurrency import Rainbow
 
 /// When to colour output: `--color auto|always|never`.
 enum ColorChoice: String, ExpressibleByArgument, CaseIterable, Sendable {

@@ -22,8 +22,17 @@ enum RemoteSecurity {
   /// echoing what is typed.
   static func readStandardInput(prompt: String) -> String? {
     guard isatty(STDIN_FILENO) == 1 else { return readLine() }
-    guard let typed = getpass(prompt) else { return nil }
-    return String(cString: typed)
+    var saved = termios()
+    guard tcgetattr(STDIN_FILENO, &saved) == 0 else { return readLine() }
+    var silent = saved
+    silent.c_lflag &= ~tcflag_t(ECHO)
+    Console.current.errRaw(prompt)
+    tcsetattr(STDIN_FILENO, TCSANOW, &silent)
+    defer {
+      tcsetattr(STDIN_FILENO, TCSANOW, &saved)
+      Console.current.errRaw("\n")
+    }
+    return readLine()
   }
 
   /// Refuses a URL that would send the token in clear text to another machine: `http://`

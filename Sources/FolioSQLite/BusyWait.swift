@@ -47,9 +47,9 @@ final class BusyWaiter {
     return true
   }
 
-  /// The C callback SQLite calls; `context` is an unretained `BusyWaiter`.
-  static let callback: @convention(c) (UnsafeMutableRawPointer?, Int32) -> Int32 = {
-    context, attempt in
+  /// What SQLite's busy handler returns: 1 to retry; `context` is an unretained
+  /// `BusyWaiter`.
+  static func retry(_ context: UnsafeMutableRawPointer?, _ attempt: Int32) -> Int32 {
     guard let context else { return 0 }
     let waiter = Unmanaged<BusyWaiter>.fromOpaque(context).takeUnretainedValue()
     return waiter.shouldRetry(attempt: attempt) ? 1 : 0

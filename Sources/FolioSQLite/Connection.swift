@@ -40,7 +40,9 @@ public final class Connection {
     self.path = path
     self.busyWaiter = BusyWaiter(limitMilliseconds: busyTimeoutMilliseconds)
     sqlite3_extended_result_codes(db, 1)
-    sqlite3_busy_handler(db, BusyWaiter.callback, Unmanaged.passUnretained(busyWaiter).toOpaque())
+    sqlite3_busy_handler(
+      db, { context, attempt in BusyWaiter.retry(context, attempt) },
+      Unmanaged.passUnretained(busyWaiter).toOpaque())
     do {
       if !readOnly { try execute("PRAGMA journal_mode = WAL") }
       try execute("PRAGMA foreign_keys = ON")

@@ -9,13 +9,21 @@ import Testing
     let (workspace, article) = try await workspaceWithFixture()
     let other = try Connection(path: workspace.path("replica.sqlite"))
     try other.execute("BEGIN IMMEDIATE")  // another folio command, mid-write
-    let writer = Task { await workspace.run(["note", article, "written while busy"]) }
-    try await Task.sleep(for: .milliseconds(1_500))
+    let console = Console.capturing()
+    let writer = Task {
+      await workspace.run(["note", article, "written while busy"], console: console)
+    }
+    // The lock is held until the writer has said it waits: it can only succeed by waiting.
+    let deadline = ContinuousClock.now + .seconds(30)
+    while !console.errorOutput.contains("waiting"), ContinuousClock.now < deadline {
+      try await Task.sleep(for: .milliseconds(50))
+    }
+    #expect(console.errorOutput == "another folio command is writing; waiting…\n")
+    try await Task.sleep(for: .milliseconds(500))
     try other.execute("COMMIT")
     let result = await writer.value
     #expect(result.status == 0, "\(result.errorOutput)")
-    #expect(result.errorOutput.contains("another folio command is writing; waiting…"))
-    #expect(result.errorOutput.components(separatedBy: "waiting").count == 2)
+    #expect(result.errorOutput == "another folio command is writing; waiting…\n")
     let shown = try await workspace.succeed(["show", article])
     #expect(shown.contains("written while busy"))
   }

@@ -43,5 +43,11 @@ import Testing
     #expect(
       Folio.hoistingGlobalOptions(["--color=always", "log", "--", "x"])
         == ["log", "--color=always", "--", "x"])
+    // highlight's --color is the highlight's colour: an output colour before it is dropped.
+    #expect(
+      Folio.hoistingGlobalOptions([
+        "--color", "never", "--json", "highlight", "x", "--color", "red",
+      ])
+        == ["highlight", "x", "--color", "red", "--json"])
   }
 }

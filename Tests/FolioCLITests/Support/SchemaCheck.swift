@@ -16,7 +16,8 @@ struct SchemaCheck {
 
   static let folder = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("Protocol").appendingPathComponent("cli-schemas")
+    .deletingLastPathComponent().appendingPathComponent("Protocol")
+    .appendingPathComponent("cli-schemas")
 
   let name: String
   let document: JSONValue
