@@ -65,6 +65,13 @@ public struct Folio: AsyncParsableCommand {
     return rest
   }
 
+  /// An error message with a hint where SQLite's own words would puzzle a user.
+  static func explained(_ message: String) -> String {
+    guard message.contains("database is locked") else { return message }
+    return message
+      + " (another folio command kept the replica busy for over a minute; try again once it has finished)"
+  }
+
   /// `options` without `name` and its value.
   private static func dropping(_ name: String, from options: [String]) -> [String] {
     var kept: [String] = []
@@ -97,7 +104,7 @@ public struct Folio: AsyncParsableCommand {
     } catch {
       let code = exitCode(for: error)
       if code.rawValue != 0 || !(error is ExitCode) {
-        let message = fullMessage(for: error)
+        let message = explained(fullMessage(for: error))
         if !message.isEmpty {
           if code == .success { Console.current.out(message) } else { Console.current.err(message) }
         }

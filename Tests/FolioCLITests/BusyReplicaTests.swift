@@ -27,4 +27,11 @@ import Testing
     let shown = try await workspace.succeed(["show", article])
     #expect(shown.contains("written while busy"))
   }
+
+  @Test func aWaitThatTimesOutSaysWhy() {
+    #expect(
+      Folio.explained("database is locked (in: BEGIN IMMEDIATE)")
+        .contains("another folio command kept the replica busy"))
+    #expect(Folio.explained("no such file") == "no such file")
+  }
 }
