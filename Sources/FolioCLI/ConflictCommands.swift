@@ -25,6 +25,17 @@ struct ConflictsCommand: AsyncParsableCommand {
     let time: String
     let site: String
     let change: String
+
+    enum CodingKeys: String, CodingKey { case value, author, time, site, change }
+
+    func encode(to encoder: any Encoder) throws {
+      var container = encoder.container(keyedBy: CodingKeys.self)
+      try container.encode(value ?? .null, forKey: .value)
+      try container.encode(author, forKey: .author)
+      try container.encode(time, forKey: .time)
+      try container.encode(site, forKey: .site)
+      try container.encode(change, forKey: .change)
+    }
   }
 
   struct Entry: Encodable {

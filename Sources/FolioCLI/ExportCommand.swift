@@ -42,7 +42,10 @@ struct ExportCommand: AsyncParsableCommand {
     case .json:
       Console.current.out(try JSONOutput.text(export))
     case .markdown:
-      Console.current.out(ExportRendering.markdown(export))
+      // Straight to a terminal, text written by others is sanitized like everywhere else;
+      // to a file it is exported as written.
+      let markdown = ExportRendering.markdown(export)
+      Console.current.out(Console.current.isTerminal ? markdown.sanitized : markdown)
     case .w3c:
       Console.current.out(ExportRendering.w3c(export))
     }

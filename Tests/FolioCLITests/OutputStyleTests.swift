@@ -80,6 +80,10 @@ import Testing
       #expect(!output.contains("\u{1B}"), "\(command.joined(separator: " "))")
       #expect(!output.contains("\u{07}"))
     }
+    let exported = await workspace.run(
+      ["export", "--format", "markdown"], console: .capturing(isTerminal: true))
+    #expect(exported.output.contains("looks fine"))
+    #expect(!exported.output.contains("\u{1B}"))
     // JSON keeps the text as written (escaped by the JSON encoder).
     let json = try await workspace.succeed(["show", article, "--json"])
     #expect(json.lowercased().contains("\\u001b]52"))
