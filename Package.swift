@@ -19,6 +19,7 @@ let package = Package(
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
     .package(url: "https://github.com/apple/swift-nio", from: "2.0.0"),
     .package(url: "https://github.com/apple/swift-nio-extras", from: "1.20.0"),
+    .package(url: "https://github.com/onevcat/Rainbow", from: "4.2.2"),
   ],
   targets: [
     .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
@@ -33,8 +34,9 @@ let package = Package(
     .target(
       name: "FolioCLI",
       dependencies: [
-        "FolioModel", "FolioArticles", "FolioReplica", "FolioSync",
+        "FolioModel", "FolioArticles", "FolioReplica", "FolioSQLite", "FolioSync",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Rainbow", package: "Rainbow"),
       ]),
     .executableTarget(name: "folio", dependencies: ["FolioCLI"]),
     .target(

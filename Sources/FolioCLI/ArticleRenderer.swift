@@ -11,24 +11,28 @@ struct AnchoredAnnotation {
 
 /// Renders an article for a terminal: highlighted passages marked (in colour on a
 /// terminal, with [brackets] elsewhere), notes beneath each section, orphans listed.
+/// Every piece of text written by people is sanitized before it is styled, and the result
+/// is wrapped to the style's width.
 struct ArticleRenderer {
   let article: Article
   let annotations: [AnchoredAnnotation]
   let conflictedFields: Set<String>
   let annotationConflicts: [String: [String]]
-  let useColor: Bool
+  let style: OutputStyle
   /// The shortest unambiguous form of an id.
   let shortID: (String) -> String
 
   func render() -> String {
     var lines: [String] = []
-    lines.append(bold(article.title) + conflictMark(Field.title))
+    lines.append(bold(article.title.sanitizedLine) + conflictMark(Field.title))
     lines.append(dim("id \(article.id)"))
     if let url = article.sourceURL {
-      lines.append(dim("source \(url)") + conflictMark(Field.sourceURL))
+      lines.append(dim("source \(url.sanitizedLine)") + conflictMark(Field.sourceURL))
     }
-    if let date = article.published { lines.append(dim("published \(date)")) }
-    if !article.tags.isEmpty { lines.append(article.tags.map { "#" + $0 }.joined(separator: " ")) }
+    if let date = article.published { lines.append(dim("published \(date.sanitizedLine)")) }
+    if !article.tags.isEmpty {
+      lines.append(article.tags.map { "#" + $0.sanitizedLine }.joined(separator: " "))
+    }
     for section in [ArticleSection.summary, .background, .insights] {
       let text = article.text(of: section)
       guard !text.isEmpty else { continue }
@@ -56,23 +60,23 @@ struct ArticleRenderer {
       lines.append(bold("Orphaned highlights") + dim(" (their text is no longer in the article)"))
       for item in orphans { lines.append(describe(item)) }
     }
-    return lines.joined(separator: "\n")
+    return style.wrap(lines.joined(separator: "\n"))
   }
 
   private func describe(_ item: AnchoredAnnotation) -> String {
     let annotation = item.annotation
     var text = "  [\(item.number)] "
     if annotation.kind == .highlight, let quote = annotation.target.selector?.exact {
-      text += "“\(quote)”"
+      text += "“\(quote.sanitizedLine)”"
       if let state = item.anchor?.state, state != .exact { text += dim(" (\(state.rawValue))") }
-      if let note = annotation.note { text += "\n      " + note }
+      if let note = annotation.note { text += "\n" + indented(note) }
     } else {
-      text += annotation.note ?? ""
+      text += indented(annotation.note ?? "").dropFirst(6)
     }
     var details =
-      "\(annotation.author), \(TimeText.short(annotation.created)), \(shortID(annotation.id))"
+      "\(annotation.author.sanitizedLine), \(TimeText.short(annotation.created)), \(shortID(annotation.id))"
     if !annotation.tags.isEmpty {
-      details += " " + annotation.tags.map { "#" + $0 }.joined(separator: " ")
+      details += " " + annotation.tags.map { "#" + $0.sanitizedLine }.joined(separator: " ")
     }
     text += "\n      " + dim(details)
     if let fields = annotationConflicts[annotation.id], !fields.isEmpty {
@@ -81,6 +85,12 @@ struct ArticleRenderer {
         + warn("⚠ in conflict: \(fields.joined(separator: ", ")) (see 'folio conflicts')")
     }
     return text
+  }
+
+  /// A note's lines, sanitized and indented under its marker.
+  private func indented(_ note: String) -> String {
+    note.sanitized.split(separator: "\n", omittingEmptySubsequences: false)
+      .map { "      " + $0 }.joined(separator: "\n")
   }
 
   private func mark(_ text: String, with items: [AnchoredAnnotation]) -> String {
@@ -94,34 +104,28 @@ struct ArticleRenderer {
       guard let range = item.anchor?.range, range.lowerBound >= position,
         range.upperBound <= scalars.count
       else { continue }
-      output.append(contentsOf: scalars[position..<range.lowerBound])
-      let passage = String(String.UnicodeScalarView(scalars[range]))
+      output.append(contentsOf: plain(scalars[position..<range.lowerBound]).unicodeScalars)
+      let passage = plain(scalars[range])
       let marked =
-        useColor
-        ? "\u{1B}[\(colorCode(item.annotation.color))m\(passage)\u{1B}[0m\(dim("[\(item.number)]"))"
-        : "[\(passage)][\(item.number)]"
+        style.highlight(passage, color: item.annotation.color)
+        + (style.color ? dim("[\(item.number)]") : "[\(item.number)]")
       output.append(contentsOf: marked.unicodeScalars)
       position = range.upperBound
     }
-    output.append(contentsOf: scalars[position...])
+    output.append(contentsOf: plain(scalars[position...]).unicodeScalars)
     return String(output)
   }
 
-  private func colorCode(_ color: String?) -> String {
-    switch color?.lowercased() {
-    case "green": return "30;42"
-    case "blue": return "30;46"
-    case "red", "pink": return "30;45"
-    case "orange": return "30;43;1"
-    default: return "30;43"
-    }
+  /// Article text between markers, sanitized (offsets are counted before sanitizing).
+  private func plain(_ scalars: ArraySlice<Unicode.Scalar>) -> String {
+    String(String.UnicodeScalarView(scalars)).sanitized
   }
 
   private func conflictMark(_ field: String) -> String {
     conflictedFields.contains(field) ? " " + warn("⚠ in conflict (see 'folio conflicts')") : ""
   }
 
-  private func bold(_ text: String) -> String { useColor ? "\u{1B}[1m\(text)\u{1B}[0m" : text }
-  private func dim(_ text: String) -> String { useColor ? "\u{1B}[2m\(text)\u{1B}[0m" : text }
-  private func warn(_ text: String) -> String { useColor ? "\u{1B}[31m\(text)\u{1B}[0m" : text }
+  private func bold(_ text: String) -> String { style.bold(text) }
+  private func dim(_ text: String) -> String { style.dim(text) }
+  private func warn(_ text: String) -> String { style.warn(text) }
 }

@@ -7,12 +7,23 @@ import Foundation
 struct BundleCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "bundle", abstract: "Exchange changes through a file when there is no network.",
+    discussion: """
+      Examples:
+        folio bundle create to-bob.bundle
+        folio bundle apply from-alice.bundle
+      """,
     subcommands: [BundleCreateCommand.self, BundleApplyCommand.self, BundleVectorCommand.self])
 }
 
 struct BundleCreateCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "create", abstract: "Write changes to a bundle file.")
+    commandName: "create", abstract: "Write changes to a bundle file.",
+    discussion: """
+      Examples:
+        folio bundle create to-bob.bundle
+        folio bundle create to-bob.bundle --for bob.vector
+        folio bundle create to-bob.bundle --since from-bob.bundle
+      """)
 
   @OptionGroup var global: GlobalOptions
 
@@ -33,12 +44,23 @@ struct BundleCreateCommand: AsyncParsableCommand {
     }
   }
 
+  /// What `bundle create --json` prints.
+  struct Written: Encodable {
+    let file: String
+    let changes: Int
+    let bytes: Int
+  }
+
   func run() async throws {
     let replica = try global.openReplica()
     var vector: VersionVector?
     if let vectorFile { vector = try BundleCreateCommand.readVector(vectorFile) }
     if let since { vector = try Replica.bundleHeader(at: since).vector }
     let summary = try replica.createBundle(at: file, for: vector)
+    if global.json {
+      try JSONOutput.print(Written(file: file, changes: summary.changes, bytes: summary.bytes))
+      return
+    }
     Console.current.out(
       "Wrote \(summary.changes) change\(summary.changes == 1 ? "" : "s") to \(file) (\(summary.bytes) bytes)."
     )
@@ -59,7 +81,11 @@ struct BundleCreateCommand: AsyncParsableCommand {
 
 struct BundleApplyCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "apply", abstract: "Apply a bundle file (all of it or nothing).")
+    commandName: "apply", abstract: "Apply a bundle file (all of it or nothing).",
+    discussion: """
+      Example:
+        folio bundle apply from-alice.bundle
+      """)
 
   @OptionGroup var global: GlobalOptions
 
@@ -73,6 +99,12 @@ struct BundleApplyCommand: AsyncParsableCommand {
       report = try replica.applyBundle(at: file)
     } catch {
       throw CLIError("\(file): \(error); nothing was applied")
+    }
+    if global.json {
+      try JSONOutput.print([
+        "added": report.added, "duplicates": report.duplicates, "newConflicts": report.newConflicts,
+      ])
+      return
     }
     var line = "Applied \(report.added) new change\(report.added == 1 ? "" : "s")"
     if report.duplicates > 0 { line += " (\(report.duplicates) already here)" }
@@ -88,7 +120,11 @@ struct BundleVectorCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "vector",
     abstract:
-      "Write what this replica has (its version vector), for a peer's 'bundle create --for'.")
+      "Write what this replica has (its version vector), for a peer's 'bundle create --for'.",
+    discussion: """
+      Example:
+        folio bundle vector bob.vector
+      """)
 
   @OptionGroup var global: GlobalOptions
 
@@ -100,7 +136,11 @@ struct BundleVectorCommand: AsyncParsableCommand {
     let text = try JSONOutput.text(["vector": try replica.versionVector()])
     if let file {
       try text.write(toFile: file, atomically: true, encoding: .utf8)
-      Console.current.out("Wrote this replica's version vector to \(file).")
+      if global.json {
+        try JSONOutput.print(["file": file])
+      } else {
+        Console.current.out("Wrote this replica's version vector to \(file).")
+      }
     } else {
       Console.current.out(text)
     }

@@ -6,7 +6,13 @@ import Foundation
 
 struct ConflictsCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "conflicts", abstract: "List open conflicts: every version, by author and time.")
+    commandName: "conflicts", abstract: "List open conflicts: every version, by author and time.",
+    discussion: """
+      Examples:
+        folio conflicts
+        folio conflicts --exit-code     # status 1 while any conflict is open
+        folio conflicts --json
+      """)
 
   @OptionGroup var global: GlobalOptions
 
@@ -19,11 +25,22 @@ struct ConflictsCommand: AsyncParsableCommand {
     let time: String
     let site: String
     let change: String
+
+    enum CodingKeys: String, CodingKey { case value, author, time, site, change }
+
+    func encode(to encoder: any Encoder) throws {
+      var container = encoder.container(keyedBy: CodingKeys.self)
+      try container.encode(value ?? .null, forKey: .value)
+      try container.encode(author, forKey: .author)
+      try container.encode(time, forKey: .time)
+      try container.encode(site, forKey: .site)
+      try container.encode(change, forKey: .change)
+    }
   }
 
   struct Entry: Encodable {
     let id: String
-    let entity: EntityRef
+    let entity: RecordRef
     let label: String
     let field: String
     let kind: String
@@ -38,16 +55,17 @@ struct ConflictsCommand: AsyncParsableCommand {
     } else if conflicts.isEmpty {
       Console.current.out("No conflicts.")
     } else {
-      for view in conflicts {
-        ConflictsCommand.printConflict(view, shortID: { replica.abbreviate($0) })
-      }
+      let text = conflicts.map { view in
+        ConflictsCommand.text(of: view, shortID: { replica.abbreviate($0) })
+      }.joined(separator: "\n")
+      global.page(global.style.wrap(text))
     }
     if exitCode && !conflicts.isEmpty { throw ExitCode(1) }
   }
 
   static func entry(_ view: ConflictView) -> Entry {
     Entry(
-      id: view.conflict.id, entity: view.conflict.entity, label: view.label,
+      id: view.conflict.id, entity: RecordRef(view.conflict.entity), label: view.label,
       field: view.conflict.field, kind: view.conflict.kind.rawValue,
       values: view.conflict.versions.map {
         Version(
@@ -56,38 +74,53 @@ struct ConflictsCommand: AsyncParsableCommand {
       })
   }
 
-  static func printConflict(_ view: ConflictView, shortID: (String) -> String) {
+  /// A conflict as people read it: what is in conflict, every version, how to settle it.
+  /// Values and names written by people are sanitized; continuation lines are indented so
+  /// that wrapping keeps them under their version.
+  static func text(of view: ConflictView, shortID: (String) -> String) -> String {
     let conflict = view.conflict
     let what = conflict.kind == .delete ? "deleted while edited" : conflict.field
-    Console.current.out(
-      "\(conflict.id)  \(conflict.entity.kind.rawValue) \(shortID(conflict.entity.id)) \(view.label): \(what)"
-    )
+    var lines = [
+      "\(conflict.id)  \(conflict.entity.kind.rawValue) \(shortID(conflict.entity.id)) \(view.label.sanitizedLine): \(what)"
+    ]
     for (index, version) in conflict.versions.enumerated() {
-      Console.current.out("    [\(index + 1)] \(describe(version, in: conflict))")
+      let described = describe(version, in: conflict).split(
+        separator: "\n", omittingEmptySubsequences: false)
+      lines.append("    [\(index + 1)] " + (described.first.map(String.init) ?? ""))
+      lines += described.dropFirst().map { "        " + $0 }
     }
     let hint =
       conflict.kind == .delete
       ? "folio resolve \(conflict.id) --restore | --confirm-delete"
       : "folio resolve \(conflict.id) --pick N | --author NAME | --value TEXT | --edit"
-    Console.current.out("    settle with: \(hint)")
+    lines.append("    settle with: \(hint)")
+    return lines.joined(separator: "\n")
   }
 
   static func describe(_ version: Change, in conflict: Conflict) -> String {
-    let who = "\(version.author), \(TimeText.short(version.hlc.milliseconds))"
+    let who = "\(version.author.sanitizedLine), \(TimeText.short(version.hlc.milliseconds))"
+    let value = (version.value?.displayText ?? "").sanitized
     if conflict.kind == .delete {
       if version.field == Field.deleted {
         return (version.isDelete ? "deleted" : "restored") + " by \(who)"
       }
-      return "\(version.field) set to “\(version.value?.displayText ?? "")” by \(who)"
+      return "\(version.field) set to “\(value)” by \(who)"
     }
-    return "“\(version.value?.displayText ?? "")” by \(who)"
+    return "“\(value)” by \(who)"
   }
 }
 
 struct ResolveCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "resolve",
-    abstract: "Settle a conflict; with no choice given on a terminal, asks which version to keep.")
+    abstract: "Settle a conflict; with no choice given on a terminal, asks which version to keep.",
+    discussion: """
+      Examples:
+        folio resolve 3f2a --pick 2
+        folio resolve 3f2a --author bob
+        folio resolve 3f2a --value "agreed wording"
+        folio resolve 9c1e --restore
+      """)
 
   @OptionGroup var global: GlobalOptions
 
@@ -126,7 +159,18 @@ struct ResolveCommand: AsyncParsableCommand {
     let view = try replica.conflict(conflict)
     let resolution = try chooseResolution(view, replica)
     try replica.resolve(conflict: view.conflict.id, with: resolution)
-    Console.current.out("Resolved \(view.conflict.id) (\(view.label): \(view.conflict.field)).")
+    if global.json {
+      try JSONOutput.print(ResolveResult(conflict: ConflictsCommand.entry(view), resolved: true))
+    } else {
+      Console.current.out(
+        "Resolved \(view.conflict.id) (\(view.label.sanitizedLine): \(view.conflict.field)).")
+    }
+  }
+
+  /// What `resolve --json` prints: the conflict as it was listed, now settled.
+  struct ResolveResult: Encodable {
+    let conflict: ConflictsCommand.Entry
+    let resolved: Bool
   }
 
   private func chooseResolution(_ view: ConflictView, _ replica: Replica) throws -> Resolution {
@@ -147,7 +191,8 @@ struct ResolveCommand: AsyncParsableCommand {
   }
 
   private func ask(_ view: ConflictView, _ replica: Replica) throws -> Resolution {
-    ConflictsCommand.printConflict(view, shortID: { replica.abbreviate($0) })
+    Console.current.out(
+      global.style.wrap(ConflictsCommand.text(of: view, shortID: { replica.abbreviate($0) })))
     let isDelete = view.conflict.kind == .delete
     let prompt =
       isDelete

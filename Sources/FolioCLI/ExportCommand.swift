@@ -6,7 +6,15 @@ import Foundation
 
 struct ExportCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "export", abstract: "Export articles and annotations.")
+    commandName: "export", abstract: "Export articles and annotations.",
+    discussion: """
+      --json is --format json.
+
+      Examples:
+        folio export > backup.json
+        folio export --format markdown 50c4 > alibaba.md
+        folio export --format w3c > annotations.jsonld
+      """)
 
   enum Format: String, ExpressibleByArgument, CaseIterable {
     case json
@@ -30,11 +38,14 @@ struct ExportCommand: AsyncParsableCommand {
       for id in ids { articleIDs?.append(try replica.resolveArticle(id)) }
     }
     let export = try replica.export(articleIDs: articleIDs)
-    switch format {
+    switch global.json ? Format.json : format {
     case .json:
       Console.current.out(try JSONOutput.text(export))
     case .markdown:
-      Console.current.out(ExportRendering.markdown(export))
+      // Straight to a terminal, text written by others is sanitized like everywhere else;
+      // to a file it is exported as written.
+      let markdown = ExportRendering.markdown(export)
+      Console.current.out(Console.current.isTerminal ? markdown.sanitized : markdown)
     case .w3c:
       Console.current.out(ExportRendering.w3c(export))
     }

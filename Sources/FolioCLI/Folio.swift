@@ -1,10 +1,25 @@
 import ArgumentParser
+import FolioSQLite
 
 /// The `folio` command: a local-first library of annotated articles.
 public struct Folio: AsyncParsableCommand {
   public static let configuration = CommandConfiguration(
     commandName: "folio",
     abstract: "Annotate news articles offline; sync with your team; never lose an edit.",
+    discussion: """
+      Global options (before or after the command): --store PATH, --json, --color WHEN,
+      --no-pager. Ids may be given as any unique prefix, like git; an annotation also as
+      ARTICLE#N, the number 'folio show' prints beside it.
+
+      Examples:
+        folio init --author alice
+        folio import article.txt
+        folio show 50c4
+        folio highlight 50c4 --quote "malicious PR operation" --color green
+        folio tag 50c4#1 +claims
+        folio --generate-completion-script bash > /etc/bash_completion.d/folio
+      """,
+    version: FolioVersion.current,
     subcommands: [
       InitCommand.self, ImportCommand.self, ListCommand.self, ShowCommand.self,
       SearchCommand.self, HighlightCommand.self, NoteCommand.self, EditCommand.self,
@@ -15,23 +30,33 @@ public struct Folio: AsyncParsableCommand {
 
   public init() {}
 
-  /// Moves `--store PATH` and `--json` given before the subcommand to the end, where the
-  /// subcommand (which declares them) parses them: `folio --store X list` works like
-  /// `folio list --store X`.
+  /// Options every command takes, and whether each is followed by a value.
+  static let globalOptions = [
+    "--store": true, "--color": true, "--json": false, "--no-pager": false,
+  ]
+
+  /// Moves the global options (`--store PATH`, `--json`, `--color WHEN`, `--no-pager`) given
+  /// before the subcommand to the end, where the subcommand (which declares them) parses
+  /// them: `folio --store X list` works like `folio list --store X`.
   static func hoistingGlobalOptions(_ arguments: [String]) -> [String] {
     var leading: [String] = []
     var index = 0
     while index < arguments.count {
       let word = arguments[index]
-      if word == "--json" || word.hasPrefix("--store=") {
-        leading.append(word)
-        index += 1
-      } else if word == "--store", index + 1 < arguments.count {
+      let name = String(word.prefix { $0 != "=" })
+      guard let takesValue = globalOptions[name] else { break }
+      if takesValue && name == word {
+        guard index + 1 < arguments.count else { break }
         leading += [word, arguments[index + 1]]
         index += 2
       } else {
-        break
+        leading.append(word)
+        index += 1
       }
+    }
+    // `highlight` and `edit` have no output colour: their --color is the highlight's.
+    if index < arguments.count, ["highlight", "edit"].contains(arguments[index]) {
+      leading = dropping("--color", from: leading)
     }
     guard !leading.isEmpty else { return arguments }
     var rest = Array(arguments[index...])
@@ -40,9 +65,34 @@ public struct Folio: AsyncParsableCommand {
     return rest
   }
 
+  /// An error message with a hint where SQLite's own words would puzzle a user.
+  static func explained(_ message: String) -> String {
+    guard message.contains("database is locked") else { return message }
+    return message
+      + " (another folio command kept the replica busy for over a minute; try again once it has finished)"
+  }
+
+  /// `options` without `name` and its value.
+  private static func dropping(_ name: String, from options: [String]) -> [String] {
+    var kept: [String] = []
+    var index = 0
+    while index < options.count {
+      if options[index] == name {
+        index += 2
+      } else if options[index].hasPrefix(name + "=") {
+        index += 1
+      } else {
+        kept.append(options[index])
+        index += 1
+      }
+    }
+    return kept
+  }
+
   /// Runs `folio` with `arguments` in-process, as the executable would, returning the exit
   /// status. Output goes to `Console.current`.
   public static func run(arguments: [String]) async -> Int32 {
+    BusyWait.setNotice { Console.current.err("another folio command is writing; waiting…") }
     do {
       var command = try parseAsRoot(hoistingGlobalOptions(arguments))
       if var asyncCommand = command as? any AsyncParsableCommand {
@@ -54,7 +104,7 @@ public struct Folio: AsyncParsableCommand {
     } catch {
       let code = exitCode(for: error)
       if code.rawValue != 0 || !(error is ExitCode) {
-        let message = fullMessage(for: error)
+        let message = explained(fullMessage(for: error))
         if !message.isEmpty {
           if code == .success { Console.current.out(message) } else { Console.current.err(message) }
         }

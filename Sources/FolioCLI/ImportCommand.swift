@@ -8,7 +8,13 @@ struct ImportCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "import",
     abstract: "Import articles (text format, Markdown or JSON); prints their ids.",
-    discussion: "All files are imported in one transaction: if one is bad, none is imported.")
+    discussion: """
+      All files are imported in one transaction: if one is bad, none is imported.
+
+      Examples:
+        folio import article.txt notes.md
+        curl -s https://example.org/article.json | folio import -
+      """)
 
   @OptionGroup var global: GlobalOptions
 
@@ -40,7 +46,7 @@ struct ImportCommand: AsyncParsableCommand {
     } else {
       for outcome in outcomes {
         Console.current.out(
-          "\(outcome.id)  \(outcome.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(outcome.title)"
+          "\(outcome.id)  \(outcome.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(outcome.title.sanitizedLine)"
         )
       }
     }

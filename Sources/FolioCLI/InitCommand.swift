@@ -4,7 +4,12 @@ import Foundation
 
 struct InitCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "init", abstract: "Create an empty replica.")
+    commandName: "init", abstract: "Create an empty replica.",
+    discussion: """
+      Examples:
+        folio init --author alice
+        folio --store ~/work/folio.sqlite init --author alice
+      """)
 
   @OptionGroup var global: GlobalOptions
 
@@ -21,6 +26,10 @@ struct InitCommand: AsyncParsableCommand {
     }
     let name = author ?? ProcessInfo.processInfo.environment["USER"] ?? "anonymous"
     let replica = try Replica.create(at: path, author: name)
+    if global.json {
+      try JSONOutput.print(["store": path, "site": replica.site.rawValue, "author": replica.author])
+      return
+    }
     Console.current.out(
       "Initialized an empty Folio replica at \(path) (author \(replica.author), site \(replica.site.short))"
     )

@@ -15,11 +15,34 @@ enum JSONOutput {
   }
 }
 
-/// Times as people and scripts read them.
+/// Times as people and scripts read them: local time for people, ISO 8601 UTC in JSON.
 enum TimeText {
-  /// "2026-11-27 06:59 UTC" from Unix milliseconds.
+  /// "2026-11-27 07:59 CET" from Unix milliseconds, in the local time zone (`$TZ`).
   static func short(_ milliseconds: UInt64) -> String {
-    ISO8601.readable(milliseconds: milliseconds, seconds: false)
+    short(milliseconds, in: localZone(environment: ProcessInfo.processInfo.environment))
+  }
+
+  /// "2026-11-27 07:59 CET" in `zone`.
+  static func short(_ milliseconds: UInt64, in zone: TimeZone) -> String {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = zone
+    let date = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+    let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+    let name = zone.abbreviation(for: date) ?? zone.identifier
+    let numbers = String(
+      format: "%04d-%02d-%02d %02d:%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0,
+      parts.hour ?? 0, parts.minute ?? 0)
+    return numbers + " " + name
+  }
+
+  /// The zone `$TZ` names (`Europe/Paris`, `:Europe/Paris`, `UTC`), else the system's.
+  static func localZone(environment: [String: String]) -> TimeZone {
+    if let name = environment["TZ"]?.trimmingCharacters(in: CharacterSet(charactersIn: ":")),
+      !name.isEmpty, let zone = TimeZone(identifier: name) ?? TimeZone(abbreviation: name)
+    {
+      return zone
+    }
+    return TimeZone.current
   }
 
   /// ISO 8601 with milliseconds, UTC.

@@ -5,11 +5,21 @@ import FolioReplica
 
 struct LogCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "log", abstract: "Who changed what, when (newest first).")
+    commandName: "log", abstract: "Who changed what, when (newest first).",
+    discussion: """
+      Times are local (set TZ to choose the zone); --json gives ISO 8601 UTC.
+
+      Examples:
+        folio log
+        folio log 50c4            # an article and its annotations
+        folio log 50c4#1 --json   # one annotation, by the number 'folio show' prints
+      """)
 
   @OptionGroup var global: GlobalOptions
 
-  @Argument(help: "An article or annotation (any unique id prefix); all changes when omitted.")
+  @Argument(
+    help: "An article or annotation (any unique id prefix, or ARTICLE#N); all changes when omitted."
+  )
   var id: String?
 
   @Option(help: "Show at most this many changes.")
@@ -17,42 +27,84 @@ struct LogCommand: AsyncParsableCommand {
 
   struct Entry: Encodable {
     let author: String
-    let entity: EntityRef
+    let entity: RecordRef
     let field: String
     let op: String
     let value: JSONValue?
     let time: String
     let site: String
     let seq: Int
+
+    enum CodingKeys: String, CodingKey { case author, entity, field, op, value, time, site, seq }
+
+    func encode(to encoder: any Encoder) throws {
+      var container = encoder.container(keyedBy: CodingKeys.self)
+      try container.encode(author, forKey: .author)
+      try container.encode(entity, forKey: .entity)
+      try container.encode(field, forKey: .field)
+      try container.encode(op, forKey: .op)
+      try container.encode(value ?? .null, forKey: .value)
+      try container.encode(time, forKey: .time)
+      try container.encode(site, forKey: .site)
+      try container.encode(seq, forKey: .seq)
+    }
   }
 
   func run() async throws {
     let replica = try global.openReplica()
-    let entity = try id.map { prefix throws(ReplicaError) in try replica.resolve(prefix) }
+    let entity = try id.map { try AnnotationReference.resolveRecord($0, in: replica) }
     let changes = try replica.log(of: entity, limit: limit)
     if global.json {
       try JSONOutput.print(
         changes.map {
           Entry(
-            author: $0.author, entity: $0.entity, field: $0.field, op: $0.op.rawValue,
+            author: $0.author, entity: RecordRef($0.entity), field: $0.field, op: $0.op.rawValue,
             value: $0.value, time: TimeText.iso($0.hlc.milliseconds), site: $0.site.rawValue,
             seq: $0.seq)
         })
       return
     }
-    for change in changes {
-      Console.current.out(
-        "\(TimeText.short(change.hlc.milliseconds))  \(change.author)  \(LogCommand.describe(change, shortID: { replica.abbreviate($0) }))"
-      )
+    let tags = try LogCommand.removedTags(in: changes, replica: replica)
+    let lines = changes.map { change in
+      "\(TimeText.short(change.hlc.milliseconds))  \(change.author.sanitizedLine)  "
+        + LogCommand.describe(change, removedTag: tags[change.dot]) { replica.abbreviate($0) }
+    }
+    if lines.isEmpty {
+      Console.current.out("No changes.")
+    } else {
+      global.page(global.style.wrap(lines.joined(separator: "\n")))
     }
   }
 
-  static func describe(_ change: Change, shortID: (String) -> String) -> String {
+  /// The tag each removal removed. A removal names the additions it removes, not the tag,
+  /// so the tag is read from those additions.
+  static func removedTags(in changes: [Change], replica: Replica) throws -> [Dot: String] {
+    let removals = changes.filter { $0.field == Field.tags && $0.op == .remove }
+    guard !removals.isEmpty else { return [:] }
+    var added: [Dot: String] = [:]
+    for entity in Set(removals.map(\.entity)) {
+      for change in try replica.log(of: entity, limit: Int.max)
+      where change.field == Field.tags && change.op == .add {
+        added[change.dot] = change.value?.displayText
+      }
+    }
+    var names: [Dot: String] = [:]
+    for removal in removals {
+      names[removal.dot] = removal.pred.lazy.compactMap { added[$0] }.first
+    }
+    return names
+  }
+
+  static func describe(_ change: Change, removedTag: String? = nil, shortID: (String) -> String)
+    -> String
+  {
     let record = "\(change.entity.kind.rawValue) \(shortID(change.entity.id))"
     let resolving = change.pred.count > 1 ? " (resolving a conflict)" : ""
     switch (change.field, change.op) {
-    case (Field.tags, .add): return "tagged \(record) #\(change.value?.displayText ?? "")"
-    case (Field.tags, .remove): return "untagged \(record)"
+    case (Field.tags, .add):
+      return "tagged \(record) #\((change.value?.displayText ?? "").sanitizedLine)"
+    case (Field.tags, .remove):
+      return "untagged \(record)" + (removedTag.map { " #" + $0.sanitizedLine } ?? "")
     case (Field.deleted, _):
       return (change.isDelete ? "deleted " : "restored ") + record + resolving
     case (Field.target, _): return "created \(record)"
@@ -61,10 +113,9 @@ struct LogCommand: AsyncParsableCommand {
         return
           "set \(change.field) of \(record) (\(items.count) item\(items.count == 1 ? "" : "s"))\(resolving)"
       }
-      let text = change.value?.displayText ?? ""
+      let text = (change.value?.displayText ?? "").sanitizedLine
       let shown = text.count > 60 ? String(text.prefix(57)) + "…" : text
-      return
-        "set \(change.field) of \(record) to “\(shown.replacingOccurrences(of: "\n", with: " "))”\(resolving)"
+      return "set \(change.field) of \(record) to “\(shown)”\(resolving)"
     }
   }
 }

@@ -6,11 +6,28 @@ import Foundation
 struct RemoteCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "remote", abstract: "Manage the sync servers this replica talks to.",
+    discussion: """
+      Examples:
+        folio remote add team https://folio.example.org --space newsroom
+        folio remote list
+      """,
     subcommands: [RemoteAddCommand.self, RemoteListCommand.self, RemoteRemoveCommand.self])
 }
 
 struct RemoteAddCommand: AsyncParsableCommand {
-  static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a remote.")
+  static let configuration = CommandConfiguration(
+    commandName: "add", abstract: "Add a remote.",
+    discussion: """
+      The token is read from $FOLIO_TOKEN, else from standard input (a prompt that does not
+      echo on a terminal), so that it stays out of 'ps' and shell history. http:// is
+      refused for any host but this machine (127.0.0.1, ::1, localhost) unless --insecure:
+      use https:// (a TLS proxy in front of folio-server) across a network.
+
+      Examples:
+        folio remote add team https://folio.example.org --space newsroom   # asks for the token
+        FOLIO_TOKEN=$(cat ~/.folio-token) folio remote add team https://folio.example.org --space newsroom
+        folio remote add team http://127.0.0.1:8080 --space newsroom < token.txt
+      """)
 
   @OptionGroup var global: GlobalOptions
 
@@ -23,20 +40,37 @@ struct RemoteAddCommand: AsyncParsableCommand {
   @Option(help: "The team's space on the server.")
   var space: String
 
-  @Option(help: "Your token for that space (default: $FOLIO_TOKEN).")
+  @Option(
+    help: ArgumentHelp(
+      "Your token for that space. Other users see it in 'ps': prefer $FOLIO_TOKEN or standard input."
+    ))
   var token: String?
 
+  @Flag(help: "Allow http:// to a host other than this machine (the token travels in clear text).")
+  var insecure = false
+
   func run() async throws {
-    guard let token = token ?? ProcessInfo.processInfo.environment["FOLIO_TOKEN"], !token.isEmpty
-    else { throw CLIError("give --token TOKEN or set FOLIO_TOKEN") }
+    try RemoteSecurity.checkURL(url, insecure: insecure)
     let replica = try global.openReplica()
+    let token = try RemoteSecurity.token(
+      flag: token, environment: ProcessInfo.processInfo.environment,
+      input: { RemoteSecurity.readStandardInput(prompt: "Token for \(space) at \(url): ") })
     try replica.addRemote(name: name, url: url, space: space, token: token)
-    Console.current.out("Added remote \(name) (\(url), space \(space)).")
+    if global.json {
+      try JSONOutput.print(["name": name, "url": url, "space": space])
+    } else {
+      Console.current.out("Added remote \(name) (\(url), space \(space)).")
+    }
   }
 }
 
 struct RemoteListCommand: AsyncParsableCommand {
-  static let configuration = CommandConfiguration(commandName: "list", abstract: "List remotes.")
+  static let configuration = CommandConfiguration(
+    commandName: "list", abstract: "List remotes.",
+    discussion: """
+      Example:
+        folio remote list --json
+      """)
 
   @OptionGroup var global: GlobalOptions
 
@@ -69,7 +103,11 @@ struct RemoteListCommand: AsyncParsableCommand {
 
 struct RemoteRemoveCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "remove", abstract: "Remove a remote.")
+    commandName: "remove", abstract: "Remove a remote.",
+    discussion: """
+      Example:
+        folio remote remove team
+      """)
 
   @OptionGroup var global: GlobalOptions
 
@@ -78,13 +116,22 @@ struct RemoteRemoveCommand: AsyncParsableCommand {
 
   func run() async throws {
     try global.openReplica().removeRemote(name: name)
-    Console.current.out("Removed remote \(name).")
+    if global.json {
+      try JSONOutput.print(["name": name])
+    } else {
+      Console.current.out("Removed remote \(name).")
+    }
   }
 }
 
 struct SyncCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "sync", abstract: "Pull the team's changes, then push yours.")
+    commandName: "sync", abstract: "Pull the team's changes, then push yours.",
+    discussion: """
+      Examples:
+        folio sync
+        folio sync team --json
+      """)
 
   @OptionGroup var global: GlobalOptions
 

@@ -5,50 +5,28 @@ import FolioReplica
 
 struct ShowCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "show", abstract: "Show an article with its highlights and notes.")
+    commandName: "show", abstract: "Show an article with its highlights and notes.",
+    discussion: """
+      Highlighted passages are marked in colour on a terminal ([like this][1] elsewhere) and
+      numbered; ARTICLE#N names the N-th annotation in other commands. Long text is wrapped
+      to the terminal's width and shown through a pager ($FOLIO_PAGER, $PAGER, less -FRX).
+
+      Examples:
+        folio show 50c4
+        folio show 50c4 --no-pager --color never
+        folio show 50c4 --json | jq '.annotations[] | .quote'
+      """)
 
   @OptionGroup var global: GlobalOptions
 
   @Argument(help: "The article (any unique id prefix).")
   var article: String
 
-  struct AnnotationJSON: Encodable {
-    let id: String
-    let kind: String
-    let section: String?
-    let quote: String?
-    let note: String?
-    let color: String?
-    let tags: [String]
-    let author: String
-    let created: String
-    let anchor: String?
-    let conflicts: [String]
-  }
-
-  struct ArticleJSON: Encodable {
-    let id: String
-    let title: String
-    let sourceURL: String?
-    let published: String?
-    let summary: String
-    let background: String
-    let insights: [Insight]
-    let tags: [String]
-    let conflicts: [String]
-    let annotations: [AnnotationJSON]
-  }
-
   func run() async throws {
     let replica = try global.openReplica()
     let id = try replica.resolveArticle(article)
     guard let article = try replica.article(id: id) else { throw ReplicaError.unknownID(id) }
-    let anchored = try replica.annotations(ofArticle: id).enumerated().map { index, annotation in
-      AnchoredAnnotation(
-        annotation: annotation,
-        anchor: annotation.target.selector.map { Anchoring.anchor($0, in: article) },
-        number: index + 1)
-    }
+    let anchored = try replica.numberedAnnotations(of: article)
     var annotationConflicts: [String: [String]] = [:]
     for item in anchored {
       let fields = try replica.conflictedFields(of: .annotation(item.annotation.id))
@@ -57,26 +35,19 @@ struct ShowCommand: AsyncParsableCommand {
     let articleConflicts = try replica.conflictedFields(of: .article(id))
     if global.json {
       try JSONOutput.print(
-        ArticleJSON(
-          id: id, title: article.title, sourceURL: article.sourceURL, published: article.published,
-          summary: article.summary, background: article.background, insights: article.insights,
-          tags: article.tags, conflicts: articleConflicts,
-          annotations: anchored.map { item in
-            let annotation = item.annotation
-            return AnnotationJSON(
-              id: annotation.id, kind: annotation.kind.rawValue,
-              section: annotation.target.selector?.section.rawValue,
-              quote: annotation.target.selector?.exact, note: annotation.note,
-              color: annotation.color, tags: annotation.tags, author: annotation.author,
-              created: TimeText.iso(annotation.created), anchor: item.anchor?.state.rawValue,
-              conflicts: annotationConflicts[annotation.id] ?? [])
-          }))
+        ArticleRecord(
+          id: id, title: article.title, tags: article.tags, annotationCount: anchored.count,
+          detail: ArticleRecord.Detail(
+            article: article, conflicts: articleConflicts,
+            annotations: anchored.map {
+              AnnotationRecord($0, conflicts: annotationConflicts[$0.annotation.id] ?? [])
+            })))
       return
     }
     let renderer = ArticleRenderer(
       article: article, annotations: anchored, conflictedFields: Set(articleConflicts),
-      annotationConflicts: annotationConflicts, useColor: Console.current.isTerminal,
+      annotationConflicts: annotationConflicts, style: global.style,
       shortID: { replica.abbreviate($0) })
-    Console.current.out(renderer.render())
+    global.page(renderer.render())
   }
 }

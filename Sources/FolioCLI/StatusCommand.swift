@@ -3,7 +3,12 @@ import FolioReplica
 
 struct StatusCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "status", abstract: "Site, author, changes, conflicts and sync state.")
+    commandName: "status", abstract: "Site, author, changes, conflicts and sync state.",
+    discussion: """
+      Examples:
+        folio status
+        folio status --json
+      """)
 
   @OptionGroup var global: GlobalOptions
 
@@ -22,6 +27,10 @@ struct StatusCommand: AsyncParsableCommand {
     let url: String
     let unpushed: Int
     let lastSync: String?
+    /// For people: local time.
+    let lastSyncShown: String?
+
+    enum CodingKeys: String, CodingKey { case name, url, unpushed, lastSync }
   }
 
   func run() async throws {
@@ -33,7 +42,8 @@ struct StatusCommand: AsyncParsableCommand {
       remotes: try replica.remotes().map { remote throws(ReplicaError) in
         RemoteStatus(
           name: remote.name, url: remote.url, unpushed: try replica.unpushedCount(remote: remote),
-          lastSync: remote.lastSync.map(TimeText.iso))
+          lastSync: remote.lastSync.map(TimeText.iso),
+          lastSyncShown: remote.lastSync.map { TimeText.short($0) })
       })
     if global.json {
       try JSONOutput.print(status)
@@ -41,7 +51,7 @@ struct StatusCommand: AsyncParsableCommand {
     }
     Console.current.out("Replica   \(status.store)")
     Console.current.out("Site      \(status.site)")
-    Console.current.out("Author    \(status.author)")
+    Console.current.out("Author    \(status.author.sanitizedLine)")
     Console.current.out("Articles  \(status.articles), changes \(status.changes)")
     Console.current.out(
       "Conflicts \(status.conflicts)\(status.conflicts > 0 ? " (see 'folio conflicts')" : "")")
@@ -49,7 +59,7 @@ struct StatusCommand: AsyncParsableCommand {
       Console.current.out("Remotes   none (offline; exchange bundles or 'folio remote add')")
     }
     for remote in status.remotes {
-      let when = remote.lastSync.map { "last sync \($0)" } ?? "never synced"
+      let when = remote.lastSyncShown.map { "last sync \($0)" } ?? "never synced"
       Console.current.out(
         "Remote    \(remote.name) \(remote.url): \(remote.unpushed) unpushed change\(remote.unpushed == 1 ? "" : "s"), \(when)"
       )

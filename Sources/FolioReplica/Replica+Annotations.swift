@@ -3,6 +3,14 @@ import FolioModel
 import FolioSQLite
 import Foundation
 
+/// What `tag` did: tags added and removed (as spelled on the record), and tags asked to be
+/// removed that the record did not have.
+public struct TagChanges: Equatable, Sendable {
+  public var added: [String] = []
+  public var removed: [String] = []
+  public var absent: [String] = []
+}
+
 extension Replica {
   /// Highlights the one place `quote` occurs in the article.
   ///
@@ -93,26 +101,44 @@ extension Replica {
   }
 
   /// Adds and removes tags on an article or annotation.
+  ///
+  /// Tags compare case-insensitively: adding `China` where `china` is a tag keeps `china`,
+  /// and `-China` removes it. Removing a tag the record does not have changes nothing; the
+  /// result lists it in `absent` and the rest still applies.
+  @discardableResult
   public func tag(
     _ entity: EntityRef, adding: [String], removing: [String]
-  ) throws(ReplicaError) {
+  ) throws(ReplicaError) -> TagChanges {
     for tag in adding + removing where !Replica.isValidTag(tag) {
       throw .invalidOperation("invalid tag '\(tag)': use 1 to 64 characters with no spaces")
     }
-    try commitLocal { local in
+    return try commitLocal { local in
       let state = try liveRow(entity).state
+      var result = TagChanges()
+      var spellings: [String: String] = [:]  // lowercased → the spelling in use
+      for tag in state.tagAdditions.keys.sorted() where spellings[tag.lowercased()] == nil {
+        spellings[tag.lowercased()] = tag
+      }
       // A tag already present is added again: the new addition survives a remove made
       // concurrently elsewhere, which is what saying "+tag" means.
-      for tag in Set(adding).sorted() {
+      for tag in adding {
+        let spelling = spellings[tag.lowercased()] ?? tag
+        guard !result.added.contains(spelling) else { continue }
+        spellings[tag.lowercased()] = spelling
         local.append(
-          entity, Field.tags, .add, value: .string(tag), pred: state.tagAdditions[tag] ?? [])
+          entity, Field.tags, .add, value: .string(spelling),
+          pred: state.tagAdditions[spelling] ?? [])
+        result.added.append(spelling)
       }
       for tag in removing {
-        guard let additions = state.tagAdditions[tag] else {
-          throw ReplicaError.invalidOperation("'\(tag)' is not a tag of \(entity.id)")
+        let matching = state.tagAdditions.keys.filter { $0.lowercased() == tag.lowercased() }
+        if matching.isEmpty { result.absent.append(tag) }
+        for spelling in matching.sorted() {
+          local.append(entity, Field.tags, .remove, pred: state.tagAdditions[spelling] ?? [])
+          result.removed.append(spelling)
         }
-        local.append(entity, Field.tags, .remove, pred: additions)
       }
+      return result
     }
   }
 

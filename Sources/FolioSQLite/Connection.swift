@@ -8,6 +8,8 @@ public final class Connection {
   let handle: OpaquePointer
   private var statementCache: [String: Statement] = [:]
   private var transactionDepth = 0
+  /// Kept alive here: SQLite's busy handler holds it unretained.
+  private let busyWaiter: BusyWaiter
 
   /// The file this connection opened.
   public let path: String
@@ -17,10 +19,11 @@ public final class Connection {
   /// - Parameters:
   ///   - path: A file path, or `:memory:`.
   ///   - readOnly: Open without write access; the file must exist.
-  ///   - busyTimeoutMilliseconds: How long to wait for a lock held by another process.
+  ///   - busyTimeoutMilliseconds: How long to wait for a lock held by another connection
+  ///     before failing with `SQLITE_BUSY` (see `BusyWait` for what the wait looks like).
   /// - Throws: `SQLiteError` saying what went wrong; nothing is changed then.
   public init(
-    path: String, readOnly: Bool = false, busyTimeoutMilliseconds: Int32 = 5_000
+    path: String, readOnly: Bool = false, busyTimeoutMilliseconds: Int32 = 60_000
   ) throws(SQLiteError) {
     var db: OpaquePointer?
     let flags =
@@ -35,8 +38,11 @@ public final class Connection {
     }
     self.handle = db
     self.path = path
+    self.busyWaiter = BusyWaiter(limitMilliseconds: busyTimeoutMilliseconds)
     sqlite3_extended_result_codes(db, 1)
-    sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
+    sqlite3_busy_handler(
+      db, { context, attempt in BusyWaiter.retry(context, attempt) },
+      Unmanaged.passUnretained(busyWaiter).toOpaque())
     do {
       if !readOnly { try execute("PRAGMA journal_mode = WAL") }
       try execute("PRAGMA foreign_keys = ON")

@@ -7,5 +7,6 @@ struct FolioServerCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "folio-server",
     abstract: "The Folio sync server.",
+    version: ServerVersion.current,
     subcommands: [ServeCommand.self, SpaceCommand.self, TokenCommand.self])
 }

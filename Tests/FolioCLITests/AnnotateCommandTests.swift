@@ -61,7 +61,7 @@ func workspaceWithFixture(author: String = "alice") async throws -> (CLIWorkspac
     let hits = try await workspace.succeed(["search", "zero-day", "--json"])
     let array = try #require(
       try JSONSerialization.jsonObject(with: Data(hits.utf8)) as? [[String: Any]])
-    #expect(array.first?["articleId"] as? String == article)
+    #expect((array.first?["article"] as? [String: Any])?["id"] as? String == article)
     #expect((array.first?["snippet"] as? String)?.contains("zero") == true)
     try await workspace.succeed(["note", article, "Ask the desk about quokkas"])
     let noteHits = try await workspace.succeed(["search", "quokkas"])

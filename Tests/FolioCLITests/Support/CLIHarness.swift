@@ -11,7 +11,7 @@ struct CLIResult {
 }
 
 /// A temporary folder holding one or more replicas, removed when the test ends.
-final class CLIWorkspace {
+final class CLIWorkspace: Sendable {
   let folder: URL
 
   init() throws {
@@ -25,9 +25,11 @@ final class CLIWorkspace {
   /// The path of a file in the workspace.
   func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
 
-  /// Runs `folio --store <store> ARGS` in-process.
-  func run(_ arguments: [String], store: String = "replica.sqlite") async -> CLIResult {
-    let console = Console.capturing()
+  /// Runs `folio --store <store> ARGS` in-process, on `console` (a capturing console that
+  /// is not a terminal unless told otherwise).
+  func run(
+    _ arguments: [String], store: String = "replica.sqlite", console: Console = .capturing()
+  ) async -> CLIResult {
     let status = await Console.$current.withValue(console) {
       await Folio.run(arguments: arguments + ["--store", path(store)])
     }

@@ -1,0 +1,150 @@
+import FolioArticles
+import FolioModel
+import FolioReplica
+
+// The records `--json` prints: one shape per kind of record, whichever command prints it.
+// Every key is always present (null when there is no value), times are ISO 8601 UTC with
+// milliseconds, ids are full, and a record's own id is always `id`. The shapes are written
+// as JSON Schemas in Protocol/cli-schemas/.
+
+/// An annotation, as `show`, `highlight`, `note`, `edit`, `delete` and `search` print it.
+struct AnnotationRecord: Encodable {
+  let id: String
+  let article: String
+  let kind: String
+  let section: String?
+  let quote: String?
+  let note: String?
+  let color: String?
+  let tags: [String]
+  let author: String
+  let created: String
+  /// The number `show` prints beside it (`ARTICLE#N`).
+  let number: Int
+  /// exact, moved, fuzzy or orphan for highlights; null for notes.
+  let anchor: String?
+  /// Fields of the annotation in conflict.
+  let conflicts: [String]
+
+  init(_ item: AnchoredAnnotation, conflicts: [String]) {
+    let annotation = item.annotation
+    id = annotation.id
+    article = annotation.articleID
+    kind = annotation.kind.rawValue
+    section = annotation.target.selector?.section.rawValue
+    quote = annotation.target.selector?.exact
+    note = annotation.note
+    color = annotation.color
+    tags = annotation.tags
+    author = annotation.author
+    created = TimeText.iso(annotation.created)
+    number = item.number
+    anchor = item.anchor?.state.rawValue
+    self.conflicts = conflicts
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case id, article, kind, section, quote, note, color, tags, author, created, number, anchor
+    case conflicts
+  }
+
+  func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(id, forKey: .id)
+    try container.encode(article, forKey: .article)
+    try container.encode(kind, forKey: .kind)
+    try container.encode(section, forKey: .section)
+    try container.encode(quote, forKey: .quote)
+    try container.encode(note, forKey: .note)
+    try container.encode(color, forKey: .color)
+    try container.encode(tags, forKey: .tags)
+    try container.encode(author, forKey: .author)
+    try container.encode(created, forKey: .created)
+    try container.encode(number, forKey: .number)
+    try container.encode(anchor, forKey: .anchor)
+    try container.encode(conflicts, forKey: .conflicts)
+  }
+}
+
+extension Replica {
+  /// The annotation with this full id as `--json` prints it.
+  func annotationRecord(id: String) throws -> AnnotationRecord {
+    guard let annotation = try annotation(id: id),
+      let article = try article(id: annotation.articleID)
+    else { throw ReplicaError.unknownID(id) }
+    let numbered = try numberedAnnotations(of: article)
+    guard let item = numbered.first(where: { $0.annotation.id == id }) else {
+      throw ReplicaError.unknownID(id)
+    }
+    return AnnotationRecord(item, conflicts: try conflictedFields(of: .annotation(id)))
+  }
+}
+
+/// An article: `list` prints the first four keys; `show` prints them all.
+struct ArticleRecord: Encodable {
+  let id: String
+  let title: String
+  let tags: [String]
+  let annotationCount: Int
+  let detail: Detail?
+
+  /// What `show` adds.
+  struct Detail {
+    let article: Article
+    let conflicts: [String]
+    let annotations: [AnnotationRecord]
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case id, title, tags, annotationCount, sourceURL, published, summary, background, insights
+    case conflicts, annotations
+  }
+
+  func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(id, forKey: .id)
+    try container.encode(title, forKey: .title)
+    try container.encode(tags, forKey: .tags)
+    try container.encode(annotationCount, forKey: .annotationCount)
+    guard let detail else { return }
+    try container.encode(detail.article.sourceURL, forKey: .sourceURL)
+    try container.encode(detail.article.published, forKey: .published)
+    try container.encode(detail.article.summary, forKey: .summary)
+    try container.encode(detail.article.background, forKey: .background)
+    try container.encode(detail.article.insights, forKey: .insights)
+    try container.encode(detail.conflicts, forKey: .conflicts)
+    try container.encode(detail.annotations, forKey: .annotations)
+  }
+}
+
+/// A search result: the article it is in, and the annotation when a highlight or note matched.
+struct SearchHitRecord: Encodable {
+  struct ArticleRef: Encodable {
+    let id: String
+    let title: String
+  }
+
+  let article: ArticleRef
+  let annotation: AnnotationRecord?
+  let snippet: String
+
+  enum CodingKeys: String, CodingKey { case article, annotation, snippet }
+
+  func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(article, forKey: .article)
+    try container.encode(annotation, forKey: .annotation)
+    try container.encode(snippet, forKey: .snippet)
+  }
+}
+
+/// A record's kind and full id, as `log`, `conflicts` and `tag` name it.
+struct RecordRef: Encodable {
+  let kind: String
+  let id: String
+
+  init(_ entity: EntityRef) {
+    kind = entity.kind.rawValue
+    id = entity.id
+  }
+}

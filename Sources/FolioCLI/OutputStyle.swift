@@ -1,0 +1,61 @@
+import ArgumentParser
+@preconcurrency import Rainbow
+
+/// When to colour output: `--color auto|always|never`.
+enum ColorChoice: String, ExpressibleByArgument, CaseIterable, Sendable {
+  case auto
+  case always
+  case never
+
+  /// Whether to colour: `always` and `never` say so; `auto` colours a terminal unless
+  /// `NO_COLOR` is set (to anything but the empty string) or `TERM` is `dumb`.
+  func useColor(isTerminal: Bool, environment: [String: String]) -> Bool {
+    switch self {
+    case .always: return true
+    case .never: return false
+    case .auto:
+      if let noColor = environment["NO_COLOR"], !noColor.isEmpty { return false }
+      if environment["TERM"] == "dumb" { return false }
+      return isTerminal
+    }
+  }
+}
+
+/// How human-readable output looks: colour or plain, and the width to wrap to.
+/// Colour comes from Rainbow; plain output has no escape codes at all.
+struct OutputStyle: Sendable {
+  let color: Bool
+  /// Columns to wrap long text to; nil leaves lines as they are.
+  let width: Int?
+
+  static let plain = OutputStyle(color: false, width: nil)
+
+  init(color: Bool, width: Int?) {
+    _ = OutputStyle.rainbowReady
+    self.color = color
+    self.width = width
+  }
+
+  /// Rainbow decides by itself whether to colour (from the environment and whether stdout
+  /// is a terminal); Folio decides instead, through `color`, so Rainbow is told once to
+  /// always produce codes when asked.
+  private static let rainbowReady: Void = {
+    Rainbow.enabled = true
+    Rainbow.outputTarget = .console
+  }()
+
+  func bold(_ text: String) -> String { color ? text.applyingStyle(.bold) : text }
+  func dim(_ text: String) -> String { color ? text.applyingStyle(.dim) : text }
+  func warn(_ text: String) -> String { color ? text.applyingColor(.red) : text }
+
+  /// A highlighted passage: dark text on the highlight's colour, or `[passage]` without
+  /// colour.
+  func highlight(_ text: String, color name: String?) -> String {
+    guard color else { return "[\(text)]" }
+    let highlight = name.flatMap { HighlightColor(rawValue: $0.lowercased()) } ?? .standard
+    return text.applyingCodes(NamedColor.black, highlight.background)
+  }
+
+  /// `text` wrapped to the width.
+  func wrap(_ text: String) -> String { TextWrap.wrap(text, width: width) }
+}
