@@ -27,6 +27,6 @@ public struct Conflict: Equatable, Sendable {
 
   /// The stable id of a conflict on `field` of `entity`.
   public static func id(entity: EntityRef, field: String) -> String {
-    String(SHA256.hexDigest("\(entity.kind.rawValue)/\(entity.id)/\(field)").prefix(8))
+    String(SHA256.hexDigest("\(entity.kind.rawValue)/\(entity.id)/\(field)").prefix(16))
   }
 }

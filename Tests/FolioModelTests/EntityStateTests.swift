@@ -228,11 +228,11 @@ struct EntityStateTests {
     #expect(both.conflicts.map(\.kind) == [.delete], "restore concurrent with confirm")
   }
 
-  @Test func conflictIDIsFirstEightHexOfSHA256() {
+  @Test func conflictIDIsFirstSixteenHexOfSHA256() {
     let entity = EntityRef.article("3f2a9c1e5b7d8046")
-    let expected = String(SHA256.hexDigest("article/3f2a9c1e5b7d8046/title").prefix(8))
+    let expected = String(SHA256.hexDigest("article/3f2a9c1e5b7d8046/title").prefix(16))
     #expect(Conflict.id(entity: entity, field: Field.title) == expected)
-    #expect(expected.count == 8)
+    #expect(expected.count == 16)
     #expect(SHA256.hexDigest("abc").hasPrefix("ba7816bf"))
   }
 

@@ -310,14 +310,15 @@ struct ReplicaMergeTests {
     #expect(try canonicalExport(pair.bob) == canonicalExport(pair.alice))
   }
 
-  /// BUG (see report): conflict ids are 8 hex digits and are the primary key of the
-  /// replica's conflicts table, so two conflicts whose ids collide cannot both be stored:
-  /// materializing fails and every later apply touching them is refused.
+  /// Two records chosen so that their conflict ids share their first 8 hex digits (ids used
+  /// to be that short): both conflicts are stored and listed, and the shared prefix is
+  /// refused as ambiguous.
   @Test func conflictsWithCollidingIDsAreBothListed() throws {
     let first = EntityRef.annotation("collide-25908")
     let second = EntityRef.annotation("collide-50126")
-    #expect(Conflict.id(entity: first, field: Field.note) == "e6566572")
-    #expect(Conflict.id(entity: second, field: Field.note) == "e6566572")
+    #expect(Conflict.id(entity: first, field: Field.note).hasPrefix("e6566572"))
+    #expect(Conflict.id(entity: second, field: Field.note).hasPrefix("e6566572"))
+    #expect(Conflict.id(entity: first, field: Field.note).count == 16)
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
     let clock = ManualClock()
@@ -337,6 +338,9 @@ struct ReplicaMergeTests {
     }
     _ = try replica.applyRemote(changes)
     #expect(try replica.conflicts().count == 2)
+    #expect(throws: ReplicaError.self) { try replica.conflict("e6566572") }
+    let full = Conflict.id(entity: second, field: Field.note)
+    #expect(try replica.conflict(full).conflict.entity == second)
   }
 
   // MARK: Bundles
