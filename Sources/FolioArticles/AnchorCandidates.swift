@@ -1,0 +1,244 @@
+import FolioModel
+
+/// Finds, judges and ranks the places a whole quote might now be.
+struct AnchorCandidates {
+  let context: AnchorContext
+
+  /// Quotes with at least this many words and scalars identify their passage without a
+  /// neighbour; shorter ones ("a cut of a quarter point") recur in other sentences.
+  static let selfIdentifyingWords = 6
+  static let selfIdentifyingLength = 32
+
+  /// Whether the quote is long enough to identify its passage alone.
+  var isLong: Bool {
+    context.words.count >= Self.selfIdentifyingWords
+      && context.quote.count >= Self.selfIdentifyingLength
+  }
+
+  /// Quotes with at least this many words need no other evidence than their own text.
+  static let selfEvidentWords = 12
+
+  /// The best acceptable candidate in `texts` (the quote's own section first), or nil.
+  func best(in texts: [SectionText]) -> Anchor? {
+    let found = texts.enumerated().map { index, text in places(in: text, home: index == 0) }
+    let exactCount = texts.map {
+      QuoteFolding.occurrences(of: context.folded, in: $0.folded).count
+    }.reduce(0, +)
+    var best: (anchor: Anchor, score: Double)?
+    for (index, text) in texts.enumerated() {
+      for (range, errors) in found[index] {
+        guard
+          let judged = judge(
+            range, errors: errors, in: text, home: index == 0, unique: exactCount == 1)
+        else { continue }
+        if best.map({ judged.score > $0.score }) ?? true { best = judged }
+      }
+    }
+    return best?.anchor
+  }
+
+  /// Exact and approximate occurrences of the quote in `text`, and in the quote's own section
+  /// the text between its unchanged neighbours.
+  private func places(in text: SectionText, home: Bool) -> [(Range<Int>, Int)] {
+    let pattern = context.folded
+    var result = QuoteFolding.occurrences(of: pattern, in: text.folded).map {
+      ($0..<($0 + pattern.count), 0)
+    }
+    let maxErrors = Int(Double(pattern.count) * (1 - Anchoring.fuzzyThreshold) + 1e-9)
+    let selector = context.selector
+    // In another section the old position means little; the window (when the section is too
+    // long to search whole) is then centred on the same offset.
+    let old = selector.start..<max(selector.start, selector.end)
+    let window = Anchoring.fuzzyWindow(
+      pattern: pattern.count, maxErrors: maxErrors, text: text.folded.count,
+      around: old.clamped(to: 0..<text.folded.count))
+    result += FuzzySearch.matches(
+      of: pattern, in: text.folded, window: window, maxErrors: maxErrors, slack: 2, perRun: 4
+    ).map { ($0.range, $0.errors) }
+    if home { result += between(in: text) }
+    return result
+  }
+
+  /// Text now between the stored prefix's and suffix's nearest scalars, where both are
+  /// unchanged and close enough together, with its edit distance to the quote.
+  private func between(in text: SectionText) -> [(Range<Int>, Int)] {
+    let near = AnchorContext.nearLength
+    let prefix = Array(context.prefix.suffix(near))
+    let suffix = Array(context.suffix.prefix(near))
+    let starts =
+      prefix.isEmpty
+      ? [0] : QuoteFolding.occurrences(of: prefix, in: text.folded).map { $0 + prefix.count }
+    let ends =
+      suffix.isEmpty
+      ? [text.folded.count] : QuoteFolding.occurrences(of: suffix, in: text.folded)
+    let reach = 2 * context.quote.count + 16
+    var result: [(Range<Int>, Int)] = []
+    for start in starts.prefix(64) {
+      guard let end = ends.first(where: { $0 > start }), end - start <= reach,
+        abs(end - start - context.quote.count) <= context.quote.count / 2 + 4
+      else { continue }
+      let errors = FuzzySearch.editDistance(context.folded[...], text.folded[start..<end])
+      result.append((start..<end, errors))
+    }
+    return result
+  }
+
+  /// The candidate at `range` as an anchor with its score, or nil when it is not the
+  /// quote's passage. `unique` tells whether the quote occurs exactly once in the article.
+  ///
+  /// - The quote's own text is accepted next to an unchanged neighbour, or where the rest
+  ///   of its sentence is mostly still around it and the quote is unique or long.
+  /// - An edited text differing from the quote by no figure, name or negation is accepted
+  ///   when similar enough and next to an unchanged neighbour (or, for a long quote, where
+  ///   the rest of its sentence is).
+  /// - A text differing by one such fact is accepted only in place: in the quote's section,
+  ///   with both neighbours unchanged (a correction), and recognisably the same passage.
+  /// - The rest of the sentence must not say something else than the stored one (another
+  ///   figure or name in its place); in place, one such correction is allowed in all.
+  private func judge(
+    _ found: Range<Int>, errors: Int, in text: SectionText, home: Bool, unique: Bool
+  ) -> (anchor: Anchor, score: Double)? {
+    var range = errors == 0 ? found : Landing.snap(found, in: text.scalars, context: context)
+    guard !range.isEmpty else { return nil }
+    let prefixFit = context.prefixFit(text.folded, at: range.lowerBound)
+    let suffixFit = context.suffixFit(text.folded, at: range.upperBound)
+    let inPlace = home && prefixFit == .strong && suffixFit == .strong
+    // Facts changed in the rest of the sentence: only a correction in place may have one.
+    let contextFacts = context.sentenceChanges(in: text.scalars, range: range)
+    guard contextFacts == 0 || inPlace && contextFacts <= 1 else { return nil }
+    let anchored = prefixFit == .strong || suffixFit == .strong
+    let similarity = 1 - Double(errors) / Double(max(1, context.folded.count))
+    let selfEvident = context.words.count >= Self.selfEvidentWords
+    var state: AnchorState = errors == 0 ? .moved : .fuzzy
+
+    if errors == 0 {
+      let fits = context.sentenceFits(in: text.scalars, range: range)
+      guard anchored || selfEvident || fits && (unique || isLong) else { return nil }
+    } else {
+      let words = PassageWords.words(in: text.scalars, range: range)
+      let (lostQuote, lostText) = PassageWords.significantChanges(context.words, words)
+      if lostQuote.isEmpty, lostText.isEmpty,
+        similarity >= Anchoring.fuzzyThreshold,
+        anchored || isLong && context.sentenceFits(in: text.scalars, range: range)
+      {
+        // An edit that changes no fact.
+        // An edit that changes no fact; a landing that lost the quote's edge words is cut
+        // to the part that survived.
+        if let trimmed = Landing.trim(range, words: words, in: text.scalars, context: context) {
+          range = trimmed.range
+          if trimmed.partial { state = .partial }
+        }
+      } else if inPlace, max(lostQuote.count, lostText.count) + contextFacts <= 1,
+        resembles(range, in: text)
+      {
+        // A correction in place: one fact changed, between unchanged neighbours. Its range
+        // stays whole; it is partial when the quote's first or last words are gone.
+        if Landing.trim(range, words: words, in: text.scalars, context: context)?.partial == true {
+          state = .partial
+        }
+      } else {
+        return nil
+      }
+    }
+
+    let hint = home ? context.selector.start : range.lowerBound
+    let distance = min(abs(range.lowerBound - hint), text.folded.count)
+    let position = 1 - Double(distance) / Double(max(1, text.folded.count))
+    let score =
+      50 * max(0, similarity) + 40 * context.contextSimilarity(text.folded, range: range)
+      + 2 * position + (home ? 3 : 0)
+    return (Anchor(state: state, section: text.section, range: range), score)
+  }
+
+  /// Whether the text at `range` is recognisably an edit of the quote: half its scalars or
+  /// half its words are the same, or both are a word or three ("453,427" and "435,247").
+  private func resembles(_ range: Range<Int>, in text: SectionText) -> Bool {
+    let distance = FuzzySearch.editDistance(context.folded[...], text.folded[range])
+    if Double(distance) <= Double(max(context.folded.count, range.count)) * 0.5 { return true }
+    let words = PassageWords.words(in: text.scalars, range: range)
+    if context.words.count <= 3, !words.isEmpty, abs(words.count - context.words.count) <= 1 {
+      return true
+    }
+    let (matched, _) = PassageWords.commonSubsequence(context.words.map(\.key), words.map(\.key))
+    return matched.filter { $0 }.count * 2 >= max(1, context.words.count)
+  }
+}
+
+/// Where a landing starts and ends: on word boundaries, when the quote did.
+enum Landing {
+  /// A fuzzy landing without the words at its edges that are not the quote's: when the
+  /// quote's first (or last) words are gone ("He said the council should sell" found as
+  /// "offices and should sell"), the landing starts at the first word the quote still has.
+  /// Partial when the quote's first or last word is gone. Nil when nothing changes.
+  static func trim(
+    _ range: Range<Int>, words: [PassageWord], in text: [Unicode.Scalar], context: AnchorContext
+  ) -> (range: Range<Int>, partial: Bool)? {
+    let quote = context.words
+    guard let first = quote.first, let last = quote.last, !words.isEmpty else { return nil }
+    let (quoteMatched, matched) = PassageWords.commonSubsequence(
+      quote.map(\.key), words.map(\.key))
+    func survives(_ index: Int) -> Bool {
+      quoteMatched[index]
+        || words.contains {
+          FuzzySearch.editDistance($0.key[...], quote[index].key[...])
+            <= max(1, quote[index].key.count / 3)
+        }
+    }
+    // The quote lost words at an edge (not replaced: the landing's edge word is the
+    // quote's): only part of it is there.
+    let partial =
+      !survives(0) && matched[0] || !survives(quote.count - 1) && matched[words.count - 1]
+    func kept(_ index: Int, like word: PassageWord) -> Bool {
+      matched[index] || words[index].key == word.key
+        || FuzzySearch.editDistance(words[index].key[...], word.key[...])
+          <= max(1, word.key.count / 3)
+    }
+    guard let head = words.indices.first(where: { kept($0, like: first) }),
+      let tail = words.indices.last(where: { kept($0, like: last) }), head <= tail
+    else { return nil }
+    guard head > 0 || tail < words.count - 1 else { return partial ? (range, true) : nil }
+    var start = range.lowerBound
+    var end = range.upperBound
+    if head > 0 { start = words[head].range.lowerBound }
+    if tail < words.count - 1 {
+      end = words[tail].range.upperBound
+      // Keep the punctuation the quote ended with.
+      if let mark = context.quote.last, !PassageWords.isWordScalar(mark), end < text.count,
+        QuoteFolding.fold(text[end]) == QuoteFolding.fold(mark)
+      {
+        end += 1
+      }
+    }
+    return start < end ? (start..<end, true) : nil
+  }
+
+  /// `range` without white space at its ends, and moved off the middle of words: each end
+  /// goes to the nearer boundary (outwards on a tie), so that "althoug" becomes "although"
+  /// and "ped back" "stopped back".
+  static func snap(
+    _ range: Range<Int>, in text: [Unicode.Scalar], context: AnchorContext
+  ) -> Range<Int> {
+    var start = max(0, range.lowerBound)
+    var end = min(text.count, range.upperBound)
+    while start < end, text[start].properties.isWhitespace { start += 1 }
+    while end > start, text[end - 1].properties.isWhitespace { end -= 1 }
+    func isWord(_ offset: Int) -> Bool { PassageWords.isWord(text, offset) }
+    if context.startsOnWord, isWord(start - 1), isWord(start) {
+      var outwards = start
+      while isWord(outwards - 1) { outwards -= 1 }
+      var inwards = start
+      while inwards < end, isWord(inwards) { inwards += 1 }
+      while inwards < end, !isWord(inwards) { inwards += 1 }
+      start = inwards < end && inwards - start < start - outwards ? inwards : outwards
+    }
+    if context.endsOnWord, isWord(end - 1), isWord(end) {
+      var outwards = end
+      while isWord(outwards) { outwards += 1 }
+      var inwards = end
+      while inwards > start, isWord(inwards - 1) { inwards -= 1 }
+      while inwards > start, !isWord(inwards - 1) { inwards -= 1 }
+      end = inwards > start && end - inwards < outwards - end ? inwards : outwards
+    }
+    return start..<max(start, end)
+  }
+}
