@@ -19,17 +19,32 @@ struct AnchorCandidates {
   static let selfEvidentWords = 12
 
   /// The best acceptable candidate in `texts` (the quote's own section first), or nil.
+  ///
+  /// Searched in stages, each only when the ones before found nothing acceptable: the exact
+  /// quote anywhere; edited versions of it in its own section; then in the other sections.
   func best(in texts: [SectionText]) -> Anchor? {
-    let found = texts.enumerated().map { index, text in places(in: text, home: index == 0) }
-    let exactCount = texts.map {
-      QuoteFolding.occurrences(of: context.folded, in: $0.folded).count
-    }.reduce(0, +)
+    let exact = texts.map { text in
+      QuoteFolding.occurrences(of: context.folded, in: text.folded).map {
+        ($0..<($0 + context.folded.count), 0)
+      }
+    }
+    let unique = exact.joined().count == 1
+    if let found = best(exact, in: texts, unique: unique) { return found }
+    guard let home = texts.first else { return nil }
+    if let found = best([approximate(in: home) + between(in: home)], in: texts, unique: unique) {
+      return found
+    }
+    return best([[]] + texts.dropFirst().map(approximate), in: texts, unique: unique)
+  }
+
+  /// The best acceptable of `places[i]` in `texts[i]`, by score.
+  private func best(
+    _ places: [[(Range<Int>, Int)]], in texts: [SectionText], unique: Bool
+  ) -> Anchor? {
     var best: (anchor: Anchor, score: Double)?
-    for (index, text) in texts.enumerated() {
-      for (range, errors) in found[index] {
-        guard
-          let judged = judge(
-            range, errors: errors, in: text, home: index == 0, unique: exactCount == 1)
+    for (index, text) in texts.enumerated() where index < places.count {
+      for (range, errors) in mostLikely(places[index], in: text) {
+        guard let judged = judge(range, errors: errors, in: text, home: index == 0, unique: unique)
         else { continue }
         if best.map({ judged.score > $0.score }) ?? true { best = judged }
       }
@@ -37,13 +52,27 @@ struct AnchorCandidates {
     return best?.anchor
   }
 
-  /// Exact and approximate occurrences of the quote in `text`, and in the quote's own section
-  /// the text between its unchanged neighbours.
-  private func places(in text: SectionText, home: Bool) -> [(Range<Int>, Int)] {
+  /// At most `judgedLimit` of `places` (a short quote can occur hundreds of times): those
+  /// with the most unchanged neighbours, then the fewest errors, then the nearest.
+  private func mostLikely(
+    _ places: [(Range<Int>, Int)], in text: SectionText
+  ) -> [(Range<Int>, Int)] {
+    guard places.count > Self.judgedLimit else { return places }
+    let hint = context.selector.start
+    return places.map { place -> (place: (Range<Int>, Int), key: (Int, Int, Int)) in
+      let fits =
+        (context.prefixFit(text.folded, at: place.0.lowerBound) == .strong ? 1 : 0)
+        + (context.suffixFit(text.folded, at: place.0.upperBound) == .strong ? 1 : 0)
+      return (place, (-fits, place.1, abs(place.0.lowerBound - hint)))
+    }.sorted { $0.key < $1.key }.prefix(Self.judgedLimit).map(\.place)
+  }
+
+  /// The most places of one stage judged in one section.
+  static let judgedLimit = 24
+
+  /// Approximate occurrences of the quote in `text`, with their edit distances.
+  private func approximate(in text: SectionText) -> [(Range<Int>, Int)] {
     let pattern = context.folded
-    var result = QuoteFolding.occurrences(of: pattern, in: text.folded).map {
-      ($0..<($0 + pattern.count), 0)
-    }
     let maxErrors = Int(Double(pattern.count) * (1 - Anchoring.fuzzyThreshold) + 1e-9)
     let selector = context.selector
     // In another section the old position means little; the window (when the section is too
@@ -52,12 +81,50 @@ struct AnchorCandidates {
     let window = Anchoring.fuzzyWindow(
       pattern: pattern.count, maxErrors: maxErrors, text: text.folded.count,
       around: old.clamped(to: 0..<text.folded.count))
-    result += FuzzySearch.matches(
-      of: pattern, in: text.folded, window: window, maxErrors: maxErrors, slack: 2, perRun: 4
-    ).map { ($0.range, $0.errors) }
-    if home { result += between(in: text) }
-    return result
+    return seedWindows(in: text, within: window, maxErrors: maxErrors).flatMap { part in
+      FuzzySearch.matches(
+        of: pattern, in: text.folded, window: part, maxErrors: maxErrors, slack: 2, perRun: 4
+      ).map { ($0.range, $0.errors) }
+    }
   }
+
+  /// The parts of `window` worth an approximate search for a long quote: around the places
+  /// where one of its longest words occurs (an edit of a fourth of a quote's scalars leaves
+  /// some of its long words whole). A short quote is searched in the whole window.
+  private func seedWindows(
+    in text: SectionText, within window: Range<Int>, maxErrors: Int
+  ) -> [Range<Int>] {
+    let length = context.folded.count
+    guard length >= Self.seededLength else { return [window] }
+    var seen = Set<[UInt32]>()
+    let seeds = context.words.filter { $0.key.count >= 4 && seen.insert($0.key).inserted }
+      .sorted { $0.key.count > $1.key.count }.prefix(Self.seedCount)
+    var parts: [Range<Int>] = []
+    for seed in seeds {
+      let key = SectionText.lowercased(context.original[seed.range].map(QuoteFolding.fold))
+      let offset = seed.range.lowerBound - context.quoteRange.lowerBound
+      for hit in QuoteFolding.occurrences(of: key, in: text.lowered) {
+        let start = hit - offset - maxErrors - 1
+        let part = (start..<(start + length + 2 * maxErrors + 2)).clamped(to: window)
+        if !part.isEmpty { parts.append(part) }
+      }
+    }
+    parts.sort { $0.lowerBound < $1.lowerBound }
+    var merged: [Range<Int>] = []
+    for part in parts {
+      if let last = merged.last, part.lowerBound <= last.upperBound {
+        merged[merged.count - 1] = last.lowerBound..<max(last.upperBound, part.upperBound)
+      } else {
+        merged.append(part)
+      }
+    }
+    return merged
+  }
+
+  /// Quotes at least this long are searched approximately only around their longest words.
+  static let seededLength = 48
+  /// How many of a long quote's longest words seed its approximate search.
+  static let seedCount = 8
 
   /// Text now between the stored prefix's and suffix's nearest scalars, where both are
   /// unchanged and close enough together, with its edit distance to the quote.
@@ -109,13 +176,17 @@ struct AnchorCandidates {
     let anchored = prefixFit == .strong || suffixFit == .strong
     let similarity = 1 - Double(errors) / Double(max(1, context.folded.count))
     let selfEvident = context.words.count >= Self.selfEvidentWords
-    var state: AnchorState = errors == 0 ? .moved : .fuzzy
+    // Folded equality (curly and straight quotes, white space) is not the same text.
+    let same = errors == 0 && text.scalars[range].elementsEqual(context.quote)
+    var state: AnchorState = same ? .moved : .fuzzy
 
     if errors == 0 {
       let fits = context.sentenceFits(in: text.scalars, range: range)
       guard anchored || selfEvident || fits && (unique || isLong) else { return nil }
     } else {
-      let words = PassageWords.words(in: text.scalars, range: range)
+      let words = PassageWords.words(in: text.scalars, range: range).filter {
+        $0.range.lowerBound >= range.lowerBound
+      }
       let (lostQuote, lostText) = PassageWords.significantChanges(context.words, words)
       if lostQuote.isEmpty, lostText.isEmpty,
         similarity >= Anchoring.fuzzyThreshold,
@@ -166,50 +237,51 @@ struct AnchorCandidates {
 
 /// Where a landing starts and ends: on word boundaries, when the quote did.
 enum Landing {
-  /// A fuzzy landing without the words at its edges that are not the quote's: when the
-  /// quote's first (or last) words are gone ("He said the council should sell" found as
-  /// "offices and should sell"), the landing starts at the first word the quote still has.
-  /// Partial when the quote's first or last word is gone. Nil when nothing changes.
+  /// How a fuzzy landing's edges compare with the quote's (`words` are the landing's words).
+  ///
+  /// Words are aligned (longest common subsequence). At each edge, the quote's words before
+  /// the first shared word and the landing's: the landing has as many or more there, it
+  /// stands in for them (a changed word, "stopped" for "held") and stays; it has fewer, or
+  /// none, the quote lost them ("He said the council should sell" found as "offices and
+  /// should sell") and the landing is cut to the shared words and is partial; the quote has
+  /// none, the landing's extra words are cut. Nil when nothing changes.
   static func trim(
     _ range: Range<Int>, words: [PassageWord], in text: [Unicode.Scalar], context: AnchorContext
   ) -> (range: Range<Int>, partial: Bool)? {
     let quote = context.words
-    guard let first = quote.first, let last = quote.last, !words.isEmpty else { return nil }
     let (quoteMatched, matched) = PassageWords.commonSubsequence(
       quote.map(\.key), words.map(\.key))
-    func survives(_ index: Int) -> Bool {
-      quoteMatched[index]
-        || words.contains {
-          FuzzySearch.editDistance($0.key[...], quote[index].key[...])
-            <= max(1, quote[index].key.count / 3)
-        }
-    }
-    // The quote lost words at an edge (not replaced: the landing's edge word is the
-    // quote's): only part of it is there.
-    let partial =
-      !survives(0) && matched[0] || !survives(quote.count - 1) && matched[words.count - 1]
-    func kept(_ index: Int, like word: PassageWord) -> Bool {
-      matched[index] || words[index].key == word.key
-        || FuzzySearch.editDistance(words[index].key[...], word.key[...])
-          <= max(1, word.key.count / 3)
-    }
-    guard let head = words.indices.first(where: { kept($0, like: first) }),
-      let tail = words.indices.last(where: { kept($0, like: last) }), head <= tail
+    guard let firstQuote = quoteMatched.firstIndex(of: true),
+      let lastQuote = quoteMatched.lastIndex(of: true),
+      let first = matched.firstIndex(of: true), let last = matched.lastIndex(of: true)
     else { return nil }
-    guard head > 0 || tail < words.count - 1 else { return partial ? (range, true) : nil }
     var start = range.lowerBound
     var end = range.upperBound
-    if head > 0 { start = words[head].range.lowerBound }
-    if tail < words.count - 1 {
-      end = words[tail].range.upperBound
-      // Keep the punctuation the quote ended with.
-      if let mark = context.quote.last, !PassageWords.isWordScalar(mark), end < text.count,
-        QuoteFolding.fold(text[end]) == QuoteFolding.fold(mark)
-      {
-        end += 1
-      }
+    var partial = false
+    let lostBefore = firstQuote
+    let extraBefore = first
+    if extraBefore < lostBefore || lostBefore == 0 {
+      if extraBefore > 0 { start = words[first].range.lowerBound }
+      if lostBefore > 0 { partial = true }
     }
-    return start < end ? (start..<end, true) : nil
+    let lostAfter = quote.count - 1 - lastQuote
+    let extraAfter = words.count - 1 - last
+    if extraAfter < lostAfter || lostAfter == 0 {
+      if extraAfter > 0 {
+        end = words[last].range.upperBound
+        // Keep the punctuation the quote ended with.
+        if let mark = context.quote.last, !PassageWords.isWordScalar(mark), end < text.count,
+          QuoteFolding.fold(text[end]) == QuoteFolding.fold(mark)
+        {
+          end += 1
+        }
+      }
+      if lostAfter > 0 { partial = true }
+    }
+    guard start < end, start != range.lowerBound || end != range.upperBound || partial else {
+      return nil
+    }
+    return (start..<end, partial)
   }
 
   /// `range` without white space at its ends, and moved off the middle of words: each end

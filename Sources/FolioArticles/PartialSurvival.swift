@@ -21,21 +21,54 @@ struct PartialSurvival {
     guard words.count > Self.minimumWords else { return nil }
     let quote = context.quoteRange
     let least = Int((Double(quote.count) * Self.minimumShare).rounded(.up))
-    for count in stride(from: words.count - 1, through: Self.minimumWords, by: -1) {
-      let head = quote.lowerBound..<words[count - 1].range.upperBound
-      let tail = words[words.count - count].range.lowerBound..<quote.upperBound
-      for text in texts {
-        if head.count >= least, let range = locateHead(head, next: words[count], in: text) {
-          return Anchor(state: .partial, section: text.section, range: range)
+    let counts = Array(stride(from: words.count - 1, through: Self.minimumWords, by: -1))
+    func head(_ count: Int) -> Range<Int> { quote.lowerBound..<words[count - 1].range.upperBound }
+    func tail(_ count: Int) -> Range<Int> {
+      words[words.count - count].range.lowerBound..<quote.upperBound
+    }
+    // Every longer head starts where the shortest one does, and every longer tail ends
+    // where the shortest one does: the text is scanned once for each.
+    let shortestHead = counts.last { head($0).count >= least }
+    let shortestTail = counts.last { tail($0).count >= least }
+    let headStarts = texts.map { text in
+      shortestHead.map { occurrences(of: head($0), in: text).map { $0.lowerBound } } ?? []
+    }
+    let tailEnds = texts.map { text in
+      shortestTail.map { occurrences(of: tail($0), in: text).map { $0.upperBound } } ?? []
+    }
+    for count in counts {
+      for (index, text) in texts.enumerated() {
+        if let shortest = shortestHead, count >= shortest, !headStarts[index].isEmpty {
+          let part = head(count)
+          let ranges = headStarts[index].map { $0..<($0 + part.count) }
+            .filter { matches(part, at: $0, in: text) }
+          if let range = locateHead(ranges, dropped: part.upperBound, next: words[count], in: text) {
+            return Anchor(state: .partial, section: text.section, range: range)
+          }
         }
-        if tail.count >= least,
-          let range = locateTail(tail, previous: words[words.count - count - 1], in: text)
-        {
-          return Anchor(state: .partial, section: text.section, range: range)
+        if let shortest = shortestTail, count >= shortest, !tailEnds[index].isEmpty {
+          let part = tail(count)
+          let ranges = tailEnds[index].filter { $0 >= part.count }.map { ($0 - part.count)..<$0 }
+            .filter { matches(part, at: $0, in: text) }
+          if let range = locateTail(
+            ranges, dropped: part.lowerBound, previous: words[words.count - count - 1], in: text)
+          {
+            return Anchor(state: .partial, section: text.section, range: range)
+          }
         }
       }
     }
     return nil
+  }
+
+  /// Whether the quote's `part` (offsets in `context.original`) is at `range` of `text`,
+  /// ignoring case, and cut on word boundaries there.
+  private func matches(_ part: Range<Int>, at range: Range<Int>, in text: SectionText) -> Bool {
+    guard range.upperBound <= text.lowered.count else { return false }
+    let pattern = SectionText.lowercased(context.original[part].map(QuoteFolding.fold))
+    return text.lowered[range].elementsEqual(pattern)
+      && !(PassageWords.isWord(text.scalars, range.lowerBound - 1) && context.startsOnWord)
+      && !PassageWords.isWord(text.scalars, range.upperBound)
   }
 
   /// Where the quote's `part` (offsets in `context.original`) occurs in `text`, ignoring
@@ -44,17 +77,16 @@ struct PartialSurvival {
     let pattern = SectionText.lowercased(context.original[part].map(QuoteFolding.fold))
     return QuoteFolding.occurrences(of: pattern, in: text.lowered).map {
       $0..<($0 + pattern.count)
-    }.filter {
-      !(PassageWords.isWord(text.scalars, $0.lowerBound - 1) && context.startsOnWord)
-        && !PassageWords.isWord(text.scalars, $0.upperBound)
-    }
+    }.filter { matches(part, at: $0, in: text) }
   }
 
-  private func locateHead(_ head: Range<Int>, next: PassageWord, in text: SectionText)
-    -> Range<Int>?
-  {
-    let dropped = context.words.filter { $0.range.lowerBound >= head.upperBound }
-    return occurrences(of: head, in: text).first { range in
+  /// The first of `ranges` (occurrences of a head ending at `dropped` in the original)
+  /// that the prefix and the rest of the sentence allow.
+  private func locateHead(
+    _ ranges: [Range<Int>], dropped end: Int, next: PassageWord, in text: SectionText
+  ) -> Range<Int>? {
+    let dropped = context.words.filter { $0.range.lowerBound >= end }
+    return ranges.first { range in
       context.prefixFit(text.folded, at: range.lowerBound) >= .weak
         && !context.sideConflicts(in: text.scalars, range: range, before: true)
         && !context.sideConflicts(in: text.scalars, range: range, before: false, dropped: dropped)
@@ -62,11 +94,13 @@ struct PartialSurvival {
     }
   }
 
-  private func locateTail(_ tail: Range<Int>, previous: PassageWord, in text: SectionText)
-    -> Range<Int>?
-  {
-    let dropped = context.words.filter { $0.range.upperBound <= tail.lowerBound }
-    return occurrences(of: tail, in: text).first { range in
+  /// The first of `ranges` (occurrences of a tail starting at `dropped` in the original)
+  /// that the suffix and the rest of the sentence allow.
+  private func locateTail(
+    _ ranges: [Range<Int>], dropped start: Int, previous: PassageWord, in text: SectionText
+  ) -> Range<Int>? {
+    let dropped = context.words.filter { $0.range.upperBound <= start }
+    return ranges.first { range in
       context.suffixFit(text.folded, at: range.upperBound) >= .weak
         && !context.sideConflicts(in: text.scalars, range: range, before: false)
         && !context.sideConflicts(in: text.scalars, range: range, before: true, dropped: dropped)

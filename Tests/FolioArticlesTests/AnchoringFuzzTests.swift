@@ -26,13 +26,13 @@ import Testing
     mutating func below(_ n: Int) -> Int { Int(generator.next() % UInt64(max(1, n))) }
   }
 
-  private static func sentence(_ random: inout Random) -> String {
+  private func sentence(_ random: inout Random) -> String {
     var words: [String] = []
     for index in 0..<(6 + random.below(20)) {
       var word =
         random.below(7) == 0
         ? String(random.below(100_000)) + (random.below(2) == 0 ? "%" : ".\(random.below(10))")
-        : vocabulary[random.below(vocabulary.count)]
+        : Self.vocabulary[random.below(Self.vocabulary.count)]
       if index == 0 { word = word.prefix(1).uppercased() + word.dropFirst() }
       words.append(word)
     }
@@ -40,7 +40,7 @@ import Testing
   }
 
   /// About `words` words in paragraphs of a few sentences.
-  private static func text(words: Int, _ random: inout Random) -> String {
+  private func text(words: Int, _ random: inout Random) -> String {
     var paragraphs: [String] = []
     var count = 0
     while count < words {
@@ -53,7 +53,7 @@ import Testing
 
   /// `text` after a few random edits: scalars changed, sentences dropped, inserted,
   /// duplicated or swapped.
-  private static func edit(_ text: String, _ random: inout Random) -> String {
+  private func edit(_ text: String, _ random: inout Random) -> String {
     var scalars = Array(text.unicodeScalars)
     for _ in 0..<random.below(12) {
       guard !scalars.isEmpty else { break }

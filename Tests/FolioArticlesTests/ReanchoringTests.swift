@@ -60,7 +60,8 @@ private func replacing(_ target: String, with replacement: String) -> Article {
     let anchor = Anchoring.anchor(selector, in: edited)
     #expect(anchor.state == .partial)
     #expect(
-      anchor.text(in: edited) == "The researchers said the regimen was not yet suitable for children")
+      anchor.text(in: edited)?.hasPrefix(
+        "The researchers said the regimen was not yet suitable for children") == true)
     let cut = try Anchoring.select(quote: "because doses for them had not been tested", in: trial)
     #expect(Anchoring.anchor(cut, in: edited).state == .orphan)
   }
