@@ -75,7 +75,9 @@ struct AnchorContext {
     // A word cut by the start of the stored prefix is left out: it may be any word.
     let before = Self.sentenceStart(in: original, before: quoteRange.lowerBound, limit: 0)
     sentenceBefore = PassageWords.words(in: original, range: before..<quoteRange.lowerBound)
-      .filter { $0.range.upperBound <= quoteRange.lowerBound && ($0.range.lowerBound > 0 || before > 0) }
+      .filter {
+        $0.range.upperBound <= quoteRange.lowerBound && ($0.range.lowerBound > 0 || before > 0)
+      }
     let after = Self.sentenceEnd(
       in: original, after: quoteRange.upperBound, limit: original.count)
     sentenceAfter = PassageWords.words(in: original, range: quoteRange.upperBound..<after)
@@ -151,7 +153,7 @@ struct AnchorContext {
   func sentenceWords(
     in text: [Unicode.Scalar], range: Range<Int>, before: Bool, reachFor stored: [PassageWord]
   ) -> [PassageWord] {
-    let span = stored.isEmpty ? 0 : stored.last!.range.upperBound - stored.first!.range.lowerBound
+    let span = (stored.last?.range.upperBound ?? 0) - (stored.first?.range.lowerBound ?? 0)
     let reach = span + 16
     if before {
       let start = Self.sentenceStart(

@@ -42,7 +42,8 @@ struct PartialSurvival {
           let part = head(count)
           let ranges = headStarts[index].map { $0..<($0 + part.count) }
             .filter { matches(part, at: $0, in: text) }
-          if let range = locateHead(ranges, dropped: part.upperBound, next: words[count], in: text) {
+          if let range = locateHead(ranges, dropped: part.upperBound, next: words[count], in: text)
+          {
             return Anchor(state: .partial, section: text.section, range: range)
           }
         }

@@ -61,7 +61,8 @@ struct ImportCommand: AsyncParsableCommand {
           "\(outcome.id)  \(outcome.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(outcome.title)"
         )
         for change in reports[outcome.id] ?? [] {
-          Console.current.out(Self.describe(change, shortID: replica.abbreviate(change.annotationID)))
+          Console.current.out(
+            Self.describe(change, shortID: replica.abbreviate(change.annotationID)))
         }
       }
     }
@@ -73,7 +74,8 @@ struct ImportCommand: AsyncParsableCommand {
     let quote = "“\(change.quote)”"
     switch change.kind {
     case .moved:
-      let place = change.before.section == change.after.section ? "" : " to \(change.after.section.rawValue)"
+      let place =
+        change.before.section == change.after.section ? "" : " to \(change.after.section.rawValue)"
       return "  highlight \(shortID) moved\(place): \(quote)"
     case .changed:
       let how = change.after.state == .partial ? "only partly kept" : "changed"

@@ -142,7 +142,8 @@ enum CorpusOutcome: String {
     guard let range = anchor.range else { return (.missed, anchor) }
     guard anchor.section == section, range.overlaps(target) else { return (.wrong, anchor) }
     let close =
-      abs(range.lowerBound - target.lowerBound) <= 2 && abs(range.upperBound - target.upperBound) <= 2
+      abs(range.lowerBound - target.lowerBound) <= 2
+      && abs(range.upperBound - target.upperBound) <= 2
     return (close ? .right : .imprecise, anchor)
   }
 
@@ -152,7 +153,8 @@ enum CorpusOutcome: String {
     let scalars = Array(article.text(of: anchor.section).unicodeScalars)
     func isWord(_ offset: Int) -> Bool {
       scalars.indices.contains(offset)
-        && (scalars[offset].properties.isAlphabetic || scalars[offset].properties.numericType != nil)
+        && (scalars[offset].properties.isAlphabetic
+          || scalars[offset].properties.numericType != nil)
     }
     return !(isWord(range.lowerBound - 1) && isWord(range.lowerBound))
       && !(isWord(range.upperBound - 1) && isWord(range.upperBound))
@@ -187,7 +189,8 @@ enum CorpusOutcome: String {
       }
     }
     let right = counts[.right, default: 0]
-    let landings = right + counts[.imprecise, default: 0] + counts[.missed, default: 0]
+    let landings =
+      right + counts[.imprecise, default: 0] + counts[.missed, default: 0]
       + counts[.wrong, default: 0]
     let cases = documents.map(\.cases.count).reduce(0, +)
     print(
