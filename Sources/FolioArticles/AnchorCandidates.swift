@@ -61,8 +61,8 @@ struct AnchorCandidates {
     let hint = context.selector.start
     return places.map { place -> (place: (Range<Int>, Int), key: (Int, Int, Int)) in
       let fits =
-        (context.prefixFit(text.folded, at: place.0.lowerBound) == .strong ? 1 : 0)
-        + (context.suffixFit(text.folded, at: place.0.upperBound) == .strong ? 1 : 0)
+        (context.prefixIsStrong(text.folded, at: place.0.lowerBound) ? 1 : 0)
+        + (context.suffixIsStrong(text.folded, at: place.0.upperBound) ? 1 : 0)
       return (place, (-fits, place.1, abs(place.0.lowerBound - hint)))
     }.sorted { $0.key < $1.key }.prefix(Self.judgedLimit).map(\.place)
   }

@@ -88,26 +88,32 @@ struct AnchorContext {
   var startsOnWord: Bool { !PassageWords.isWord(original, quoteRange.lowerBound - 1) }
   var endsOnWord: Bool { !PassageWords.isWord(original, quoteRange.upperBound) }
 
+  /// Whether the text before offset `start` fits the stored prefix strongly (a cheap test).
+  func prefixIsStrong(_ text: [UInt32], at start: Int) -> Bool {
+    guard !prefix.isEmpty else { return Self.isBlank(text[0..<start]) }
+    let near = prefix.suffix(Self.nearLength)
+    return start >= near.count && text[(start - near.count)..<start].elementsEqual(near)
+  }
+
+  /// Whether the text after offset `end` fits the stored suffix strongly (a cheap test).
+  func suffixIsStrong(_ text: [UInt32], at end: Int) -> Bool {
+    guard !suffix.isEmpty else { return Self.isBlank(text[end..<text.count]) }
+    let near = suffix.prefix(Self.nearLength)
+    return end + near.count <= text.count && text[end..<(end + near.count)].elementsEqual(near)
+  }
+
   /// How the text before offset `start` of `text` fits the stored prefix.
   func prefixFit(_ text: [UInt32], at start: Int) -> ContextFit {
-    guard !prefix.isEmpty else { return Self.isBlank(text[0..<start]) ? .strong : .none }
-    let near = prefix.suffix(Self.nearLength)
-    if start >= near.count, text[(start - near.count)..<start].elementsEqual(near) {
-      return .strong
-    }
+    if prefixIsStrong(text, at: start) { return .strong }
+    guard !prefix.isEmpty else { return .none }
     let before = text[max(0, start - prefix.count)..<start]
     return Self.similarity(prefix[...], before) >= 0.5 ? .weak : .none
   }
 
   /// How the text after offset `end` of `text` fits the stored suffix.
   func suffixFit(_ text: [UInt32], at end: Int) -> ContextFit {
-    guard !suffix.isEmpty else {
-      return Self.isBlank(text[end..<text.count]) ? .strong : .none
-    }
-    let near = suffix.prefix(Self.nearLength)
-    if end + near.count <= text.count, text[end..<(end + near.count)].elementsEqual(near) {
-      return .strong
-    }
+    if suffixIsStrong(text, at: end) { return .strong }
+    guard !suffix.isEmpty else { return .none }
     let after = text[end..<min(text.count, end + suffix.count)]
     return Self.similarity(suffix[...], after) >= 0.5 ? .weak : .none
   }
