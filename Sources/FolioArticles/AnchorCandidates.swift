@@ -135,10 +135,25 @@ struct AnchorCandidates {
     let starts =
       prefix.isEmpty
       ? [0] : QuoteFolding.occurrences(of: prefix, in: text.folded).map { $0 + prefix.count }
-    let ends =
+    var ends =
       suffix.isEmpty
       ? [text.folded.count] : QuoteFolding.occurrences(of: suffix, in: text.folded)
     let reach = 2 * context.quote.count + 16
+    // A quote that ended a paragraph may now end one followed by another paragraph: the
+    // paragraph's end (before the same closing punctuation) is then its other neighbour.
+    if context.endsItsParagraph {
+      for start in starts.prefix(64) {
+        var end = start
+        while end < text.scalars.count, end - start <= reach, text.scalars[end] != "\n" {
+          end += 1
+        }
+        while end > start, AnchorContext.closing.contains(text.scalars[end - 1]) {
+          end -= 1
+        }
+        if context.endsParagraph(text.scalars, at: end) { ends.append(end) }
+      }
+      ends.sort()
+    }
     var result: [(Range<Int>, Int)] = []
     for start in starts.prefix(64) {
       guard let end = ends.first(where: { $0 > start }), end - start <= reach,
@@ -169,7 +184,11 @@ struct AnchorCandidates {
     guard !range.isEmpty else { return nil }
     let prefixFit = context.prefixFit(text.folded, at: range.lowerBound)
     let suffixFit = context.suffixFit(text.folded, at: range.upperBound)
-    let inPlace = home && prefixFit == .strong && suffixFit == .strong
+    // In place: both neighbours unchanged, where a paragraph's edge counts as a neighbour
+    // (paragraphs may be reordered around a corrected one).
+    let inPlace =
+      home && (prefixFit == .strong || context.startsParagraph(text.scalars, at: range.lowerBound))
+      && (suffixFit == .strong || context.endsParagraph(text.scalars, at: range.upperBound))
     // Facts changed in the rest of the sentence: only a correction in place may have one.
     let contextFacts = context.sentenceChanges(in: text.scalars, range: range)
     guard contextFacts == 0 || inPlace && contextFacts <= 1 else { return nil }

@@ -88,6 +88,39 @@ struct AnchorContext {
   var startsOnWord: Bool { !PassageWords.isWord(original, quoteRange.lowerBound - 1) }
   var endsOnWord: Bool { !PassageWords.isWord(original, quoteRange.upperBound) }
 
+  /// Whether the quote ended a paragraph (or the section) and `end` of `text` does too: the
+  /// paragraph's end is then its neighbour, whatever paragraph follows now.
+  func endsParagraph(_ text: [Unicode.Scalar], at end: Int) -> Bool {
+    // The same closing punctuation may stand between ("lasted nine days" then ".").
+    var after = quoteRange.upperBound
+    var end = end
+    while after < original.count, end < text.count, original[after] == text[end],
+      Self.closing.contains(original[after])
+    {
+      after += 1
+      end += 1
+    }
+    guard after == original.count || original[after] == "\n" else { return false }
+    return end == text.count || text.indices.contains(end) && text[end] == "\n"
+  }
+
+  /// Whether the quote ended its paragraph (or section), but for closing punctuation.
+  var endsItsParagraph: Bool {
+    var after = quoteRange.upperBound
+    while after < original.count, Self.closing.contains(original[after]) { after += 1 }
+    return after == original.count || original[after] == "\n"
+  }
+
+  /// Punctuation that may close a passage.
+  static let closing = Set(".,;:!?\"”’)".unicodeScalars)
+
+  /// Whether the quote began a paragraph (or the section) and `start` of `text` does too.
+  func startsParagraph(_ text: [Unicode.Scalar], at start: Int) -> Bool {
+    let before = quoteRange.lowerBound
+    guard before == 0 || original[before - 1] == "\n" else { return false }
+    return start == 0 || text.indices.contains(start - 1) && text[start - 1] == "\n"
+  }
+
   /// Whether the text before offset `start` fits the stored prefix strongly (a cheap test).
   func prefixIsStrong(_ text: [UInt32], at start: Int) -> Bool {
     guard !prefix.isEmpty else { return Self.isBlank(text[0..<start]) }
