@@ -67,7 +67,9 @@ let package = Package(
     // The test kit of Protocol/vectors/changes, read by the model, server and replica tests.
     .target(name: "ProtocolVectors", path: "Tests/ProtocolVectors"),
     .testTarget(name: "FolioModelTests", dependencies: ["FolioModel", "ProtocolVectors"]),
-    .testTarget(name: "FolioArticlesTests", dependencies: ["FolioArticles", "FolioModel"]),
+    .testTarget(
+      name: "FolioArticlesTests", dependencies: ["FolioArticles", "FolioModel"],
+      exclude: ["AnchoringCorpus"]),
     .testTarget(
       name: "FolioReplicaTests",
       dependencies: ["FolioReplica", "FolioArticles", "FolioModel", "ProtocolVectors"],

@@ -6,8 +6,12 @@ public enum AnchorState: String, Codable, Sendable {
   case exact
   /// The exact quote was found elsewhere (nearest the old position).
   case moved
-  /// Only an approximate match scored above the threshold.
+  /// An approximate match: the passage was edited (a typo fixed, a figure corrected in
+  /// place, a word changed).
   case fuzzy
+  /// Only part of the quote survived (a trimmed clause, a merged sentence): the range covers
+  /// that part.
+  case partial
   /// Nothing fits: shown apart, never dropped.
   case orphan
 }
@@ -23,6 +27,15 @@ public struct Anchor: Equatable, Sendable {
     self.state = state
     self.section = section
     self.range = range
+  }
+  /// The text the highlight now covers in `article`; nil for an orphan.
+  public func text(in article: Article) -> String? {
+    guard let range else { return nil }
+    let scalars = Array(article.text(of: section).unicodeScalars)
+    guard range.lowerBound >= 0, range.upperBound <= scalars.count else { return nil }
+    var result = ""
+    result.unicodeScalars.append(contentsOf: scalars[range])
+    return result
   }
 }
 
@@ -49,7 +62,7 @@ public enum SelectionError: Error, Sendable, Equatable, CustomStringConvertible 
 /// Offsets are Unicode scalar offsets into one section's text (`Article.text(of:)`).
 public enum Anchoring {
   /// How many scalars of context a selector keeps on each side of its quote.
-  public static let contextLength = 32
+  public static let contextLength = 64
 
   /// The least similarity (1 − edits ÷ quote length) a fuzzy match must have.
   public static let fuzzyThreshold = 0.75
@@ -57,9 +70,6 @@ public enum Anchoring {
   /// The most cells (quote length × text length) one fuzzy search may compute; a longer
   /// section is searched only in a window around the old position.
   static let fuzzyBudget = 1_000_000
-
-  /// A fuzzy match near the old position at least this similar ends the search.
-  static let strongSimilarity = 0.875
 
   /// A selector for the one place `quote` occurs, in `section` or in the whole article.
   ///
@@ -93,135 +103,61 @@ public enum Anchoring {
   /// Re-anchors `selector` on `article`'s current text.
   ///
   /// 1. The text at the stored position is still the quote: `.exact`.
-  /// 2. The quote occurs elsewhere in its section (or, failing that, in another section):
-  ///    `.moved` to the occurrence whose prefix and suffix fit best, the nearest to the old
-  ///    position among equals.
-  /// 3. An approximate match of the quote with similarity of at least `fuzzyThreshold`
-  ///    (see `FuzzySearch`), ranked the same way: `.fuzzy`. The search looks near the old
-  ///    position first and stops there on a close match; otherwise it covers the section,
-  ///    or a window of it around the old position when the section is too long to search
-  ///    whole within `fuzzyBudget`.
+  /// 2. Candidates for the whole quote, in every section (its own first): its exact
+  ///    occurrences, approximate matches with a similarity of at least `fuzzyThreshold`
+  ///    (`FuzzySearch`, bounded by `fuzzyBudget`), and in its own section the text now
+  ///    between its unchanged prefix and suffix. A candidate is rejected when it differs
+  ///    from the quote by a figure, a name or a negation (unless both neighbours are
+  ///    unchanged: a correction in place), when the rest of its sentence does (a parallel
+  ///    sentence), or when a short quote has no unchanged neighbour. The best of the rest
+  ///    (see `AnchorCandidates`): `.moved` when its text is the quote, else `.fuzzy`.
+  /// 3. The part of a trimmed or merged quote that survived, anchored by the neighbour on
+  ///    its side (see `PartialSurvival`): `.partial`.
   /// 4. Otherwise `.orphan`, without a range.
+  ///
+  /// Landings start and end on word boundaries when the quote did. Pure and bounded: the
+  /// budget, on a 3,000-word article in a release build, is 5 ms per highlight on average
+  /// and 50 ms for any one (measured on random edits of random articles: a mean of about
+  /// 2 ms, the slowest about 20 ms: long quotes searched in every section).
   public static func anchor(_ selector: TextSelector, in article: Article) -> Anchor {
     let quote = Array(selector.exact.unicodeScalars)
     guard !quote.isEmpty else {
       return Anchor(state: .orphan, section: selector.section, range: nil)
     }
-    let home = Array(article.text(of: selector.section).unicodeScalars)
+    let home = SectionText(selector.section, of: article)
 
     // 1. Position check.
-    if selector.start >= 0, selector.start <= selector.end, selector.end <= home.count,
-      home[selector.start..<selector.end].elementsEqual(quote)
+    if selector.start >= 0, selector.start <= selector.end, selector.end <= home.scalars.count,
+      home.scalars[selector.start..<selector.end].elementsEqual(quote)
     {
       return Anchor(state: .exact, section: selector.section, range: selector.start..<selector.end)
     }
 
-    // 2. The exact quote elsewhere: in its section, then in the others.
-    let ranking = AnchorRanking(selector)
-    let quoteValues = quote.map(\.value)
-    let homeFolded = QuoteFolding.folded(home)
-    let homeRanges = QuoteFolding.occurrences(of: quoteValues, in: home.map(\.value)).map {
-      $0..<($0 + quote.count)
-    }
-    if let best = ranking.best(homeRanges.map { FuzzyMatch(range: $0, errors: 0) }, in: homeFolded)
-    {
-      return Anchor(state: .moved, section: selector.section, range: best.range)
-    }
-    var elsewhere: (section: ArticleSection, candidate: AnchorRanking.Candidate)?
-    for section in ArticleSection.allCases where section != selector.section {
-      let scalars = Array(article.text(of: section).unicodeScalars)
-      let ranges = QuoteFolding.occurrences(of: quoteValues, in: scalars.map(\.value))
-      let matches = ranges.map { FuzzyMatch(range: $0..<($0 + quote.count), errors: 0) }
-      guard let best = ranking.best(matches, in: QuoteFolding.folded(scalars)) else { continue }
-      if elsewhere.map({ best.score > $0.candidate.score }) ?? true {
-        elsewhere = (section, best)
+    let context = AnchorContext(selector)
+    let texts =
+      [home]
+      + ArticleSection.allCases.filter { $0 != selector.section }.map {
+        SectionText($0, of: article)
       }
-    }
-    if let elsewhere {
-      return Anchor(state: .moved, section: elsewhere.section, range: elsewhere.candidate.range)
-    }
 
-    // 3. Bounded fuzzy match in its section: near the old position first; a close match
-    // there (similarity of at least `strongSimilarity`, not cut by the window's edges) is
-    // taken without scanning the rest.
-    let pattern = QuoteFolding.folded(quote)
-    let maxErrors = Int(Double(pattern.count) * (1 - fuzzyThreshold) + 1e-9)
-    let old = min(max(0, selector.start), home.count)..<min(max(0, selector.end), home.count)
-    let reach = pattern.count + 2 * contextLength
-    let window = fuzzyWindow(
-      pattern: pattern.count, maxErrors: maxErrors, text: home.count, around: old)
-    let near = (max(0, old.lowerBound - reach)..<min(home.count, old.upperBound + reach))
-      .clamped(to: window)
-    func fuzzy(_ best: AnchorRanking.Candidate) -> Anchor {
-      let range = snapToWords(
-        best, budget: maxErrors - best.errors, quote: quote,
-        before: selector.prefix.unicodeScalars.last, after: selector.suffix.unicodeScalars.first,
-        in: home)
-      return Anchor(state: .fuzzy, section: selector.section, range: range)
-    }
-    if near != window {
-      let matches = FuzzySearch.matches(
-        of: pattern, in: homeFolded, window: near, maxErrors: maxErrors)
-      if let best = ranking.best(matches, in: homeFolded),
-        Double(best.errors) <= Double(pattern.count) * (1 - strongSimilarity),
-        best.range.lowerBound > near.lowerBound || near.lowerBound == window.lowerBound,
-        best.range.upperBound < near.upperBound || near.upperBound == window.upperBound
-      {
-        return fuzzy(best)
-      }
-    }
-    let matches = FuzzySearch.matches(
-      of: pattern, in: homeFolded, window: window, maxErrors: maxErrors)
-    if let best = ranking.best(matches, in: homeFolded) { return fuzzy(best) }
+    // 2. The whole quote.
+    let candidates = AnchorCandidates(context: context)
+    if let best = candidates.best(in: texts) { return best }
+
+    // 3. The part that survived.
+    if let partial = PartialSurvival(context: context).find(in: texts) { return partial }
 
     // 4. Nothing fits.
     return Anchor(state: .orphan, section: selector.section, range: nil)
   }
 
-  /// A fuzzy match's range moved to word boundaries where the quote had them (`before` and
-  /// `after` are the scalars around the quote when it was selected): when a word
-  /// of the quote was changed at its start or end, the match otherwise tends to take only
-  /// the part of the new word that resembles the old one ("ped back" for "stopped back").
-  ///
-  /// Each end moves to the nearer boundary (outwards on a tie), and by at most `budget`
-  /// scalars in all, so that the match stays within the threshold.
-  static func snapToWords(
-    _ match: AnchorRanking.Candidate, budget: Int, quote: [Unicode.Scalar],
-    before: Unicode.Scalar?, after: Unicode.Scalar?, in text: [Unicode.Scalar]
-  ) -> Range<Int> {
-    func isWord(_ scalar: Unicode.Scalar?) -> Bool {
-      guard let properties = scalar?.properties else { return false }
-      return properties.isAlphabetic || properties.numericType != nil
-    }
-    func isWord(_ offset: Int) -> Bool {
-      text.indices.contains(offset) && isWord(text[offset])
-    }
-    var budget = budget
-    var start = match.range.lowerBound
-    var end = match.range.upperBound
-
-    if isWord(quote.first), !isWord(before), isWord(start - 1), isWord(start) {
-      var outwards = start
-      while isWord(outwards - 1) { outwards -= 1 }
-      var inwards = start
-      while inwards < end, isWord(inwards) { inwards += 1 }
-      while inwards < end, !isWord(inwards) { inwards += 1 }
-      let moved = min(start - outwards, inwards < end ? inwards - start : Int.max)
-      if moved <= budget {
-        start = start - outwards == moved ? outwards : inwards
-        budget -= moved
-      }
-    }
-    if isWord(quote.last), !isWord(after), isWord(end - 1), isWord(end) {
-      var outwards = end
-      while isWord(outwards) { outwards += 1 }
-      var inwards = end
-      while inwards > start, isWord(inwards - 1) { inwards -= 1 }
-      while inwards > start, !isWord(inwards - 1) { inwards -= 1 }
-      let moved = min(outwards - end, inwards > start ? end - inwards : Int.max)
-      if moved <= budget { end = outwards - end == moved ? outwards : inwards }
-    }
-    return start..<end
+  /// The selector for where `anchor` lands in `article` (its current text and context);
+  /// nil for an orphan.
+  public static func selector(for anchor: Anchor, in article: Article) -> TextSelector? {
+    guard let range = anchor.range else { return nil }
+    let scalars = Array(article.text(of: anchor.section).unicodeScalars)
+    guard range.lowerBound >= 0, range.upperBound <= scalars.count else { return nil }
+    return selector(in: anchor.section, scalars: scalars, range: range)
   }
 
   /// The selector for `range` of a section's scalars.
@@ -251,71 +187,5 @@ public enum Anchoring {
     let centre = min(max(0, old.lowerBound + (old.upperBound - old.lowerBound) / 2), text)
     let start = min(max(0, centre - width / 2), text - width)
     return start..<(start + width)
-  }
-}
-
-/// Ranks the places a selector's quote might now be: by how well the quote, its prefix and
-/// its suffix fit, then by closeness to the old position.
-struct AnchorRanking {
-  /// A place and how well it fits.
-  struct Candidate {
-    var range: Range<Int>
-    var errors: Int
-    var score: Double
-  }
-
-  let prefix: [UInt32]
-  let suffix: [UInt32]
-  let quoteLength: Int
-  let hint: Int
-
-  init(_ selector: TextSelector) {
-    prefix = QuoteFolding.folded(Array(selector.prefix.unicodeScalars))
-    suffix = QuoteFolding.folded(Array(selector.suffix.unicodeScalars))
-    quoteLength = max(1, selector.exact.unicodeScalars.count)
-    hint = max(0, selector.start)
-  }
-
-  /// The best of `matches` in `text` (folded), or nil when there are none.
-  ///
-  /// The score weighs the quote's similarity 50, the prefix's and the suffix's 20 each, and
-  /// closeness to the old position 2; equal scores go to the nearest, then the first.
-  func best(_ matches: [FuzzyMatch], in text: [UInt32]) -> Candidate? {
-    var best: (candidate: Candidate, distance: Int)?
-    for match in matches {
-      let candidate = Candidate(
-        range: match.range, errors: match.errors, score: score(match, in: text))
-      let distance = abs(match.range.lowerBound - hint)
-      if let current = best {
-        let better =
-          candidate.score != current.candidate.score
-          ? candidate.score > current.candidate.score
-          : distance != current.distance
-            ? distance < current.distance
-            : (match.range.lowerBound, match.range.upperBound)
-              < (current.candidate.range.lowerBound, current.candidate.range.upperBound)
-        if !better { continue }
-      }
-      best = (candidate, distance)
-    }
-    return best?.candidate
-  }
-
-  private func score(_ match: FuzzyMatch, in text: [UInt32]) -> Double {
-    let range = match.range
-    let before = text[max(0, range.lowerBound - prefix.count)..<range.lowerBound]
-    let after = text[range.upperBound..<min(text.count, range.upperBound + suffix.count)]
-    let quote = 1 - Double(match.errors) / Double(quoteLength)
-    let distance = min(abs(range.lowerBound - hint), text.count)
-    let position = 1 - Double(distance) / Double(max(1, text.count))
-    return 50 * quote + 20 * Self.similarity(prefix[...], before)
-      + 20 * Self.similarity(suffix[...], after) + 2 * position
-  }
-
-  /// 1 when equal, down to 0 when nothing is shared.
-  private static func similarity(_ a: ArraySlice<UInt32>, _ b: ArraySlice<UInt32>) -> Double {
-    let length = max(a.count, b.count)
-    guard length > 0 else { return 1 }
-    return 1 - Double(FuzzySearch.editDistance(a, b)) / Double(length)
   }
 }

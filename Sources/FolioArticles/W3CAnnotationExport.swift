@@ -5,20 +5,28 @@ public struct W3CExportItem: Hashable, Sendable {
   public var annotation: Annotation
   /// The article's source URL; the annotation's target names it when known.
   public var articleSourceURL: String?
+  /// The article's current text: when known, a highlight's selectors say where it is now
+  /// (re-anchored), not where it was made.
+  public var article: Article?
 
-  public init(annotation: Annotation, articleSourceURL: String? = nil) {
+  public init(annotation: Annotation, articleSourceURL: String? = nil, article: Article? = nil) {
     self.annotation = annotation
     self.articleSourceURL = articleSourceURL
+    self.article = article
   }
 }
 
 /// `folio export --format w3c`: annotations as a W3C Web Annotation Data Model
 /// (https://www.w3.org/TR/annotation-model/) JSON-LD Annotation Collection.
 ///
-/// A highlight's target carries a TextQuoteSelector (exact, prefix, suffix) and a
-/// TextPositionSelector (start, end); its offsets count Unicode scalars of the quoted
-/// section's text. A note targets the whole article. Keys are sorted and annotations
-/// ordered by id, so the same annotations always give the same bytes.
+/// A highlight's target names the article as its `source` and selects one of its sections
+/// with a FragmentSelector (`section=summary`…), refined by a TextQuoteSelector (exact,
+/// prefix, suffix) and a TextPositionSelector (start, end) whose offsets count Unicode
+/// scalars from the start of that section's text. When the article's current text is
+/// known, the selectors are where the highlight is now; an orphan keeps only its stored
+/// quote, and `folio:anchor` says how it anchored (`exact`, `moved`, `fuzzy`, `partial`,
+/// `orphan`). A note targets the whole article. Keys are sorted and annotations ordered by
+/// id, so the same annotations always give the same bytes.
 public enum W3CAnnotationExport {
   /// The JSON-LD context of the Web Annotation vocabulary.
   public static let context = "http://www.w3.org/ns/anno.jsonld"
@@ -72,20 +80,16 @@ public enum W3CAnnotationExport {
       source = baseURI + "article:" + annotation.articleID
     }
     var target: [String: JSONValue] = ["source": .string(source)]
-    if annotation.kind == .highlight, let selector = annotation.target.selector {
-      target["selector"] = .array([
-        .object([
-          "type": "TextQuoteSelector",
-          "exact": .string(selector.exact),
-          "prefix": .string(selector.prefix),
-          "suffix": .string(selector.suffix),
-        ]),
-        .object([
-          "type": "TextPositionSelector",
-          "start": .int(Int64(selector.start)),
-          "end": .int(Int64(selector.end)),
-        ]),
-      ])
+    if annotation.kind == .highlight, let stored = annotation.target.selector {
+      var selector = stored
+      var state: AnchorState?
+      if let article = item.article {
+        let anchor = Anchoring.anchor(stored, in: article)
+        state = anchor.state
+        if let current = Anchoring.selector(for: anchor, in: article) { selector = current }
+      }
+      target["selector"] = sectionSelector(selector, positioned: state != .orphan)
+      if let state { target["folio:anchor"] = .string(state.rawValue) }
     }
 
     var members: [String: JSONValue] = [
@@ -98,6 +102,34 @@ public enum W3CAnnotationExport {
     ]
     if !body.isEmpty { members["body"] = .array(body) }
     return .object(members)
+  }
+}
+
+extension W3CAnnotationExport {
+  /// The FragmentSelector naming `selector`'s section, refined by its quote and (unless
+  /// `positioned` is false: an orphan has no position) its position in that section.
+  static func sectionSelector(_ selector: TextSelector, positioned: Bool) -> JSONValue {
+    var refinements: [JSONValue] = [
+      .object([
+        "type": "TextQuoteSelector",
+        "exact": .string(selector.exact),
+        "prefix": .string(selector.prefix),
+        "suffix": .string(selector.suffix),
+      ])
+    ]
+    if positioned {
+      refinements.append(
+        .object([
+          "type": "TextPositionSelector",
+          "start": .int(Int64(selector.start)),
+          "end": .int(Int64(selector.end)),
+        ]))
+    }
+    return .object([
+      "type": "FragmentSelector",
+      "value": .string("section=" + selector.section.rawValue),
+      "refinedBy": refinements.count == 1 ? refinements[0] : .array(refinements),
+    ])
   }
 }
 

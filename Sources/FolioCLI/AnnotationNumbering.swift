@@ -7,14 +7,9 @@ import FolioReplica
 /// printed.
 enum AnnotationNumbering {
   /// The article's annotations anchored in its current text and numbered as `show` prints
-  /// them (currently in the order they were made).
+  /// them: in reading order (see `AnchoredAnnotation.numbered`).
   static func numbered(_ annotations: [Annotation], in article: Article) -> [AnchoredAnnotation] {
-    annotations.enumerated().map { index, annotation in
-      AnchoredAnnotation(
-        annotation: annotation,
-        anchor: annotation.target.selector.map { Anchoring.anchor($0, in: article) },
-        number: index + 1)
-    }
+    AnchoredAnnotation.numbered(annotations, in: article)
   }
 }
 

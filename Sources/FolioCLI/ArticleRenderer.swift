@@ -7,6 +7,27 @@ struct AnchoredAnnotation {
   let annotation: Annotation
   let anchor: Anchor?
   let number: Int
+
+  /// `annotations` anchored in `article` and numbered in reading order: highlights by where
+  /// they land (section, start, the longer first), then orphans, then notes.
+  static func numbered(_ annotations: [Annotation], in article: Article) -> [AnchoredAnnotation] {
+    let anchored = annotations.map { annotation in
+      (annotation, annotation.target.selector.map { Anchoring.anchor($0, in: article) })
+    }
+    func rank(_ anchor: Anchor?) -> (Int, Int, Int) {
+      guard let anchor else { return (ArticleSection.allCases.count + 1, 0, 0) }
+      guard let range = anchor.range else { return (ArticleSection.allCases.count, 0, 0) }
+      let section = ArticleSection.allCases.firstIndex(of: anchor.section) ?? 0
+      return (section, range.lowerBound, -range.upperBound)
+    }
+    let ordered = anchored.enumerated().sorted { a, b in
+      let (left, right) = (rank(a.element.1), rank(b.element.1))
+      return left != right ? left < right : a.offset < b.offset
+    }
+    return ordered.enumerated().map { number, item in
+      AnchoredAnnotation(annotation: item.element.0, anchor: item.element.1, number: number + 1)
+    }
+  }
 }
 
 /// Renders an article for a terminal: highlighted passages marked (in colour on a
@@ -69,6 +90,9 @@ struct ArticleRenderer {
     if annotation.kind == .highlight, let quote = annotation.target.selector?.exact {
       text += "“\(quote.sanitizedLine)”"
       if let state = item.anchor?.state, state != .exact { text += dim(" (\(state.rawValue))") }
+      if let now = item.anchor?.text(in: article), now != quote {
+        text += "\n      " + dim("now: ") + "“\(now.sanitizedLine)”"
+      }
       if let note = annotation.note { text += "\n" + indented(note) }
     } else {
       text += indented(annotation.note ?? "").dropFirst(6)
@@ -93,27 +117,65 @@ struct ArticleRenderer {
       .map { "      " + $0 }.joined(separator: "\n")
   }
 
+  /// `text` with each highlight marked, nested and overlapping ones included: a highlight
+  /// that overlaps one opened before it and ends after it is closed where the earlier one
+  /// ends and reopened after it, so that marks always nest and none is dropped.
   private func mark(_ text: String, with items: [AnchoredAnnotation]) -> String {
     let scalars = Array(text.unicodeScalars)
-    var output = String.UnicodeScalarView()
-    var position = 0
-    let sorted = items.sorted {
-      ($0.anchor?.range?.lowerBound ?? 0) < ($1.anchor?.range?.lowerBound ?? 0)
+    let marks = items.compactMap { item -> (range: Range<Int>, item: AnchoredAnnotation)? in
+      guard let range = item.anchor?.range, range.lowerBound >= 0,
+        range.upperBound <= scalars.count, !range.isEmpty
+      else { return nil }
+      return (range, item)
+    }.sorted {
+      ($0.range.lowerBound, -$0.range.upperBound, $0.item.number)
+        < ($1.range.lowerBound, -$1.range.upperBound, $1.item.number)
     }
-    for item in sorted {
-      guard let range = item.anchor?.range, range.lowerBound >= position,
-        range.upperBound <= scalars.count
-      else { continue }
-      output.append(contentsOf: plain(scalars[position..<range.lowerBound]).unicodeScalars)
-      let passage = plain(scalars[range])
-      let marked =
-        style.highlight(passage, color: item.annotation.color)
-        + (style.color ? dim("[\(item.number)]") : "[\(item.number)]")
-      output.append(contentsOf: marked.unicodeScalars)
-      position = range.upperBound
+    let boundaries = Set(marks.flatMap { [$0.range.lowerBound, $0.range.upperBound] } + [0])
+      .sorted()
+    var output = ""
+    var open: [(range: Range<Int>, item: AnchoredAnnotation)] = []
+    var next = 0
+    for (index, position) in boundaries.enumerated() {
+      // Close what ends here; what was opened after it closes first and opens again.
+      var reopen: [(range: Range<Int>, item: AnchoredAnnotation)] = []
+      var closed = false
+      while open.contains(where: { $0.range.upperBound == position }) {
+        let top = open.removeLast()
+        output += close(top.item)
+        closed = true
+        if top.range.upperBound != position { reopen.insert(top, at: 0) }
+      }
+      if closed, reopen.isEmpty, style.color, let outer = open.last {
+        output += openMark(outer.item)
+      }
+      for item in reopen {
+        output += openMark(item.item)
+        open.append(item)
+      }
+      while next < marks.count, marks[next].range.lowerBound == position {
+        output += openMark(marks[next].item)
+        open.append(marks[next])
+        next += 1
+      }
+      let end = index + 1 < boundaries.count ? boundaries[index + 1] : scalars.count
+      output += plain(scalars[position..<max(position, end)])
     }
-    output.append(contentsOf: plain(scalars[position...]).unicodeScalars)
-    return String(output)
+    return output
+  }
+
+  /// The start of a mark: the highlight colour's codes (as Rainbow writes them), or "[".
+  private func openMark(_ item: AnchoredAnnotation) -> String {
+    guard style.color else { return "[" }
+    let placeholder: Character = "\u{1}"
+    let wrapped = style.highlight(String(placeholder), color: item.annotation.color)
+    return String(wrapped.prefix { $0 != placeholder })
+  }
+
+  /// The end of a mark; in colour, the colour of the mark it was nested in comes back.
+  private func close(_ item: AnchoredAnnotation) -> String {
+    guard style.color else { return "][\(item.number)]" }
+    return "\u{1B}[0m" + dim("[\(item.number)]")
   }
 
   /// Article text between markers, sanitized (offsets are counted before sanitizing).

@@ -19,7 +19,9 @@ enum ExportRendering {
   static func w3c(_ export: FolioExport) -> String {
     let items = export.articles.flatMap { exported in
       exported.annotations.map {
-        W3CExportItem(annotation: $0, articleSourceURL: exported.article.sourceURL)
+        W3CExportItem(
+          annotation: $0, articleSourceURL: exported.article.sourceURL, article: exported.article
+        )
       }
     }
     return W3CAnnotationExport.render(items)

@@ -39,16 +39,109 @@ struct ImportCommand: AsyncParsableCommand {
           "\(file == "-" ? "standard input" : file): \(error.reason); nothing was imported")
       }
     }
+    // The old texts and their highlights, to tell afterwards where the highlights went.
+    var before: [String: (article: Article, annotations: [Annotation])] = [:]
+    for article in articles where before[article.id] == nil {
+      guard let old = try replica.article(id: article.id) else { continue }
+      before[article.id] = (old, try replica.annotations(ofArticle: article.id))
+    }
     let outcomes = try replica.importArticles(articles)
+    var reports: [String: [ReanchorChange]] = [:]
+    for outcome in outcomes where outcome.status == .updated {
+      guard let old = before[outcome.id], let new = try replica.article(id: outcome.id) else {
+        continue
+      }
+      reports[outcome.id] = ReanchorReport.changes(
+        from: old.article, to: new, annotations: old.annotations)
+    }
     if global.json {
       try JSONOutput.print(
-        outcomes.map { ["id": $0.id, "title": $0.title, "status": $0.status.rawValue] })
+        outcomes.map {
+          ImportJSON(
+            id: $0.id, title: $0.title, status: $0.status.rawValue,
+            highlights: (reports[$0.id] ?? []).map(HighlightChangeJSON.init))
+        })
     } else {
       for outcome in outcomes {
         Console.current.out(
           "\(outcome.id)  \(outcome.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(outcome.title.sanitizedLine)"
         )
+        for change in reports[outcome.id] ?? [] {
+          Console.current.out(
+            Self.describe(change, shortID: replica.abbreviate(change.annotationID)))
+        }
       }
+    }
+  }
+
+  /// One line (two when the text changed) on a highlight the new version moved, changed or
+  /// orphaned.
+  static func describe(_ change: ReanchorChange, shortID: String) -> String {
+    let quote = "“\(change.quote)”"
+    switch change.kind {
+    case .moved:
+      let place =
+        change.before.section == change.after.section ? "" : " to \(change.after.section.rawValue)"
+      return "  highlight \(shortID) moved\(place): \(quote)"
+    case .changed:
+      let how = change.after.state == .partial ? "only partly kept" : "changed"
+      return "  highlight \(shortID) \(how): \(quote)\n      now: “\(change.textAfter ?? "")”"
+    case .orphaned:
+      return "  highlight \(shortID) orphaned (its text is gone): \(quote)"
+    case .restored:
+      return "  highlight \(shortID) found again: \(quote)"
+    }
+  }
+
+  struct ImportJSON: Encodable {
+    let id: String
+    let title: String
+    let status: String
+    /// The highlights the new version moved, changed or orphaned.
+    let highlights: [HighlightChangeJSON]
+  }
+
+  struct HighlightChangeJSON: Encodable {
+    struct Place: Encodable {
+      let section: String
+      let start: Int
+      let end: Int
+      let text: String
+    }
+
+    let id: String
+    let change: String
+    let anchor: String
+    let quote: String
+    let before: Place?
+    let after: Place?
+
+    init(_ change: ReanchorChange) {
+      id = change.annotationID
+      self.change = change.kind.rawValue
+      anchor = change.after.state.rawValue
+      quote = change.quote
+      func place(_ anchor: Anchor, _ text: String?) -> Place? {
+        guard let range = anchor.range, let text else { return nil }
+        return Place(
+          section: anchor.section.rawValue, start: range.lowerBound, end: range.upperBound,
+          text: text)
+      }
+      before = place(change.before, change.textBefore)
+      after = place(change.after, change.textAfter)
+    }
+
+    enum CodingKeys: String, CodingKey { case id, change, anchor, quote, before, after }
+
+    /// An orphan's place is written as null, not left out.
+    func encode(to encoder: any Encoder) throws {
+      var container = encoder.container(keyedBy: CodingKeys.self)
+      try container.encode(id, forKey: .id)
+      try container.encode(change, forKey: .change)
+      try container.encode(anchor, forKey: .anchor)
+      try container.encode(quote, forKey: .quote)
+      try container.encode(before, forKey: .before)
+      try container.encode(after, forKey: .after)
     }
   }
 

@@ -12,8 +12,15 @@ struct AnnotationRecord: Encodable {
   let id: String
   let article: String
   let kind: String
+  /// Where a highlight is now: section, start and end (Unicode scalars of the section) and
+  /// the text it covers; all null for an orphan and for a note.
   let section: String?
+  let start: Int?
+  let end: Int?
+  let text: String?
+  /// The stored quote and the section it was made in.
   let quote: String?
+  let quoteSection: String?
   let note: String?
   let color: String?
   let tags: [String]
@@ -26,13 +33,18 @@ struct AnnotationRecord: Encodable {
   /// Fields of the annotation in conflict.
   let conflicts: [String]
 
-  init(_ item: AnchoredAnnotation, conflicts: [String]) {
+  init(_ item: AnchoredAnnotation, in shown: Article, conflicts: [String]) {
     let annotation = item.annotation
     id = annotation.id
     article = annotation.articleID
     kind = annotation.kind.rawValue
-    section = annotation.target.selector?.section.rawValue
+    let range = item.anchor?.range
+    section = range == nil ? nil : item.anchor?.section.rawValue
+    start = range?.lowerBound
+    end = range?.upperBound
+    text = item.anchor?.text(in: shown)
     quote = annotation.target.selector?.exact
+    quoteSection = annotation.target.selector?.section.rawValue
     note = annotation.note
     color = annotation.color
     tags = annotation.tags
@@ -44,8 +56,8 @@ struct AnnotationRecord: Encodable {
   }
 
   enum CodingKeys: String, CodingKey {
-    case id, article, kind, section, quote, note, color, tags, author, created, number, anchor
-    case conflicts
+    case id, article, kind, section, start, end, text, quote, quoteSection, note, color, tags
+    case author, created, number, anchor, conflicts
   }
 
   func encode(to encoder: any Encoder) throws {
@@ -54,7 +66,11 @@ struct AnnotationRecord: Encodable {
     try container.encode(article, forKey: .article)
     try container.encode(kind, forKey: .kind)
     try container.encode(section, forKey: .section)
+    try container.encode(start, forKey: .start)
+    try container.encode(end, forKey: .end)
+    try container.encode(text, forKey: .text)
     try container.encode(quote, forKey: .quote)
+    try container.encode(quoteSection, forKey: .quoteSection)
     try container.encode(note, forKey: .note)
     try container.encode(color, forKey: .color)
     try container.encode(tags, forKey: .tags)
@@ -76,7 +92,8 @@ extension Replica {
     guard let item = numbered.first(where: { $0.annotation.id == id }) else {
       throw ReplicaError.unknownID(id)
     }
-    return AnnotationRecord(item, conflicts: try conflictedFields(of: .annotation(id)))
+    return AnnotationRecord(
+      item, in: article, conflicts: try conflictedFields(of: .annotation(id)))
   }
 }
 

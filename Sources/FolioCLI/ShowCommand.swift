@@ -40,7 +40,8 @@ struct ShowCommand: AsyncParsableCommand {
           detail: ArticleRecord.Detail(
             article: article, conflicts: articleConflicts,
             annotations: anchored.map {
-              AnnotationRecord($0, conflicts: annotationConflicts[$0.annotation.id] ?? [])
+              AnnotationRecord(
+                $0, in: article, conflicts: annotationConflicts[$0.annotation.id] ?? [])
             })))
       return
     }

@@ -57,9 +57,14 @@ extension String {
     #expect(selector.end == start + 19)
     let scalars = Array(summary.unicodeScalars)
     var prefix = ""
-    prefix.unicodeScalars.append(contentsOf: scalars[(start - 32)..<start])
+    let context = Anchoring.contextLength
+    prefix.unicodeScalars.append(contentsOf: scalars[max(0, start - context)..<start])
     #expect(selector.prefix == prefix)
-    #expect(selector.suffix == " on Tuesday night, officials sai")
+    var suffix = ""
+    suffix.unicodeScalars.append(
+      contentsOf: scalars[(start + 19)..<min(scalars.count, start + 19 + context)])
+    #expect(selector.suffix == suffix)
+    #expect(selector.suffix.hasPrefix(" on Tuesday night, officials said."))
   }
 
   @Test func contextIsShorterAtTheEdgesOfASection() throws {

@@ -71,7 +71,10 @@ import Testing
 
     let target = try #require(annotation["target"] as? [String: Any])
     #expect(target["source"] as? String == "https://example.com/floods")
-    let selectors = try #require(target["selector"] as? [[String: Any]])
+    let section = try #require(target["selector"] as? [String: Any])
+    #expect(section["type"] as? String == "FragmentSelector")
+    #expect(section["value"] as? String == "section=summary")
+    let selectors = try #require(section["refinedBy"] as? [[String: Any]])
     let quote = try #require(selectors.first { $0["type"] as? String == "TextQuoteSelector" })
     #expect(quote["exact"] as? String == "held back the “river”")
     #expect(quote["prefix"] as? String == "Köln 🌧️ hinweg. ")
@@ -80,6 +83,54 @@ import Testing
       selectors.first { $0["type"] as? String == "TextPositionSelector" })
     #expect(position["start"] as? Int == 40)
     #expect(position["end"] as? Int == 61)
+  }
+
+  /// The target's quote and position selectors of the one annotation in `output`.
+  private func selectors(_ output: String) throws -> (
+    target: [String: Any], quote: [String: Any], position: [String: Any]?
+  ) {
+    let annotation = try #require(try items(parse(output)).first)
+    let target = try #require(annotation["target"] as? [String: Any])
+    let section = try #require(target["selector"] as? [String: Any])
+    let refined = section["refinedBy"]
+    let list = (refined as? [[String: Any]]) ?? [(refined as? [String: Any]) ?? [:]]
+    let quote = try #require(list.first { $0["type"] as? String == "TextQuoteSelector" })
+    let position = list.first { $0["type"] as? String == "TextPositionSelector" }
+    return (target.merging(["section": section["value"] ?? ""]) { a, _ in a }, quote, position)
+  }
+
+  @Test func selectorsSayWhereTheHighlightIsNow() throws {
+    let original = Article(
+      title: "Barriers", summary: "The barriers held back the river on Tuesday night.",
+      background: "Built in 2021.")
+    let selector = try Anchoring.select(quote: "held back the river", in: original)
+    var moved = highlight
+    moved.target = AnnotationTarget(
+      article: original.id, kind: .highlight, selector: selector)
+    // The sentence moved to the background, after other text.
+    let edited = Article(
+      title: "Barriers", summary: "Officials spoke.",
+      background: "Built in 2021. The barriers held back the river on Tuesday night.")
+    let (target, quote, position) = try selectors(
+      W3CAnnotationExport.render([W3CExportItem(annotation: moved, article: edited)]))
+    #expect(target["section"] as? String == "section=background")
+    #expect(target["folio:anchor"] as? String == "moved")
+    #expect(quote["exact"] as? String == "held back the river")
+    #expect(quote["prefix"] as? String == "Built in 2021. The barriers ")
+    #expect(quote["suffix"] as? String == " on Tuesday night.")
+    // Positions count from the start of the section the FragmentSelector names.
+    let start = try #require(position?["start"] as? Int)
+    let end = try #require(position?["end"] as? Int)
+    let scalars = Array(edited.background.unicodeScalars)
+    #expect(String(String.UnicodeScalarView(scalars[start..<end])) == "held back the river")
+
+    // Gone from the article: an orphan keeps its stored quote, and no position.
+    let gone = Article(title: "Barriers", summary: "Officials spoke.", background: "Nothing.")
+    let orphan = try selectors(
+      W3CAnnotationExport.render([W3CExportItem(annotation: moved, article: gone)]))
+    #expect(orphan.target["folio:anchor"] as? String == "orphan")
+    #expect(orphan.quote["exact"] as? String == "held back the river")
+    #expect(orphan.position == nil)
   }
 
   @Test func noteTargetsTheArticleWithoutSelector() throws {
