@@ -181,14 +181,18 @@ extension JSONValue {
   /// The size of a string's canonical JSON: quotes, two bytes per short escape (`\"`, `\\`,
   /// `\b \t \n \f \r`), six per other control character, the rest as UTF-8.
   static func canonicalSize(of text: String) -> Int {
-    var size = 2
-    for byte in text.utf8 {
-      switch byte {
-      case 0x22, 0x5C, 0x08, 0x09, 0x0A, 0x0C, 0x0D: size += 2
-      case 0x00..<0x20: size += 6
-      default: size += 1
+    func count<Bytes: Sequence<UInt8>>(_ utf8: Bytes) -> Int {
+      var size = 2
+      for byte in utf8 {
+        switch byte {
+        case 0x22, 0x5C, 0x08, 0x09, 0x0A, 0x0C, 0x0D: size += 2
+        case 0x00..<0x20: size += 6
+        default: size += 1
+        }
       }
+      return size
     }
-    return size
+    return text.utf8.withContiguousStorageIfAvailable { count($0) } ?? count(text.utf8)
   }
+
 }

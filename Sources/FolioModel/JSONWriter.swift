@@ -61,9 +61,19 @@ public struct JSONWriter {
 
   public mutating func comma() { bytes.append(UInt8(ascii: ",")) }
 
-  public mutating func write(_ number: Int64) { append(String(number)) }
+  public mutating func write(_ number: Int64) { write(Int(number)) }
 
-  public mutating func write(_ number: Int) { append(String(number)) }
+  /// Writes an integer's shortest decimal form, digit by digit (no intermediate string).
+  public mutating func write(_ number: Int) {
+    if number < 0 { bytes.append(UInt8(ascii: "-")) }
+    var magnitude = number.magnitude
+    let start = bytes.count
+    repeat {
+      bytes.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+      magnitude /= 10
+    } while magnitude > 0
+    bytes[start...].reverse()
+  }
 
   /// Writes a fraction as Swift's shortest round-trip form. Changes never hold one (rule
   /// J3 refuses them); this is for other documents.
@@ -79,13 +89,24 @@ public struct JSONWriter {
 
   public mutating func write(_ text: String) {
     bytes.append(UInt8(ascii: "\""))
-    let needsEscaping = text.utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }
-    if !needsEscaping {
-      bytes.append(contentsOf: text.utf8)
-      bytes.append(UInt8(ascii: "\""))
-      return
+    let written: Bool? = text.utf8.withContiguousStorageIfAvailable {
+      writeEscaped($0)
+      return true
     }
-    for byte in text.utf8 {
+    if written == nil { writeEscaped(Array(text.utf8)) }
+    bytes.append(UInt8(ascii: "\""))
+  }
+
+  /// Appends a string's UTF-8 with the escapes of canonical JSON: runs that need none are
+  /// copied whole.
+  private mutating func writeEscaped<Bytes: RandomAccessCollection<UInt8>>(_ text: Bytes)
+  where Bytes.Index == Int {
+    var runStart = text.startIndex
+    for index in text.indices {
+      let byte = text[index]
+      guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
+      bytes.append(contentsOf: text[runStart..<index])
+      runStart = index + 1
       switch byte {
       case UInt8(ascii: "\""): append("\\\"")
       case UInt8(ascii: "\\"): append("\\\\")
@@ -94,14 +115,13 @@ public struct JSONWriter {
       case 0x0A: append("\\n")
       case 0x0C: append("\\f")
       case 0x0D: append("\\r")
-      case 0x00..<0x20:
+      default:
         append("\\u00")
         bytes.append(JSONWriter.hexDigits[Int(byte >> 4)])
         bytes.append(JSONWriter.hexDigits[Int(byte & 0x0F)])
-      default: bytes.append(byte)
       }
     }
-    bytes.append(UInt8(ascii: "\""))
+    bytes.append(contentsOf: text[runStart..<text.endIndex])
   }
 
   public mutating func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
