@@ -14,6 +14,8 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     case ambiguousToken
     /// The database was written by a newer server.
     case newerSchema
+    /// The `--database` URL cannot be read.
+    case invalidDatabaseURL
   }
 
   /// What kind of refusal.

@@ -39,7 +39,7 @@ import Testing
   }
 
   static let allPhases = [
-    "baseline", "authoring", "size", "bundle", "latency", "sync", "concurrent",
+    "baseline", "authoring", "size", "bundle", "latency", "sync", "concurrent", "load",
   ]
 
   @Test func aSmallRunReportsEveryPhaseWithAgreeingCounts() throws {
@@ -70,7 +70,7 @@ import Testing
     #expect(results.n == 20)
     #expect(results.phases == Self.allPhases)
     #expect(results.phaseSummaries.map(\.name) == Self.allPhases)
-    for prefix in ["baseline", "authoring", "size", "bundle", "latency", "sync", "concurrent"] {
+    for prefix in Self.allPhases {
       #expect(results.figures.contains { $0.phase.hasPrefix(prefix) }, "no figure for \(prefix)")
     }
     #expect(output.contains("folio-bench (debug build)"))

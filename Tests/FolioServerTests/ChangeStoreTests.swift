@@ -5,11 +5,10 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
-@Suite("SQLite change store")
-struct SQLiteChangeStoreTests {
-  @Test func changesAndTokensSurviveReopening() async throws {
-    let fixture = try await ServerFixture.make()
-    defer { fixture.remove() }
+@Suite("Change stores")
+struct ChangeStoreTests {
+  @Test func sqliteChangesAndTokensSurviveReopening() async throws {
+    try await ServerFixture.with(.sqlite) { fixture in
     let site = SiteID.random()
     let changes = makeChanges(site: site, count: 4)
     try await buildApplication(store: fixture.store).test(.router) { client in
@@ -30,11 +29,11 @@ struct SQLiteChangeStoreTests {
       #expect(next == PushResponse(accepted: 1, duplicates: 0, cursor: 5))
     }
     #expect(try await reopened.spaceNames() == ["other", "team"])
+    }
   }
 
-  @Test func spacesHaveValidUniqueNames() async throws {
-    let fixture = try await ServerFixture.make()
-    defer { fixture.remove() }
+  @Test(arguments: StoreKind.allCases) func spacesHaveValidUniqueNames(store kind: StoreKind) async throws {
+    try await ServerFixture.with(kind) { fixture in
     let store = fixture.store
     await #expect(throws: StoreError(.spaceExists, "space 'team' already exists")) {
       try await store.createSpace(named: "team")
@@ -49,11 +48,11 @@ struct SQLiteChangeStoreTests {
     }
     try await store.createSpace(named: "Team_2.0-b")
     #expect(try await store.spaceNames() == ["Team_2.0-b", "other", "team"])
+    }
   }
 
-  @Test func tokensAreStoredHashedListedAndRevoked() async throws {
-    let fixture = try await ServerFixture.make()
-    defer { fixture.remove() }
+  @Test(arguments: StoreKind.allCases) func tokensAreStoredHashedListedAndRevoked(store kind: StoreKind) async throws {
+    try await ServerFixture.with(kind) { fixture in
     let store = fixture.store
     let record = try #require(try await store.token(hash: TokenGenerator.hash(fixture.alice)))
     #expect(record.user == "alice")
@@ -79,11 +78,11 @@ struct SQLiteChangeStoreTests {
     #expect(try await store.token(hash: record.hash)?.isActive == false)
     // Revoking again changes nothing.
     #expect(try await store.revokeToken(idPrefix: record.id).revoked == revoked.revoked)
+    }
   }
 
-  @Test func revokingNeedsOneMatchingId() async throws {
-    let fixture = try await ServerFixture.make()
-    defer { fixture.remove() }
+  @Test(arguments: StoreKind.allCases) func revokingNeedsOneMatchingId(store kind: StoreKind) async throws {
+    try await ServerFixture.with(kind) { fixture in
     let store = fixture.store
     let now = Date()
     for suffix in ["1", "2"] {
@@ -107,5 +106,6 @@ struct SQLiteChangeStoreTests {
       }
     }
     #expect(try await store.revokeToken(idPrefix: "abcd1").user == "eve")
+    }
   }
 }
