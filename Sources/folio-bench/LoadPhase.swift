@@ -119,7 +119,7 @@ enum LoadPhase {
     configuration.timeoutIntervalForRequest = 30
     let session = URLSession(configuration: configuration)
     let client = LoadClient(base: server.url, space: space, token: token, session: session)
-    let head = try await client.pull(after: 0, gzip: true, limit: 1).page.cursor
+    let head = try await client.head()
 
     let writeStart = MonotonicClock.now()
     let writeEnd = writeStart + UInt64(seconds * 1e9)
@@ -131,10 +131,12 @@ enum LoadPhase {
     }
     let writeSeconds = Double(MonotonicClock.now() - writeStart) / 1e9
 
+    // Every client is caught up to the head: each pull finds nothing new.
+    let quietHead = try await client.head()
     let quietEnd = MonotonicClock.now() + UInt64(seconds * 1e9)
     let readers = await withTaskGroup(of: ClientTally.self) { group in
       for _ in 0..<clients {
-        group.addTask { await quietLoop(client, until: quietEnd) }
+        group.addTask { await quietLoop(client, from: quietHead, until: quietEnd) }
       }
       return await group.reduce(into: ClientTally()) { $0.add($1) }
     }
@@ -187,26 +189,16 @@ enum LoadPhase {
     return tally
   }
 
-  /// Catches up, then times pulls that find nothing new, until `end`.
-  private static func quietLoop(_ client: LoadClient, until end: UInt64) async -> ClientTally {
+  /// Times pulls after the space's head, which find nothing new, until `end`.
+  private static func quietLoop(_ client: LoadClient, from head: Int, until end: UInt64) async
+    -> ClientTally
+  {
     var tally = ClientTally()
-    var cursor = 0
-    do {
-      while true {
-        tally.requests += 1
-        let page = try await client.pull(after: cursor, gzip: true).page
-        cursor = page.cursor
-        if !page.more { break }
-      }
-    } catch {
-      tally.failures += 1
-      return tally
-    }
     while MonotonicClock.now() < end {
       let start = MonotonicClock.now()
       tally.requests += 1
       do {
-        let page = try await client.pull(after: cursor, gzip: true).page
+        let page = try await client.pull(after: head, gzip: true).page
         tally.latencies.append(Double(MonotonicClock.now() - start) / 1e9)
         if !page.changes.isEmpty { tally.failures += 1 }
       } catch {
@@ -266,6 +258,20 @@ private struct LoadClient: Sendable {
     }
     let wire = http.value(forHTTPHeaderField: "Content-Length").flatMap(Int.init) ?? data.count
     return (try PullResponse.decode(body), wire)
+  }
+
+  /// The space's latest server sequence number.
+  func head() async throws -> Int {
+    guard let url = URL(string: "\(base)/v1/spaces/\(space)/vector") else {
+      throw Failed(reason: "bad URL")
+    }
+    var request = URLRequest(url: url)
+    request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+    let (data, response) = try await session.data(for: request)
+    guard let http = response as? HTTPURLResponse, http.statusCode == 200 else {
+      throw Failed(reason: "status \((response as? HTTPURLResponse)?.statusCode ?? 0)")
+    }
+    return try JSONDecoder().decode(VectorResponse.self, from: data).cursor
   }
 
   /// Pushes `changes` and returns how many the server accepted.
