@@ -74,7 +74,8 @@ let package = Package(
     .testTarget(name: "FolioModelTests", dependencies: ["FolioModel"]),
     .testTarget(name: "FolioReplicaTests", dependencies: ["FolioReplica", "FolioModel"]),
     .testTarget(
-      name: "FolioCLITests", dependencies: ["FolioCLI", "FolioReplica", "FolioModel", "FolioSQLite"]),
+      name: "FolioCLITests",
+      dependencies: ["FolioCLI", "FolioReplica", "FolioModel", "FolioSQLite"]),
     .testTarget(
       name: "FolioServerTests",
       dependencies: [

@@ -43,7 +43,8 @@ struct WatchRunner {
       }
       Console.current.out(line)
     case .disconnected(let reason, let retryIn):
-      let seconds = Double(retryIn.components.seconds) + Double(retryIn.components.attoseconds) / 1e18
+      let seconds =
+        Double(retryIn.components.seconds) + Double(retryIn.components.attoseconds) / 1e18
       Console.current.err("\(time) \(reason); retrying in \(String(format: "%.1f", seconds)) s")
     case .reconnected:
       Console.current.err("\(time) reconnected to \(remote)")

@@ -65,7 +65,9 @@ struct CompressionMiddleware<Context: RequestContext>: RouterMiddleware {
     for item in header.lowercased().split(separator: ",") {
       let parts = item.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
       guard let coding = parts.first, coding == "gzip" || coding == "*" else { continue }
-      let zeroWeight = parts.dropFirst().contains { $0 == "q=0" || $0 == "q=0.0" || $0 == "q=0.00" || $0 == "q=0.000" }
+      let zeroWeight = parts.dropFirst().contains {
+        $0 == "q=0" || $0 == "q=0.0" || $0 == "q=0.00" || $0 == "q=0.000"
+      }
       if !zeroWeight { return true }
     }
     return false

@@ -38,6 +38,7 @@ struct OperationsController<Store: ChangeStore, Context: RequestContext>: Sendab
   private static func unavailable(_ reason: String) -> Response {
     Response(
       status: .serviceUnavailable, headers: [.contentType: "application/json; charset=utf-8"],
-      body: .init(byteBuffer: ByteBuffer(string: "{\"reason\":\"\(reason)\",\"status\":\"unavailable\"}")))
+      body: .init(
+        byteBuffer: ByteBuffer(string: "{\"reason\":\"\(reason)\",\"status\":\"unavailable\"}")))
   }
 }

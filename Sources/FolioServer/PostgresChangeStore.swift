@@ -47,24 +47,53 @@ public final class PostgresChangeStore: ChangeStore {
   }
 
   /// Runs `body` with a store on `url` whose schema is up to date, then closes it.
+  ///
+  /// - Parameters:
+  ///   - listening: Whether to hear other processes' pushes (for a serving process; an
+  ///     administration command does not need it).
+  /// - Throws: `StoreError.databaseUnavailable` at once when the database cannot be reached
+  ///   (rather than waiting for the pool, which retries for ever).
   public static func withStore<T: Sendable>(
-    url: PostgresURL, logger: Logger = Logger(label: "folio-server.postgres"),
+    url: PostgresURL, listening: Bool = true,
+    logger: Logger = Logger(label: "folio-server.postgres"),
     _ body: (PostgresChangeStore) async throws -> T
   ) async throws -> T {
+    try await checkReachable(url, logger: logger)
     let store = PostgresChangeStore(url: url, logger: logger)
     return try await withThrowingTaskGroup(of: Void.self) { group in
-      group.addTask { await store.run() }
+      group.addTask { await store.run(listening: listening) }
       defer { group.cancelAll() }
       try await store.migrate()
       return try await body(store)
     }
   }
 
-  /// Drives the connection pool and the LISTEN connection until the task is cancelled.
-  public func run() async {
+  /// Opens and closes one connection; throws a `StoreError` saying why it failed.
+  static func checkReachable(_ url: PostgresURL, logger: Logger) async throws {
+    do {
+      let connection = try await PostgresConnection.connect(
+        configuration: try url.connectionConfiguration(), id: 0, logger: logger)
+      try await connection.close()
+    } catch {
+      throw StoreError(
+        .databaseUnavailable, "cannot open \(url.redacted): \(describe(error))")
+    }
+  }
+
+  /// The one line of a PostgreSQL error worth showing.
+  static func describe(_ error: any Error) -> String {
+    guard let error = error as? PSQLError else { return "\(error)" }
+    if let message = error.serverInfo?[.message] { return message }
+    if let underlying = error.underlying { return "\(underlying)" }
+    return "\(error.code)"
+  }
+
+  /// Drives the connection pool, and the LISTEN connection when `listening`, until the
+  /// task is cancelled.
+  public func run(listening: Bool = true) async {
     await withTaskGroup(of: Void.self) { group in
       group.addTask { await self.client.run() }
-      group.addTask { await self.listen() }
+      if listening { group.addTask { await self.listen() } }
       await group.waitForAll()
     }
   }
@@ -82,7 +111,8 @@ public final class PostgresChangeStore: ChangeStore {
       let version = versions.first ?? 0
       guard version <= Self.schemaVersion else {
         throw StoreError(
-          .newerSchema, "\(self.url.redacted) was written by a newer folio-server (schema \(version))")
+          .newerSchema,
+          "\(self.url.redacted) was written by a newer folio-server (schema \(version))")
       }
       guard version < Self.schemaVersion else { return }
       for statement in Self.schemaV1 {
@@ -262,7 +292,16 @@ public final class PostgresChangeStore: ChangeStore {
   }
 
   public func checkReady() async throws {
-    _ = try await client.query("SELECT 1", logger: logger).collect()
+    // The pool waits for a connection as long as the database is away: give up after 2 s.
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      group.addTask { _ = try await self.client.query("SELECT 1", logger: self.logger).collect() }
+      group.addTask {
+        try await Task.sleep(for: .seconds(2))
+        throw StoreError(.databaseUnavailable, "\(self.url.redacted) did not answer in 2 s")
+      }
+      defer { group.cancelAll() }
+      try await group.next()
+    }
   }
 
   // MARK: Administration

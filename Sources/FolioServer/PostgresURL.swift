@@ -62,6 +62,7 @@ public struct PostgresURL: Sendable, Equatable {
   func connectionConfiguration() throws -> PostgresConnection.Configuration {
     PostgresConnection.Configuration(
       host: host, port: port, username: username, password: password, database: database,
-      tls: requireTLS ? .require(try NIOSSLContext(configuration: .makeClientConfiguration())) : .disable)
+      tls: requireTLS
+        ? .require(try NIOSSLContext(configuration: .makeClientConfiguration())) : .disable)
   }
 }

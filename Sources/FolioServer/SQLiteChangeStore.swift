@@ -1,9 +1,8 @@
 import FolioModel
 import FolioSQLite
-import NIOPosix
-
 // Foundation, not FoundationEssentials: NSLock lives there.
 import Foundation
+import NIOPosix
 
 /// The default `ChangeStore`: one SQLite file in WAL mode.
 ///
@@ -121,32 +120,32 @@ public final class SQLiteChangeStore: ChangeStore {
 
   public func changes(in space: String, after cursor: Int, limit: Int) async throws -> StoredPage {
     try await read { connection in
-    try Self.requireSpaceHead(space, connection)
-    let rows = try connection.rows(
-      """
-      SELECT server_seq, json FROM changes
-      WHERE space = ?1 AND server_seq > ?2 ORDER BY server_seq LIMIT ?3
-      """,
-      [space, cursor, limit + 1]
-    ) { row in (row.int(0), row.blob(1)) }
-    let page = rows.prefix(limit)
-    return StoredPage(
-      changes: page.map(\.1), cursor: page.last?.0 ?? cursor, more: rows.count > limit)
+      try Self.requireSpaceHead(space, connection)
+      let rows = try connection.rows(
+        """
+        SELECT server_seq, json FROM changes
+        WHERE space = ?1 AND server_seq > ?2 ORDER BY server_seq LIMIT ?3
+        """,
+        [space, cursor, limit + 1]
+      ) { row in (row.int(0), row.blob(1)) }
+      let page = rows.prefix(limit)
+      return StoredPage(
+        changes: page.map(\.1), cursor: page.last?.0 ?? cursor, more: rows.count > limit)
     }
   }
 
   public func vector(of space: String) async throws -> VectorResponse {
     // One read transaction: the heads and the cursor come from one snapshot.
     try await read { connection in
-    let head = try Self.requireSpaceHead(space, connection)
-    var vector = VersionVector()
-    let rows = try connection.rows(
-      "SELECT site, seq FROM site_heads WHERE space = ?1", [space]
-    ) { row in (row.string(0), row.int(1)) }
-    for (site, seq) in rows {
-      if let site = SiteID(rawValue: site) { vector[site] = seq }
-    }
-    return VectorResponse(vector: vector, cursor: head)
+      let head = try Self.requireSpaceHead(space, connection)
+      var vector = VersionVector()
+      let rows = try connection.rows(
+        "SELECT site, seq FROM site_heads WHERE space = ?1", [space]
+      ) { row in (row.string(0), row.int(1)) }
+      for (site, seq) in rows {
+        if let site = SiteID(rawValue: site) { vector[site] = seq }
+      }
+      return VectorResponse(vector: vector, cursor: head)
     }
   }
 
@@ -220,13 +219,13 @@ public final class SQLiteChangeStore: ChangeStore {
   public func createSpace(named name: String) async throws {
     try NameRules.check(name, as: "space")
     try await write { connection in
-    try connection.transaction {
-      guard try connection.scalarInt("SELECT 1 FROM spaces WHERE name = ?1", [name]) == nil else {
-        throw StoreError(.spaceExists, "space '\(name)' already exists")
+      try connection.transaction {
+        guard try connection.scalarInt("SELECT 1 FROM spaces WHERE name = ?1", [name]) == nil else {
+          throw StoreError(.spaceExists, "space '\(name)' already exists")
+        }
+        try connection.run(
+          "INSERT INTO spaces (name, created) VALUES (?1, ?2)", name, Self.seconds(Date()))
       }
-      try connection.run(
-        "INSERT INTO spaces (name, created) VALUES (?1, ?2)", name, Self.seconds(Date()))
-    }
     }
   }
 
@@ -238,36 +237,36 @@ public final class SQLiteChangeStore: ChangeStore {
 
   public func addToken(_ token: TokenRecord) async throws {
     try await write { connection in
-    try connection.transaction {
-      try Self.requireSpaceHead(token.space, connection)
-      try connection.run(
-        """
-        INSERT INTO tokens (hash, space, user, read_only, created, revoked)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-        """,
-        token.hash, token.space, token.user, token.readOnly, Self.seconds(token.created),
-        token.revoked.map(Self.seconds))
-    }
+      try connection.transaction {
+        try Self.requireSpaceHead(token.space, connection)
+        try connection.run(
+          """
+          INSERT INTO tokens (hash, space, user, read_only, created, revoked)
+          VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+          """,
+          token.hash, token.space, token.user, token.readOnly, Self.seconds(token.created),
+          token.revoked.map(Self.seconds))
+      }
     }
   }
 
   public func tokens(in space: String?) async throws -> [TokenRecord] {
     try await read { connection in
-    if let space {
-      try Self.requireSpaceHead(space, connection)
+      if let space {
+        try Self.requireSpaceHead(space, connection)
+        return try connection.rows(
+          """
+          SELECT hash, space, user, read_only, created, revoked FROM tokens
+          WHERE space = ?1 ORDER BY created, hash
+          """,
+          [space], Self.tokenRecord)
+      }
       return try connection.rows(
         """
         SELECT hash, space, user, read_only, created, revoked FROM tokens
-        WHERE space = ?1 ORDER BY created, hash
+        ORDER BY space, created, hash
         """,
-        [space], Self.tokenRecord)
-    }
-    return try connection.rows(
-      """
-      SELECT hash, space, user, read_only, created, revoked FROM tokens
-      ORDER BY space, created, hash
-      """,
-      [], Self.tokenRecord)
+        [], Self.tokenRecord)
     }
   }
 
@@ -277,28 +276,28 @@ public final class SQLiteChangeStore: ChangeStore {
         .unknownToken, "token id '\(idPrefix)' must be 4 or more lowercase hex digits")
     }
     return try await write { connection in
-    try connection.transaction {
-      let matches = try connection.rows(
-        """
-        SELECT hash, space, user, read_only, created, revoked FROM tokens
-        WHERE substr(hash, 1, length(?1)) = ?1 LIMIT 2
-        """,
-        [idPrefix], Self.tokenRecord)
-      guard let match = matches.first else {
-        throw StoreError(.unknownToken, "no token id starts with '\(idPrefix)'")
+      try connection.transaction {
+        let matches = try connection.rows(
+          """
+          SELECT hash, space, user, read_only, created, revoked FROM tokens
+          WHERE substr(hash, 1, length(?1)) = ?1 LIMIT 2
+          """,
+          [idPrefix], Self.tokenRecord)
+        guard let match = matches.first else {
+          throw StoreError(.unknownToken, "no token id starts with '\(idPrefix)'")
+        }
+        guard matches.count == 1 else {
+          throw StoreError(
+            .ambiguousToken, "several token ids start with '\(idPrefix)'; give more digits")
+        }
+        if match.revoked != nil { return match }
+        let now = Date()
+        try connection.run(
+          "UPDATE tokens SET revoked = ?2 WHERE hash = ?1", match.hash, Self.seconds(now))
+        return TokenRecord(
+          hash: match.hash, space: match.space, user: match.user, readOnly: match.readOnly,
+          created: match.created, revoked: Date(timeIntervalSince1970: Double(Self.seconds(now))))
       }
-      guard matches.count == 1 else {
-        throw StoreError(
-          .ambiguousToken, "several token ids start with '\(idPrefix)'; give more digits")
-      }
-      if match.revoked != nil { return match }
-      let now = Date()
-      try connection.run(
-        "UPDATE tokens SET revoked = ?2 WHERE hash = ?1", match.hash, Self.seconds(now))
-      return TokenRecord(
-        hash: match.hash, space: match.space, user: match.user, readOnly: match.readOnly,
-        created: match.created, revoked: Date(timeIntervalSince1970: Double(Self.seconds(now))))
-    }
     }
   }
 

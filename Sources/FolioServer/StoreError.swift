@@ -16,6 +16,8 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     case newerSchema
     /// The `--database` URL cannot be read.
     case invalidDatabaseURL
+    /// The database cannot be reached or refuses the login.
+    case databaseUnavailable
   }
 
   /// What kind of refusal.

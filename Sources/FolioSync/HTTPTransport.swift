@@ -66,7 +66,6 @@ struct HTTPTransport {
   /// Request bodies smaller than this go uncompressed.
   static let minimumCompressedBytes = 1_024
 
-
   private static func reason(_ error: any Error) -> String {
     let nsError = error as NSError
     switch nsError.code {

@@ -320,9 +320,12 @@ final class Bench {
       phase = "load (\(store.clients) clients, \(store.store))"
       let rate = Double(store.pushed) / store.writeSeconds
       add(phase, "changes pushed per second", rate, "changes/s")
-      add(phase, "changes pulled per second", Double(store.pulled) / store.writeSeconds, "changes/s")
+      add(
+        phase, "changes pulled per second", Double(store.pulled) / store.writeSeconds, "changes/s")
       add(phase, "requests", Double(store.requests), "requests")
-      add(phase, "failed requests", Double(store.failures), "requests", target: "0", met: store.failures == 0)
+      add(
+        phase, "failed requests", Double(store.failures), "requests", target: "0",
+        met: store.failures == 0)
       let sorted = store.noChangeLatencies.sorted()
       let p50 = percentile(sorted, 0.50) * 1000
       let p99 = percentile(sorted, 0.99) * 1000

@@ -69,7 +69,8 @@ enum LoadPhase {
       let token = try postgres.createToken(space: runSpace, user: "load")
       try postgres.start()
       stores.append(
-        try await load(postgres, store: "postgres", space: runSpace, token: token, seconds: seconds))
+        try await load(postgres, store: "postgres", space: runSpace, token: token, seconds: seconds)
+      )
     }
     return (transfer, stores)
   }

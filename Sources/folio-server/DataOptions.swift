@@ -64,13 +64,18 @@ struct DataOptions: ParsableArguments {
 
   /// Runs `body` with the store the options name (its schema brought up to date), then
   /// closes it.
+  ///
+  /// - Parameter listening: Whether a PostgreSQL store hears other processes' pushes
+  ///   (`serve` does; administration commands do not need to).
   func withStore<T: Sendable>(
-    logger: Logger = Logger(label: "folio-server"),
+    listening: Bool = false, logger: Logger = Logger(label: "folio-server"),
     _ body: (any ChangeStore) async throws -> T
   ) async throws -> T {
     if let text = databaseURL() {
       let url = try PostgresURL(text)
-      return try await PostgresChangeStore.withStore(url: url, logger: logger) { store in
+      return try await PostgresChangeStore.withStore(
+        url: url, listening: listening, logger: logger
+      ) { store in
         try await body(store)
       }
     }

@@ -43,7 +43,7 @@ struct ServeCommand: AsyncParsableCommand {
     let registry = PrometheusCollectorRegistry()
     MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
     let logger = Logger(label: "folio-server")
-    try await data.withStore(logger: logger) { store in
+    try await data.withStore(listening: true, logger: logger) { store in
       try await serve(store, metrics: registry, logger: logger)
     }
     logger.info("stopped")

@@ -170,7 +170,8 @@ final class SharedDatabaseTeam {
       latencies.append(line.at.timeIntervalSince(started))
     }
     let median = latencies.sorted()[latencies.count / 2]
-    print("watch latency through another server process: median \(median) s over \(latencies.count)")
+    print(
+      "watch latency through another server process: median \(median) s over \(latencies.count)")
     #expect(latencies.count == 20)
     #expect(median < 1)
 

@@ -54,7 +54,9 @@ final class Team {
 }
 
 @Suite(.serialized) struct SyncEndToEndTests {
-  @Test(arguments: StoreKind.allCases) func threeReplicasEditOfflineAndConverge(store: StoreKind) throws {
+  @Test(arguments: StoreKind.allCases) func threeReplicasEditOfflineAndConverge(store: StoreKind)
+    throws
+  {
     guard let team = try Team.make(users: ["alice", "bob", "carol"], store: store) else { return }
     let article = String(
       try team["alice"].run(["import", Fixture.articlePath]).split(separator: " ").first ?? "")
@@ -80,7 +82,8 @@ final class Team {
     #expect(again.contains("pulled 0, pushed 0"))
   }
 
-  @Test(arguments: StoreKind.allCases) func aConflictIsListedOnTheThirdReplicaAndAResolutionClearsItEverywhere(store: StoreKind) throws {
+  @Test(arguments: StoreKind.allCases)
+  func aConflictIsListedOnTheThirdReplicaAndAResolutionClearsItEverywhere(store: StoreKind) throws {
     guard let team = try Team.make(users: ["alice", "bob", "carol"], store: store) else { return }
     let article = String(
       try team["alice"].run(["import", Fixture.articlePath]).split(separator: " ").first ?? "")

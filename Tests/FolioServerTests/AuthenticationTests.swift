@@ -15,7 +15,9 @@ struct AuthenticationTests {
     }
   }
 
-  @Test(arguments: StoreKind.allCases) func missingOrUnknownTokensGet401(store: StoreKind) async throws {
+  @Test(arguments: StoreKind.allCases) func missingOrUnknownTokensGet401(store: StoreKind)
+    async throws
+  {
     try await withServer(store: store) { client, fixture in
       let changes = makeChanges(site: .random(), count: 1)
       let unknown = TokenGenerator.newToken()
@@ -50,7 +52,9 @@ struct AuthenticationTests {
     }
   }
 
-  @Test(arguments: StoreKind.allCases) func aTokenForAnotherSpaceGets403(store: StoreKind) async throws {
+  @Test(arguments: StoreKind.allCases) func aTokenForAnotherSpaceGets403(store: StoreKind)
+    async throws
+  {
     try await withServer(store: store) { client, fixture in
       _ = try await client.push(makeChanges(site: .random(), count: 1), token: fixture.alice)
       expectError(try await client.pull(token: fixture.carol), .forbidden, "forbidden")
@@ -64,7 +68,9 @@ struct AuthenticationTests {
     }
   }
 
-  @Test(arguments: StoreKind.allCases) func anUnknownSpaceLooksLikeAForbiddenOne(store: StoreKind) async throws {
+  @Test(arguments: StoreKind.allCases) func anUnknownSpaceLooksLikeAForbiddenOne(store: StoreKind)
+    async throws
+  {
     try await withServer(store: store) { client, fixture in
       let unknown = try await client.pull(token: fixture.alice, space: "nosuch")
       let existing = try await client.pull(token: fixture.alice, space: "other")
@@ -77,7 +83,8 @@ struct AuthenticationTests {
     }
   }
 
-  @Test(arguments: StoreKind.allCases) func aReadOnlyTokenCannotPush(store: StoreKind) async throws {
+  @Test(arguments: StoreKind.allCases) func aReadOnlyTokenCannotPush(store: StoreKind) async throws
+  {
     try await withServer(store: store) { client, fixture in
       let response = try await client.push(
         makeChanges(site: .random(), count: 1), token: fixture.bob)
@@ -87,7 +94,9 @@ struct AuthenticationTests {
     }
   }
 
-  @Test(arguments: StoreKind.allCases) func unknownEndpointsAnswerWithAJSONError(store: StoreKind) async throws {
+  @Test(arguments: StoreKind.allCases) func unknownEndpointsAnswerWithAJSONError(store: StoreKind)
+    async throws
+  {
     try await withServer(store: store) { client, fixture in
       expectError(
         try await client.execute(uri: "/v1/nothing", method: .get), .notFound, "not-found")

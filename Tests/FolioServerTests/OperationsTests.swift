@@ -1,9 +1,9 @@
+import CompressNIO
 import FolioModel
 import FolioServer
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import CompressNIO
 import Metrics
 import Prometheus
 import Testing

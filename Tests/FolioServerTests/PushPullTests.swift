@@ -7,7 +7,9 @@ import Testing
 
 @Suite("Push and pull")
 struct PushPullTests {
-  @Test(arguments: StoreKind.allCases) func pushThenPullReturnsTheSameChanges(store: StoreKind) async throws {
+  @Test(arguments: StoreKind.allCases) func pushThenPullReturnsTheSameChanges(store: StoreKind)
+    async throws
+  {
     try await withServer(store: store) { client, fixture in
       let site = SiteID.random()
       let changes = makeChanges(site: site, count: 3)
@@ -71,7 +73,9 @@ struct PushPullTests {
     }
   }
 
-  @Test(arguments: StoreKind.allCases) func limitAboveTheMaximumIsLowered(store: StoreKind) async throws {
+  @Test(arguments: StoreKind.allCases) func limitAboveTheMaximumIsLowered(store: StoreKind)
+    async throws
+  {
     var limits = ServerLimits()
     limits.maximumPageLimit = 4
     limits.defaultPageLimit = 2
@@ -86,7 +90,9 @@ struct PushPullTests {
     }
   }
 
-  @Test(arguments: StoreKind.allCases) func badPagingParametersAreRefused(store: StoreKind) async throws {
+  @Test(arguments: StoreKind.allCases) func badPagingParametersAreRefused(store: StoreKind)
+    async throws
+  {
     try await withServer(store: store) { client, fixture in
       for uri in [
         "/v1/spaces/team/changes?limit=0", "/v1/spaces/team/changes?after=-1",
@@ -99,7 +105,9 @@ struct PushPullTests {
     }
   }
 
-  @Test(arguments: StoreKind.allCases) func changesComeBackInArrivalOrderAcrossSites(store: StoreKind) async throws {
+  @Test(arguments: StoreKind.allCases) func changesComeBackInArrivalOrderAcrossSites(
+    store: StoreKind
+  ) async throws {
     try await withServer(store: store) { client, fixture in
       let first = SiteID.random()
       let second = SiteID.random()
@@ -116,7 +124,9 @@ struct PushPullTests {
     }
   }
 
-  @Test(arguments: StoreKind.allCases) func pushingTheSameChangesAgainIsANoOp(store: StoreKind) async throws {
+  @Test(arguments: StoreKind.allCases) func pushingTheSameChangesAgainIsANoOp(store: StoreKind)
+    async throws
+  {
     try await withServer(store: store) { client, fixture in
       let site = SiteID.random()
       let changes = makeChanges(site: site, count: 5)
@@ -139,7 +149,9 @@ struct PushPullTests {
     }
   }
 
-  @Test(arguments: StoreKind.allCases) func aChangeRepeatedWithinOneBatchCountsOnce(store: StoreKind) async throws {
+  @Test(arguments: StoreKind.allCases) func aChangeRepeatedWithinOneBatchCountsOnce(
+    store: StoreKind
+  ) async throws {
     try await withServer(store: store) { client, fixture in
       let change = makeChanges(site: .random(), count: 1)[0]
       let response = try await client.push([change, change], token: fixture.alice)
@@ -149,7 +161,8 @@ struct PushPullTests {
     }
   }
 
-  @Test(arguments: StoreKind.allCases) func anEmptyPushStoresNothing(store: StoreKind) async throws {
+  @Test(arguments: StoreKind.allCases) func anEmptyPushStoresNothing(store: StoreKind) async throws
+  {
     try await withServer(store: store) { client, fixture in
       _ = try await client.push(makeChanges(site: .random(), count: 2), token: fixture.alice)
       let response = try await client.push([], token: fixture.alice)

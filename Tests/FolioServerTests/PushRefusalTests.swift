@@ -7,7 +7,9 @@ import Testing
 
 @Suite("Push refusals over HTTP")
 struct PushRefusalTests {
-  @Test(arguments: StoreKind.allCases) func sameSiteAndSeqWithDifferentContentIsAConflict(store: StoreKind) async throws {
+  @Test(arguments: StoreKind.allCases) func sameSiteAndSeqWithDifferentContentIsAConflict(
+    store: StoreKind
+  ) async throws {
     try await withServer(store: store) { client, fixture in
       let site = SiteID.random()
       let original = makeChanges(site: site, count: 1)[0]
@@ -20,7 +22,9 @@ struct PushRefusalTests {
     }
   }
 
-  @Test(arguments: StoreKind.allCases) func aRefusedChangeRefusesTheWholeBatch(store: StoreKind) async throws {
+  @Test(arguments: StoreKind.allCases) func aRefusedChangeRefusesTheWholeBatch(store: StoreKind)
+    async throws
+  {
     try await withServer(store: store) { client, fixture in
       let site = SiteID.random()
       let changes = makeChanges(site: site, count: 3)
@@ -59,7 +63,9 @@ struct PushRefusalTests {
     }
   }
 
-  @Test(arguments: StoreKind.allCases) func aSiteBelongsToTheUserWhoFirstPushedIt(store: StoreKind) async throws {
+  @Test(arguments: StoreKind.allCases) func aSiteBelongsToTheUserWhoFirstPushedIt(store: StoreKind)
+    async throws
+  {
     try await withServer(store: store) { client, fixture in
       let site = SiteID.random()
       let changes = makeChanges(site: site, count: 2)
@@ -91,7 +97,8 @@ struct PushRefusalTests {
     }
   }
 
-  @Test(arguments: StoreKind.allCases) func anInvalidChangeIsRefused(store: StoreKind) async throws {
+  @Test(arguments: StoreKind.allCases) func anInvalidChangeIsRefused(store: StoreKind) async throws
+  {
     try await withServer(store: store) { client, fixture in
       var change = makeChanges(site: .random(), count: 1)[0]
       change.author = ""

@@ -21,7 +21,9 @@ struct SchemaConformanceTests {
     #expect(try schema.problems(in: json) == [], sourceLocation: sourceLocation)
   }
 
-  @Test(arguments: StoreKind.allCases) func responsesFollowTheirSchemas(store: StoreKind) async throws {
+  @Test(arguments: StoreKind.allCases) func responsesFollowTheirSchemas(store: StoreKind)
+    async throws
+  {
     try await withServer(store: store) { client, fixture in
       let site = SiteID.random()
       let changes = makeChanges(site: site, count: 3)
