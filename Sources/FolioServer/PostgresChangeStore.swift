@@ -49,10 +49,14 @@ public final class PostgresChangeStore: ChangeStore {
   /// Runs `body` with a store on `url` whose schema is up to date, then closes it.
   ///
   /// - Parameters:
+  ///   - url: The database.
   ///   - listening: Whether to hear other processes' pushes (for a serving process; an
   ///     administration command does not need it).
+  ///   - logger: Where postgres-nio and the listener log.
+  ///   - body: What to do with the store.
+  /// - Returns: What `body` returned.
   /// - Throws: `StoreError.databaseUnavailable` at once when the database cannot be reached
-  ///   (rather than waiting for the pool, which retries for ever).
+  ///   (rather than waiting for the pool, which retries for ever), or what `body` threw.
   public static func withStore<T: Sendable>(
     url: PostgresURL, listening: Bool = true,
     logger: Logger = Logger(label: "folio-server.postgres"),

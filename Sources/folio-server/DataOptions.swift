@@ -65,8 +65,13 @@ struct DataOptions: ParsableArguments {
   /// Runs `body` with the store the options name (its schema brought up to date), then
   /// closes it.
   ///
-  /// - Parameter listening: Whether a PostgreSQL store hears other processes' pushes
-  ///   (`serve` does; administration commands do not need to).
+  /// - Parameters:
+  ///   - listening: Whether a PostgreSQL store hears other processes' pushes (`serve` does;
+  ///     administration commands do not need to).
+  ///   - logger: Where the store logs.
+  ///   - body: What to do with the store.
+  /// - Returns: What `body` returned.
+  /// - Throws: When the store cannot be opened, or what `body` threw.
   func withStore<T: Sendable>(
     listening: Bool = false, logger: Logger = Logger(label: "folio-server"),
     _ body: (any ChangeStore) async throws -> T
