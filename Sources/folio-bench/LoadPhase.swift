@@ -132,15 +132,14 @@ enum LoadPhase {
     }
     let writeSeconds = Double(MonotonicClock.now() - writeStart) / 1e9
 
-    // Every client is caught up to the head: each pull finds nothing new.
+    // Every client is caught up to the head: each pull finds nothing new. Timed over raw
+    // keep-alive connections, one thread each (see RawHTTPConnection).
     let quietHead = try await client.head()
+    let port = Int(server.url.split(separator: ":").last ?? "") ?? 0
     let quietEnd = MonotonicClock.now() + UInt64(seconds * 1e9)
-    let readers = await withTaskGroup(of: ClientTally.self) { group in
-      for _ in 0..<clients {
-        group.addTask { await quietLoop(client, from: quietHead, until: quietEnd) }
-      }
-      return await group.reduce(into: ClientTally()) { $0.add($1) }
-    }
+    let path = "/v1/spaces/\(space)/changes?after=\(quietHead)"
+    let headers = ["Authorization": "Bearer \(token)", "Accept-Encoding": "gzip"]
+    let readers = await quietStretch(port: port, path: path, headers: headers, until: quietEnd)
     session.invalidateAndCancel()
     return LoadStoreResult(
       store: store, clients: clients, pushed: writers.pushed, pulled: writers.pulled,
@@ -190,23 +189,59 @@ enum LoadPhase {
     return tally
   }
 
-  /// Times pulls after the space's head, which find nothing new, until `end`.
-  private static func quietLoop(_ client: LoadClient, from head: Int, until end: UInt64) async
-    -> ClientTally
-  {
+  /// `clients` threads each time pulls of `path` (after the head: nothing new) until `end`.
+  private static func quietStretch(
+    port: Int, path: String, headers: [String: String], until end: UInt64
+  ) async -> ClientTally {
+    await withCheckedContinuation { continuation in
+      let total = Locked(ClientTally())
+      let group = DispatchGroup()
+      for _ in 0..<clients {
+        group.enter()
+        Thread.detachNewThread {
+          defer { group.leave() }
+          let tally = quietLoop(port: port, path: path, headers: headers, until: end)
+          total.withLock { $0.add(tally) }
+        }
+      }
+      group.notify(queue: .global()) { continuation.resume(returning: total.withLock { $0 }) }
+    }
+  }
+
+  private static func quietLoop(
+    port: Int, path: String, headers: [String: String], until end: UInt64
+  ) -> ClientTally {
     var tally = ClientTally()
+    var connection: RawHTTPConnection?
     while MonotonicClock.now() < end {
-      let start = MonotonicClock.now()
       tally.requests += 1
       do {
-        let page = try await client.pull(after: head, gzip: true).page
+        let open = try connection ?? RawHTTPConnection(port: port)
+        connection = open
+        let start = MonotonicClock.now()
+        let (status, body) = try open.get(path, headers: headers)
         tally.latencies.append(Double(MonotonicClock.now() - start) / 1e9)
-        if !page.changes.isEmpty { tally.failures += 1 }
+        let page = try PullResponse.decode(Data(body))
+        if status != 200 || !page.changes.isEmpty { tally.failures += 1 }
       } catch {
         tally.failures += 1
+        connection = nil
       }
     }
     return tally
+  }
+}
+
+/// A value shared between threads, used under a lock.
+private final class Locked<Value>: @unchecked Sendable {
+  // @unchecked: `value` is only touched inside `withLock`.
+  private let lock = NSLock()
+  private var value: Value
+
+  init(_ value: Value) { self.value = value }
+
+  func withLock<T>(_ body: (inout Value) -> T) -> T {
+    lock.withLock { body(&value) }
   }
 }
 
