@@ -62,22 +62,29 @@ public final class PostgresChangeStore: ChangeStore {
     logger: Logger = Logger(label: "folio-server.postgres"),
     _ body: (PostgresChangeStore) async throws -> T
   ) async throws -> T {
-    try await checkReachable(url, logger: logger)
+    // One direct connection first: it fails at once when the database cannot be reached
+    // (the pool would retry for ever), and migrates while the pool starts.
+    let connection = try await connect(url, logger: logger)
+    do {
+      try await migrate(on: connection, url: url, logger: logger)
+      try await connection.close()
+    } catch {
+      try? await connection.close()
+      throw error
+    }
     let store = PostgresChangeStore(url: url, logger: logger)
     return try await withThrowingTaskGroup(of: Void.self) { group in
       group.addTask { await store.run(listening: listening) }
       defer { group.cancelAll() }
-      try await store.migrate()
       return try await body(store)
     }
   }
 
-  /// Opens and closes one connection; throws a `StoreError` saying why it failed.
-  static func checkReachable(_ url: PostgresURL, logger: Logger) async throws {
+  /// Opens one connection; throws a `StoreError` saying why it failed.
+  static func connect(_ url: PostgresURL, logger: Logger) async throws -> PostgresConnection {
     do {
-      let connection = try await PostgresConnection.connect(
+      return try await PostgresConnection.connect(
         configuration: try url.connectionConfiguration(), id: 0, logger: logger)
-      try await connection.close()
     } catch {
       throw StoreError(
         .databaseUnavailable, "cannot open \(url.redacted): \(describe(error))")
@@ -102,28 +109,36 @@ public final class PostgresChangeStore: ChangeStore {
     }
   }
 
-  /// Brings the schema up to date; safe when several processes start at once.
-  public func migrate() async throws {
-    try await transaction { connection in
-      try await connection.query(
-        "SELECT pg_advisory_xact_lock(\(Self.migrationLockKey))", logger: self.logger)
-      try await connection.query(
-        "CREATE TABLE IF NOT EXISTS folio_schema (version INTEGER NOT NULL)", logger: self.logger)
-      let versions = try await connection.query(
-        "SELECT COALESCE(max(version), 0) FROM folio_schema", logger: self.logger
-      ).decode(Int.self).collectAll()
-      let version = versions.first ?? 0
-      guard version <= Self.schemaVersion else {
-        throw StoreError(
-          .newerSchema,
-          "\(self.url.redacted) was written by a newer folio-server (schema \(version))")
+  /// Brings the schema up to date; safe when several processes start at once (they take
+  /// turns on an advisory lock).
+  static func migrate(on connection: PostgresConnection, url: PostgresURL, logger: Logger)
+    async throws
+  {
+    do {
+      try await connection.withTransaction(logger: logger) { connection in
+        try await connection.query(
+          "SELECT pg_advisory_xact_lock(\(Self.migrationLockKey))", logger: logger)
+        try await connection.query(
+          "CREATE TABLE IF NOT EXISTS folio_schema (version INTEGER NOT NULL)", logger: logger)
+        let versions = try await connection.query(
+          "SELECT COALESCE(max(version), 0) FROM folio_schema", logger: logger
+        ).decode(Int.self).collectAll()
+        let version = versions.first ?? 0
+        guard version <= Self.schemaVersion else {
+          throw StoreError(
+            .newerSchema,
+            "\(url.redacted) was written by a newer folio-server (schema \(version))")
+        }
+        guard version < Self.schemaVersion else { return }
+        for statement in Self.schemaV1 {
+          try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+        }
+        try await connection.query(
+          "INSERT INTO folio_schema (version) VALUES (\(Self.schemaVersion))", logger: logger)
       }
-      guard version < Self.schemaVersion else { return }
-      for statement in Self.schemaV1 {
-        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: self.logger)
-      }
-      try await connection.query(
-        "INSERT INTO folio_schema (version) VALUES (\(Self.schemaVersion))", logger: self.logger)
+    } catch let error as PostgresTransactionError {
+      if let inner = error.closureError as? StoreError { throw inner }
+      throw error
     }
   }
 

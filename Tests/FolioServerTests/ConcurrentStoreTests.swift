@@ -70,7 +70,7 @@ struct ConcurrentStoreTests {
 
       let changes = makeChanges(site: .random(), count: 2)
       async let waited = client.execute(
-        uri: "/v1/spaces/team/changes?after=0&wait=30", method: .get,
+        uri: "/v1/spaces/team/changes?after=0&wait=60", method: .get,
         headers: bearer(fixture.bob))
       try await Task.sleep(for: .milliseconds(300))
       let pushedAt = Date()
@@ -84,8 +84,9 @@ struct ConcurrentStoreTests {
       }
       let page = try await waited.decode(PullResponse.self)
       #expect(page.changes == changes)
-      // Woken by the push, not by the end of the 30 s wait (the margin is for a busy CI).
-      #expect(Date().timeIntervalSince(pushedAt) < 10)
+      // Woken by the push, not by the end of the 60 s wait. The margin is wide because
+      // blocking end-to-end tests can hold the cooperative pool for many seconds on 2 cores.
+      #expect(Date().timeIntervalSince(pushedAt) < 50)
     }
   }
 
