@@ -138,6 +138,9 @@ struct SyncCommand: AsyncParsableCommand {
   @Argument(help: "The remote (optional when there is only one).")
   var remote: String?
 
+  @Flag(help: "Stay connected: apply the team's changes as they are pushed, until Ctrl-C.")
+  var watch = false
+
   func run() async throws {
     let replica = try global.openReplica()
     let name: String
@@ -150,6 +153,10 @@ struct SyncCommand: AsyncParsableCommand {
     }
     let bar = ProgressBar(enabled: isatty(STDERR_FILENO) == 1)
     let token = ProcessInfo.processInfo.environment["FOLIO_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+    if watch {
+      try await WatchRunner(global: global, remote: name, token: token).run()
+      return
+    }
     let summary = try await SyncClient().sync(replica, remote: name, tokenOverride: token) {
       bar.update($0)
     }

@@ -10,6 +10,9 @@ import FolioModel
 /// another database (PostgreSQL for a deployment that outgrows one machine) is one more
 /// conforming type. The push rules themselves live in `PushCheck`, shared by every store.
 public protocol ChangeStore: Sendable {
+  /// Announces every commit that stored changes, to wake long-polling pulls (`wait=`).
+  var feed: ChangeFeed { get }
+
   // MARK: Sync
 
   /// The token whose SHA-256 hex digest is `hash`, revoked or not; nil when unknown.
@@ -28,6 +31,9 @@ public protocol ChangeStore: Sendable {
   /// transaction has committed. Throws `SyncError` for a refused change.
   func append(_ batch: [IncomingChange], to space: String, by user: String) async throws
     -> PushResponse
+
+  /// Throws when the store cannot answer a trivial query (`/readyz`).
+  func checkReady() async throws
 
   // MARK: Administration
 

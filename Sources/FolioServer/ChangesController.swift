@@ -40,8 +40,13 @@ struct ChangesController<Store: ChangeStore, Context: RequestContext>: Sendable 
       try Self.integer(query["limit"].map(String.init), named: "limit")
       ?? limits.defaultPageLimit
     guard limit >= 1 else { throw SyncError.badRequest("limit must be 1 or more") }
-    let page = try await store.changes(
-      in: space, after: after, limit: min(limit, limits.maximumPageLimit))
+    let wait = try Self.integer(query["wait"].map(String.init), named: "wait") ?? 0
+    guard (0...LongPoll.maximumWaitSeconds).contains(wait) else {
+      throw SyncError.badRequest("wait must be 0 to \(LongPoll.maximumWaitSeconds) seconds")
+    }
+    let page = try await LongPoll.page(
+      of: store, in: space, after: after, limit: min(limit, limits.maximumPageLimit),
+      wait: .seconds(wait))
     return Self.jsonResponse(Self.pullBody(page))
   }
 

@@ -1,38 +1,59 @@
 import FolioModel
 import FolioSQLite
-
-#if canImport(FoundationEssentials)
-  import FoundationEssentials
-#else
-  import Foundation
-#endif
+// Foundation, not FoundationEssentials: NSLock lives there.
+import Foundation
+import NIOPosix
 
 /// The default `ChangeStore`: one SQLite file in WAL mode.
 ///
-/// `Connection` is not `Sendable`. The actor is its only owner and never lets it escape, and
-/// an actor runs one call at a time, so SQLite sees the connection from one thread at a time
-/// (which is what its `NOMUTEX` mode requires). Each call is a short transaction; a call
-/// occupies a thread of the cooperative pool while SQLite works.
-public actor SQLiteChangeStore: ChangeStore {
-  private let connection: Connection
+/// SQLite blocks, so no call runs on Swift's cooperative pool: writes run one at a time on a
+/// dedicated writer thread (each commit's fsync waits there), reads on a pool of reader
+/// threads, each with its own read-only connection. In WAL mode a reader works on the last
+/// committed snapshot and never waits for the writer, so pulls go on during a slow push.
+///
+/// `Connection` is not `Sendable`: the writer connection is only used under its lock (and
+/// only from the writer thread), and a reader connection is used by one thread at a time,
+/// taken from and returned to `ReaderConnections`. Both satisfy SQLite's `NOMUTEX` mode.
+public final class SQLiteChangeStore: ChangeStore {
+  private let writer: Guarded<Connection>
+  private let readers: ReaderConnections
 
   /// The database file.
-  public nonisolated let path: String
+  public let path: String
+
+  public let feed = ChangeFeed()
 
   /// The schema version this code writes (`PRAGMA user_version`).
   static let schemaVersion: Int64 = 1
 
   /// Opens (creating if needed) the store at `path` and brings its schema up to date.
   ///
-  /// - Parameter path: A file path, or `:memory:` for a store that lives as long as the
-  ///   actor.
+  /// - Parameter path: A file path, or `:memory:` for a store that lives as long as this
+  ///   object (its reads then use the writer connection: a second connection to `:memory:`
+  ///   would open another, empty database).
   /// - Throws: `SQLiteError` when the file cannot be opened or migrated, `StoreError` when a
   ///   newer server wrote it.
   public init(path: String) throws {
     let connection = try Connection(path: path)
     try Self.migrate(connection)
-    self.connection = connection
+    self.writer = Guarded(connection)
+    self.readers = ReaderConnections(path: path, writer: path == ":memory:" ? writer : nil)
     self.path = path
+  }
+
+  /// Runs `body` with the writer connection on the writer thread.
+  private func write<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T)
+    async throws -> T
+  {
+    try await SQLiteThreads.writer.runIfActive { try self.writer.withLock(body) }
+  }
+
+  /// Runs `body` on a reader thread with a reader connection, inside one read transaction
+  /// (one snapshot), so the values it reads agree with each other.
+  private func read<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T)
+    async throws -> T
+  {
+    try await SQLiteThreads.readers.runIfActive { try self.readers.withConnection(body) }
   }
 
   private static func migrate(_ connection: Connection) throws {
@@ -89,45 +110,66 @@ public actor SQLiteChangeStore: ChangeStore {
 
   // MARK: Sync
 
-  public func token(hash: String) throws -> TokenRecord? {
-    try connection.firstRow(
-      "SELECT hash, space, user, read_only, created, revoked FROM tokens WHERE hash = ?1",
-      [hash], Self.tokenRecord)
-  }
-
-  public func changes(in space: String, after cursor: Int, limit: Int) throws -> StoredPage {
-    try requireSpaceHead(space)
-    let rows = try connection.rows(
-      """
-      SELECT server_seq, json FROM changes
-      WHERE space = ?1 AND server_seq > ?2 ORDER BY server_seq LIMIT ?3
-      """,
-      [space, cursor, limit + 1]
-    ) { row in (row.int(0), row.blob(1)) }
-    let page = rows.prefix(limit)
-    return StoredPage(
-      changes: page.map(\.1), cursor: page.last?.0 ?? cursor, more: rows.count > limit)
-  }
-
-  public func vector(of space: String) throws -> VectorResponse {
-    // No transaction needed for a consistent pair: every write to heads and changes goes
-    // through this actor (one server per database file), which runs one call at a time.
-    let head = try requireSpaceHead(space)
-    var vector = VersionVector()
-    let rows = try connection.rows(
-      "SELECT site, seq FROM site_heads WHERE space = ?1", [space]
-    ) { row in (row.string(0), row.int(1)) }
-    for (site, seq) in rows {
-      if let site = SiteID(rawValue: site) { vector[site] = seq }
+  public func token(hash: String) async throws -> TokenRecord? {
+    try await read { connection in
+      try connection.firstRow(
+        "SELECT hash, space, user, read_only, created, revoked FROM tokens WHERE hash = ?1",
+        [hash], Self.tokenRecord)
     }
-    return VectorResponse(vector: vector, cursor: head)
+  }
+
+  public func changes(in space: String, after cursor: Int, limit: Int) async throws -> StoredPage {
+    try await read { connection in
+      try Self.requireSpaceHead(space, connection)
+      let rows = try connection.rows(
+        """
+        SELECT server_seq, json FROM changes
+        WHERE space = ?1 AND server_seq > ?2 ORDER BY server_seq LIMIT ?3
+        """,
+        [space, cursor, limit + 1]
+      ) { row in (row.int(0), row.blob(1)) }
+      let page = rows.prefix(limit)
+      return StoredPage(
+        changes: page.map(\.1), cursor: page.last?.0 ?? cursor, more: rows.count > limit)
+    }
+  }
+
+  public func vector(of space: String) async throws -> VectorResponse {
+    // One read transaction: the heads and the cursor come from one snapshot.
+    try await read { connection in
+      let head = try Self.requireSpaceHead(space, connection)
+      var vector = VersionVector()
+      let rows = try connection.rows(
+        "SELECT site, seq FROM site_heads WHERE space = ?1", [space]
+      ) { row in (row.string(0), row.int(1)) }
+      for (site, seq) in rows {
+        if let site = SiteID(rawValue: site) { vector[site] = seq }
+      }
+      return VectorResponse(vector: vector, cursor: head)
+    }
   }
 
   public func append(
     _ batch: [IncomingChange], to space: String, by user: String
+  ) async throws -> PushResponse {
+    let response = try await write { connection in
+      try Self.store(batch, to: space, by: user, connection)
+    }
+    if response.accepted > 0 { feed.announce(space: space) }
+    ServerMetrics.recordPushed(response.accepted)
+    return response
+  }
+
+  public func checkReady() async throws {
+    _ = try await read { connection in try connection.scalarInt("SELECT 1") }
+  }
+
+  /// `append` without the announcement: checks and stores the batch in one transaction.
+  private static func store(
+    _ batch: [IncomingChange], to space: String, by user: String, _ connection: Connection
   ) throws -> PushResponse {
     try connection.transaction {
-      var head = try requireSpaceHead(space)
+      var head = try Self.requireSpaceHead(space, connection)
       var sites: [SiteID: SiteState] = [:]
       for site in Set(batch.map(\.change.site)) {
         let owner = try connection.firstRow(
@@ -174,78 +216,88 @@ public actor SQLiteChangeStore: ChangeStore {
 
   // MARK: Administration
 
-  public func createSpace(named name: String) throws {
+  public func createSpace(named name: String) async throws {
     try NameRules.check(name, as: "space")
-    try connection.transaction {
-      guard try connection.scalarInt("SELECT 1 FROM spaces WHERE name = ?1", [name]) == nil else {
-        throw StoreError(.spaceExists, "space '\(name)' already exists")
+    try await write { connection in
+      try connection.transaction {
+        guard try connection.scalarInt("SELECT 1 FROM spaces WHERE name = ?1", [name]) == nil else {
+          throw StoreError(.spaceExists, "space '\(name)' already exists")
+        }
+        try connection.run(
+          "INSERT INTO spaces (name, created) VALUES (?1, ?2)", name, Self.seconds(Date()))
       }
-      try connection.run(
-        "INSERT INTO spaces (name, created) VALUES (?1, ?2)", name, Self.seconds(Date()))
     }
   }
 
-  public func spaceNames() throws -> [String] {
-    try connection.rows("SELECT name FROM spaces ORDER BY name") { $0.string(0) }
-  }
-
-  public func addToken(_ token: TokenRecord) throws {
-    try connection.transaction {
-      try requireSpaceHead(token.space)
-      try connection.run(
-        """
-        INSERT INTO tokens (hash, space, user, read_only, created, revoked)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-        """,
-        token.hash, token.space, token.user, token.readOnly, Self.seconds(token.created),
-        token.revoked.map(Self.seconds))
+  public func spaceNames() async throws -> [String] {
+    try await read { connection in
+      try connection.rows("SELECT name FROM spaces ORDER BY name") { $0.string(0) }
     }
   }
 
-  public func tokens(in space: String?) throws -> [TokenRecord] {
-    if let space {
-      try requireSpaceHead(space)
+  public func addToken(_ token: TokenRecord) async throws {
+    try await write { connection in
+      try connection.transaction {
+        try Self.requireSpaceHead(token.space, connection)
+        try connection.run(
+          """
+          INSERT INTO tokens (hash, space, user, read_only, created, revoked)
+          VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+          """,
+          token.hash, token.space, token.user, token.readOnly, Self.seconds(token.created),
+          token.revoked.map(Self.seconds))
+      }
+    }
+  }
+
+  public func tokens(in space: String?) async throws -> [TokenRecord] {
+    try await read { connection in
+      if let space {
+        try Self.requireSpaceHead(space, connection)
+        return try connection.rows(
+          """
+          SELECT hash, space, user, read_only, created, revoked FROM tokens
+          WHERE space = ?1 ORDER BY created, hash
+          """,
+          [space], Self.tokenRecord)
+      }
       return try connection.rows(
         """
         SELECT hash, space, user, read_only, created, revoked FROM tokens
-        WHERE space = ?1 ORDER BY created, hash
+        ORDER BY space, created, hash
         """,
-        [space], Self.tokenRecord)
+        [], Self.tokenRecord)
     }
-    return try connection.rows(
-      """
-      SELECT hash, space, user, read_only, created, revoked FROM tokens
-      ORDER BY space, created, hash
-      """,
-      [], Self.tokenRecord)
   }
 
-  public func revokeToken(idPrefix: String) throws -> TokenRecord {
+  public func revokeToken(idPrefix: String) async throws -> TokenRecord {
     guard idPrefix.utf8.count >= 4, Hex.isLowercaseHex(idPrefix) else {
       throw StoreError(
         .unknownToken, "token id '\(idPrefix)' must be 4 or more lowercase hex digits")
     }
-    return try connection.transaction {
-      let matches = try connection.rows(
-        """
-        SELECT hash, space, user, read_only, created, revoked FROM tokens
-        WHERE substr(hash, 1, length(?1)) = ?1 LIMIT 2
-        """,
-        [idPrefix], Self.tokenRecord)
-      guard let match = matches.first else {
-        throw StoreError(.unknownToken, "no token id starts with '\(idPrefix)'")
+    return try await write { connection in
+      try connection.transaction {
+        let matches = try connection.rows(
+          """
+          SELECT hash, space, user, read_only, created, revoked FROM tokens
+          WHERE substr(hash, 1, length(?1)) = ?1 LIMIT 2
+          """,
+          [idPrefix], Self.tokenRecord)
+        guard let match = matches.first else {
+          throw StoreError(.unknownToken, "no token id starts with '\(idPrefix)'")
+        }
+        guard matches.count == 1 else {
+          throw StoreError(
+            .ambiguousToken, "several token ids start with '\(idPrefix)'; give more digits")
+        }
+        if match.revoked != nil { return match }
+        let now = Date()
+        try connection.run(
+          "UPDATE tokens SET revoked = ?2 WHERE hash = ?1", match.hash, Self.seconds(now))
+        return TokenRecord(
+          hash: match.hash, space: match.space, user: match.user, readOnly: match.readOnly,
+          created: match.created, revoked: Date(timeIntervalSince1970: Double(Self.seconds(now))))
       }
-      guard matches.count == 1 else {
-        throw StoreError(
-          .ambiguousToken, "several token ids start with '\(idPrefix)'; give more digits")
-      }
-      if match.revoked != nil { return match }
-      let now = Date()
-      try connection.run(
-        "UPDATE tokens SET revoked = ?2 WHERE hash = ?1", match.hash, Self.seconds(now))
-      return TokenRecord(
-        hash: match.hash, space: match.space, user: match.user, readOnly: match.readOnly,
-        created: match.created, revoked: Date(timeIntervalSince1970: Double(Self.seconds(now))))
     }
   }
 
@@ -253,7 +305,7 @@ public actor SQLiteChangeStore: ChangeStore {
 
   /// The space's latest server sequence number; throws when the space does not exist.
   @discardableResult
-  private func requireSpaceHead(_ space: String) throws -> Int {
+  private static func requireSpaceHead(_ space: String, _ connection: Connection) throws -> Int {
     guard let head = try connection.scalarInt("SELECT head FROM spaces WHERE name = ?1", [space])
     else { throw StoreError.unknownSpace(space) }
     return Int(head)
@@ -269,5 +321,63 @@ public actor SQLiteChangeStore: ChangeStore {
 
   private static func seconds(_ date: Date) -> Int64 {
     Int64(date.timeIntervalSince1970.rounded(.down))
+  }
+}
+
+/// The threads SQLite stores block on: one writer (writes are serialized by SQLite anyway,
+/// and a queue of pushes must not take the threads reads need) and a few readers.
+enum SQLiteThreads {
+  static let writer = started(NIOThreadPool(numberOfThreads: 1))
+  static let readers = started(NIOThreadPool(numberOfThreads: 4))
+
+  private static func started(_ pool: NIOThreadPool) -> NIOThreadPool {
+    pool.start()
+    return pool
+  }
+}
+
+/// A value used only while holding a lock.
+final class Guarded<Value>: @unchecked Sendable {
+  // @unchecked: `value` is only reached through `withLock`.
+  private let lock = NSLock()
+  private let value: Value
+
+  init(_ value: Value) { self.value = value }
+
+  func withLock<T>(_ body: (Value) throws -> T) rethrows -> T {
+    try lock.withLock { try body(value) }
+  }
+}
+
+/// Read-only connections to one database file, each used by one thread at a time; as many
+/// are opened as threads read at once.
+final class ReaderConnections: @unchecked Sendable {
+  // @unchecked: `idle` is only touched while holding `lock`; a connection taken from it
+  // belongs to the taking thread until it is put back.
+  private let lock = NSLock()
+  private var idle: [Connection] = []
+  private let path: String
+  /// Set for `:memory:` databases, which only the writer connection can see.
+  private let writer: Guarded<Connection>?
+
+  init(path: String, writer: Guarded<Connection>?) {
+    self.path = path
+    self.writer = writer
+  }
+
+  /// Runs `body` with a connection inside a read transaction.
+  func withConnection<T>(_ body: (Connection) throws -> T) throws -> T {
+    if let writer { return try writer.withLock(body) }
+    let connection = try lock.withLock { idle.popLast() } ?? Connection(path: path, readOnly: true)
+    defer { lock.withLock { idle.append(connection) } }
+    try connection.execute("BEGIN")
+    do {
+      let result = try body(connection)
+      try connection.execute("COMMIT")
+      return result
+    } catch {
+      try? connection.execute("ROLLBACK")
+      throw error
+    }
   }
 }

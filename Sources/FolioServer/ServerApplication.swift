@@ -1,6 +1,7 @@
 import FolioModel
 import Hummingbird
 import Logging
+import Prometheus
 
 #if canImport(FoundationEssentials)
   import FoundationEssentials
@@ -18,12 +19,17 @@ public struct ServerConfiguration: Sendable {
   public var limits: ServerLimits
   /// The server's wall clock in Unix milliseconds, against which change clocks are checked.
   public var wallClock: @Sendable () -> UInt64
+  /// Where `GET /metrics` reads; nil serves no `/metrics`. The caller bootstraps
+  /// swift-metrics with a `PrometheusMetricsFactory` on the same registry.
+  public var metrics: PrometheusCollectorRegistry?
 
   /// A configuration; by default 127.0.0.1:8080 with the protocol's limits.
   public init(
     host: String = "127.0.0.1", port: Int = 8080, limits: ServerLimits = .standard,
-    wallClock: @escaping @Sendable () -> UInt64 = ServerConfiguration.systemMilliseconds
+    wallClock: @escaping @Sendable () -> UInt64 = ServerConfiguration.systemMilliseconds,
+    metrics: PrometheusCollectorRegistry? = nil
   ) {
+    self.metrics = metrics
     self.host = host
     self.port = port
     self.limits = limits
@@ -36,7 +42,8 @@ public struct ServerConfiguration: Sendable {
   }
 }
 
-/// The router of the sync protocol: `GET /v1/health` and, per space, pull, push and vector.
+/// The router of the sync protocol (`GET /v1/health` and, per space, pull, push and vector)
+/// and of the operators' endpoints (`/livez`, `/readyz`, `/metrics`).
 ///
 /// - Parameters:
 ///   - store: Where spaces, tokens and changes are kept.
@@ -49,7 +56,9 @@ public func buildRouter<Store: ChangeStore, Context: RequestContext>(
 ) -> Router<Context> {
   let router = Router(context: Context.self)
   router.add(middleware: LogRequestsMiddleware(.debug))
+  router.add(middleware: MetricsMiddleware())
   router.add(middleware: SyncErrorMiddleware(limits: configuration.limits))
+  router.add(middleware: CompressionMiddleware(limits: configuration.limits))
   let v1 = router.group(RouterPath(SyncProtocol.pathPrefix))
   v1.get("health") { _, _ in
     try ChangesController<Store, Context>.jsonResponse(HealthResponse())
@@ -57,6 +66,8 @@ public func buildRouter<Store: ChangeStore, Context: RequestContext>(
   ChangesController<Store, Context>(
     store: store, limits: configuration.limits, wallClock: configuration.wallClock
   ).addRoutes(to: v1.group("spaces"))
+  OperationsController<Store, Context>(store: store, registry: configuration.metrics)
+    .addRoutes(to: router)
   return router
 }
 

@@ -14,6 +14,10 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     case ambiguousToken
     /// The database was written by a newer server.
     case newerSchema
+    /// The `--database` URL cannot be read.
+    case invalidDatabaseURL
+    /// The database cannot be reached or refuses the login.
+    case databaseUnavailable
   }
 
   /// What kind of refusal.

@@ -14,17 +14,25 @@ struct HTTPReply {
 struct HTTPTransport {
   let session: URLSession
   let token: String
+  /// Seconds before a request is abandoned.
+  let timeout: Double
 
   func send(
     _ method: String, _ url: URL, body: Data?, summary: inout SyncSummary
   ) async throws(SyncError) -> HTTPReply {
-    var request = URLRequest(url: url, timeoutInterval: 60)
+    var request = URLRequest(url: url, timeoutInterval: timeout)
     request.httpMethod = method
     request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
     request.setValue("application/json", forHTTPHeaderField: "Accept")
+    request.setValue("gzip", forHTTPHeaderField: "Accept-Encoding")
+    var sentBody = body
     if let body {
-      request.httpBody = body
       request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+      if body.count >= Self.minimumCompressedBytes, let compressed = Gzip.compress(body) {
+        sentBody = compressed
+        request.setValue("gzip", forHTTPHeaderField: "Content-Encoding")
+      }
+      request.httpBody = sentBody
     }
     let data: Data
     let response: URLResponse
@@ -36,11 +44,27 @@ struct HTTPTransport {
         reason: Self.reason(error))
     }
     guard let http = response as? HTTPURLResponse else { throw .badResponse("not HTTP") }
+    let gzipped = (http.value(forHTTPHeaderField: "Content-Encoding") ?? "").lowercased() == "gzip"
+    var plain = data
+    // URLSession may or may not have inflated the body already: gzip starts 1f 8b, JSON never.
+    if gzipped, data.starts(with: [0x1f, 0x8b]) {
+      guard let inflated = Gzip.decompress(data) else {
+        throw .badResponse("a gzip body from the server is corrupt")
+      }
+      plain = inflated
+    }
+    let wireBytes =
+      gzipped
+      ? (http.value(forHTTPHeaderField: "Content-Length").flatMap(Int.init) ?? data.count)
+      : data.count
     summary.requests += 1
-    summary.bytesSent += Self.requestHeaderBytes(request) + (body?.count ?? 0)
-    summary.bytesReceived += Self.responseHeaderBytes(http) + data.count
-    return HTTPReply(status: http.statusCode, body: data)
+    summary.bytesSent += Self.requestHeaderBytes(request) + (sentBody?.count ?? 0)
+    summary.bytesReceived += Self.responseHeaderBytes(http) + wireBytes
+    return HTTPReply(status: http.statusCode, body: plain)
   }
+
+  /// Request bodies smaller than this go uncompressed.
+  static let minimumCompressedBytes = 1_024
 
   private static func reason(_ error: any Error) -> String {
     let nsError = error as NSError

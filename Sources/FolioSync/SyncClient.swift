@@ -16,6 +16,10 @@ public struct SyncClient {
   public var pushBatchSize: Int
   let session: URLSession
 
+  /// How long one request may take before the client gives up, in seconds (a long poll gets
+  /// its wait on top).
+  static let requestTimeout = 60.0
+
   public init(
     pageSize: Int = SyncProtocol.maximumPageLimit, pushBatchSize: Int = 2_000,
     session: URLSession = .shared
@@ -31,20 +35,24 @@ public struct SyncClient {
   ///   - replica: The local replica.
   ///   - remoteName: The remote to sync with.
   ///   - tokenOverride: A token to use instead of the stored one (`FOLIO_TOKEN`).
+  ///   - waitSeconds: When the server has nothing new, how long it may hold the first pull
+  ///     open waiting for a change (a long poll, for `watch`); 0 answers at once.
   ///   - progress: Called after each page.
   /// - Returns: What the sync pulled, pushed and found.
   /// - Throws: An error saying what went wrong; nothing is changed then.
   public func sync(
     _ replica: Replica, remote remoteName: String, tokenOverride: String? = nil,
-    progress: (SyncProgress) -> Void = { _ in }
+    waitSeconds: Int = 0, progress: (SyncProgress) -> Void = { _ in }
   ) async throws -> SyncSummary {
     guard let remote = try replica.remote(named: remoteName) else {
       throw SyncError.unknownRemote(remoteName)
     }
-    let transport = HTTPTransport(session: session, token: tokenOverride ?? remote.token)
+    let transport = HTTPTransport(
+      session: session, token: tokenOverride ?? remote.token,
+      timeout: Self.requestTimeout + Double(waitSeconds))
     var summary = SyncSummary()
     let conflictsBefore = try replica.conflictCount()
-    try await pull(replica, remote, transport, &summary, progress)
+    try await pull(replica, remote, transport, waitSeconds, &summary, progress)
     try await push(replica, remote.name, transport, &summary, progress)
     try replica.recordSync(remote: remote.name)
     summary.newConflicts = max(0, try replica.conflictCount() - conflictsBefore)
@@ -52,12 +60,15 @@ public struct SyncClient {
   }
 
   private func pull(
-    _ replica: Replica, _ remote: Remote, _ transport: HTTPTransport,
+    _ replica: Replica, _ remote: Remote, _ transport: HTTPTransport, _ waitSeconds: Int,
     _ summary: inout SyncSummary, _ progress: (SyncProgress) -> Void
   ) async throws {
     var cursor = remote.cursor
+    var wait = waitSeconds > 0 ? "&wait=\(waitSeconds)" : ""
     while true {
-      let url = try endpoint(remote, "changes", query: "after=\(cursor)&limit=\(pageSize)")
+      let url = try endpoint(
+        remote, "changes", query: "after=\(cursor)&limit=\(pageSize)\(wait)")
+      wait = ""
       let reply = try await transport.send("GET", url, body: nil, summary: &summary)
       try checkStatus(reply, remote: remote.name)
       let page: PullResponse

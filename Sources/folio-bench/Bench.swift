@@ -70,6 +70,7 @@ final class Bench {
       case .sync: try await runSync()
       case .concurrent: try runConcurrent()
       case .history: try runHistory()
+      case .load: try await runLoad()
       }
       let seconds = Double(MonotonicClock.now() - start) / 1e9
       // Measurements inside the phase reset the peak; each noted its own.
@@ -330,6 +331,56 @@ final class Bench {
     add(
       phase, "last over first", result.pageGrowth, "x", target: "<= 1.20x (linear)",
       met: result.pageGrowth <= 1.2)
+  }
+
+  private func runLoad() async throws {
+    let environment = ProcessInfo.processInfo.environment
+    let postgres = environment["FOLIO_BENCH_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    // Long enough to be steady, short enough to keep the run bounded; tiny runs are smoke.
+    let seconds = workload.count >= 1_000 ? 5.0 : 1.0
+    let result = try await LoadPhase.run(
+      replica: replicaA, server: server, folder: settings.folder, seconds: seconds,
+      postgresURL: postgres)
+    let transfer = result.transfer
+    var phase = "load: pull all, bytes per change"
+    let before = Double(transfer.identityBytes) / Double(max(transfer.changes, 1))
+    let after = Double(transfer.gzipBytes) / Double(max(transfer.changes, 1))
+    add(phase, "changes", Double(transfer.changes), "changes")
+    add(phase, "uncompressed", before, "bytes/change")
+    add(
+      phase, "gzip", after, "bytes/change", target: "<= 1/3 of uncompressed",
+      met: after * 3 <= before)
+    if postgres == nil {
+      Bench.progress("load: PostgreSQL skipped (set FOLIO_BENCH_POSTGRES_URL to an empty database)")
+    }
+    for store in result.stores {
+      phase = "load (\(store.clients) clients, \(store.store))"
+      let rate = Double(store.pushed) / store.writeSeconds
+      add(phase, "changes pushed per second", rate, "changes/s")
+      add(
+        phase, "changes pulled per second", Double(store.pulled) / store.writeSeconds, "changes/s")
+      add(phase, "requests", Double(store.requests), "requests")
+      add(
+        phase, "failed requests", Double(store.failures), "requests", target: "0",
+        met: store.failures == 0)
+      let sorted = store.noChangeLatencies.sorted()
+      let p50 = percentile(sorted, 0.50) * 1000
+      let p99 = percentile(sorted, 0.99) * 1000
+      add(phase, "no-change syncs timed", Double(sorted.count), "requests")
+      add(phase, "no-change sync p50", p50, "ms")
+      if store.store == "sqlite" {
+        add(phase, "no-change sync p99", p99, "ms", target: "< 50 ms", met: p99 < 50)
+      } else {
+        add(phase, "no-change sync p99", p99, "ms")
+      }
+    }
+  }
+
+  /// The value below which `fraction` of `sorted` lies (nearest rank).
+  private func percentile(_ sorted: [Double], _ fraction: Double) -> Double {
+    guard !sorted.isEmpty else { return 0 }
+    let rank = Int((fraction * Double(sorted.count)).rounded(.up)) - 1
+    return sorted[min(max(rank, 0), sorted.count - 1)]
   }
 
   // MARK: Helpers

@@ -17,6 +17,9 @@ enum Phase: String, CaseIterable, Sendable {
   case concurrent
   /// One record edited 10,000 times: does a write, or a pulled page, cost more later?
   case history
+  /// 50 concurrent clients against a real folio-server on each store; bytes per change
+  /// pulled with and without gzip.
+  case load
 
   /// The phases whose results this one uses.
   var needs: [Phase] {
@@ -25,11 +28,12 @@ enum Phase: String, CaseIterable, Sendable {
     case .authoring: return [.baseline]
     case .size, .bundle, .latency, .sync: return [.authoring]
     case .concurrent: return [.bundle]
+    case .load: return [.authoring]
     }
   }
 
   /// Whether the phase runs `folio` or `folio-server` executables.
-  var usesExecutables: Bool { [.bundle, .latency, .sync].contains(self) }
+  var usesExecutables: Bool { [.bundle, .latency, .sync, .load].contains(self) }
 
   /// `selected` with every phase they need, in running order.
   static func withPrerequisites(_ selected: Set<Phase>) -> [Phase] {

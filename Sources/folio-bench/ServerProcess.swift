@@ -3,19 +3,26 @@
 #endif
 
 /// A real `folio-server` child process on 127.0.0.1, on a port the system picks, with its
-/// data in the bench's folder.
+/// data in the bench's folder (or in a PostgreSQL database).
 final class ServerProcess {
   let executable: String
   let folder: String
   let dataPath: String
+  /// A PostgreSQL URL to use instead of `dataPath`.
+  let database: String?
   private var pid: pid_t?
   /// `http://127.0.0.1:PORT` once started.
   private(set) var url = ""
 
-  init(executable: String, folder: String) {
+  init(executable: String, folder: String, database: String? = nil) {
     self.executable = executable
     self.folder = folder
+    self.database = database
     dataPath = folder + "/server.sqlite"
+  }
+
+  private var storeArguments: [String] {
+    database.map { ["--database", $0] } ?? ["--data", dataPath]
   }
 
   deinit { stop() }
@@ -24,7 +31,7 @@ final class ServerProcess {
   @discardableResult
   func admin(_ arguments: [String]) throws -> String {
     try ChildProcess.output(
-      executable, arguments + ["--data", dataPath], scratch: folder + "/server-admin")
+      executable, arguments + storeArguments, scratch: folder + "/server-admin")
   }
 
   /// Makes a read-write token for `user` on `space` and returns it (the last word printed).
@@ -42,7 +49,7 @@ final class ServerProcess {
     let logPath = folder + "/server.log"
     let pid = try ChildProcess.spawn(
       executable,
-      ["serve", "--data", dataPath, "--host", "127.0.0.1", "--port", "0"],
+      ["serve", "--host", "127.0.0.1", "--port", "0"] + storeArguments,
       stdout: outPath, stderr: logPath)
     self.pid = pid
     let deadline = MonotonicClock.now() + 30_000_000_000

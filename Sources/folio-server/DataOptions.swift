@@ -1,5 +1,6 @@
 import ArgumentParser
 import FolioServer
+import Logging
 
 #if canImport(FoundationEssentials)
   import FoundationEssentials
@@ -7,18 +8,45 @@ import FolioServer
   import Foundation
 #endif
 
-/// `--data PATH`, shared by every command.
+/// `--data PATH` or `--database URL`, shared by every command: where the server keeps its
+/// spaces, tokens and changes.
 struct DataOptions: ParsableArguments {
   @Option(
     name: .long,
     help: ArgumentHelp(
-      "The server's database file.",
+      "The server's SQLite database file.",
       discussion: """
         Default: $XDG_DATA_HOME/folio-server/server.sqlite, else
         ~/.local/share/folio-server/server.sqlite.
         """,
       valueName: "path"))
   var data: String?
+
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "A PostgreSQL database instead of the SQLite file (default: $FOLIO_DATABASE_URL).",
+      discussion: "postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=require]",
+      valueName: "url"))
+  var database: String?
+
+  func validate() throws {
+    if data != nil, database != nil {
+      throw ValidationError("give either --data PATH or --database URL, not both")
+    }
+  }
+
+  /// The PostgreSQL URL to use, if any: `--database`, else `FOLIO_DATABASE_URL` unless
+  /// `--data` was given.
+  func databaseURL(environment: [String: String] = ProcessInfo.processInfo.environment)
+    -> String?
+  {
+    if let database { return database }
+    guard data == nil, let url = environment["FOLIO_DATABASE_URL"], !url.isEmpty else {
+      return nil
+    }
+    return url
+  }
 
   /// The database file to use.
   func resolvedPath(environment: [String: String] = ProcessInfo.processInfo.environment) throws
@@ -34,11 +62,31 @@ struct DataOptions: ParsableArguments {
     return home + "/.local/share/folio-server/server.sqlite"
   }
 
-  /// Opens the store, creating its folder when needed.
-  func openStore() throws -> SQLiteChangeStore {
+  /// Runs `body` with the store the options name (its schema brought up to date), then
+  /// closes it.
+  ///
+  /// - Parameters:
+  ///   - listening: Whether a PostgreSQL store hears other processes' pushes (`serve` does;
+  ///     administration commands do not need to).
+  ///   - logger: Where the store logs.
+  ///   - body: What to do with the store.
+  /// - Returns: What `body` returned.
+  /// - Throws: When the store cannot be opened, or what `body` threw.
+  func withStore<T: Sendable>(
+    listening: Bool = false, logger: Logger = Logger(label: "folio-server"),
+    _ body: (any ChangeStore) async throws -> T
+  ) async throws -> T {
+    if let text = databaseURL() {
+      let url = try PostgresURL(text)
+      return try await PostgresChangeStore.withStore(
+        url: url, listening: listening, logger: logger
+      ) { store in
+        try await body(store)
+      }
+    }
     let path = try resolvedPath()
     let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    return try SQLiteChangeStore(path: path)
+    return try await body(try SQLiteChangeStore(path: path))
   }
 }

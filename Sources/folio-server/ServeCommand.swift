@@ -3,6 +3,8 @@ import FolioServer
 // Foundation, not FoundationEssentials: FileHandle lives there.
 import Foundation
 import Logging
+import Metrics
+import Prometheus
 
 /// `folio-server serve`: runs the sync server until SIGTERM or SIGINT.
 struct ServeCommand: AsyncParsableCommand {
@@ -38,11 +40,24 @@ struct ServeCommand: AsyncParsableCommand {
       handler.logLevel = level
       return handler
     }
+    let registry = PrometheusCollectorRegistry()
+    MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
     let logger = Logger(label: "folio-server")
-    let store = try data.openStore()
-    logger.info("opened store", metadata: ["path": "\(store.path)"])
+    try await data.withStore(listening: true, logger: logger) { store in
+      try await serve(store, metrics: registry, logger: logger)
+    }
+    logger.info("stopped")
+  }
+
+  private func serve(
+    _ store: some ChangeStore, metrics: PrometheusCollectorRegistry, logger: Logger
+  ) async throws {
+    let location =
+      try data.databaseURL().flatMap { try? PostgresURL($0).redacted } ?? data.resolvedPath()
+    logger.info("opened store", metadata: ["store": "\(location)"])
     let app = buildApplication(
-      store: store, configuration: ServerConfiguration(host: host, port: port), logger: logger,
+      store: store, configuration: ServerConfiguration(host: host, port: port, metrics: metrics),
+      logger: logger,
       onListening: { host, port in
         let shownHost = host.contains(":") ? "[\(host)]" : host
         // FileHandle writes straight to the descriptor: nothing waits in a buffer for the
@@ -50,6 +65,5 @@ struct ServeCommand: AsyncParsableCommand {
         FileHandle.standardOutput.write(Data("listening on http://\(shownHost):\(port)\n".utf8))
       })
     try await app.runService()
-    logger.info("stopped")
   }
 }

@@ -26,8 +26,7 @@ struct SpaceCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-      let store = try data.openStore()
-      try await store.createSpace(named: name)
+      try await data.withStore { try await $0.createSpace(named: name) }
       print("created space \(name)")
     }
   }
@@ -39,7 +38,7 @@ struct SpaceCommand: AsyncParsableCommand {
     @OptionGroup var data: DataOptions
 
     func run() async throws {
-      for name in try await data.openStore().spaceNames() { print(name) }
+      for name in try await data.withStore({ try await $0.spaceNames() }) { print(name) }
     }
   }
 }

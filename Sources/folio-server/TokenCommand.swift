@@ -40,8 +40,9 @@ struct TokenCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-      let store = try data.openStore()
-      let (token, _) = try await store.issueToken(space: space, user: user, readOnly: readOnly)
+      let token = try await data.withStore { store in
+        try await store.issueToken(space: space, user: user, readOnly: readOnly).token
+      }
       let mode = readOnly ? "read-only" : "read-write"
       print("token for \(user) on \(space) (\(mode)): \(token)")
     }
@@ -58,7 +59,7 @@ struct TokenCommand: AsyncParsableCommand {
     var space: String?
 
     func run() async throws {
-      let tokens = try await data.openStore().tokens(in: space)
+      let tokens = try await data.withStore { try await $0.tokens(in: space) }
       let rows =
         [["ID", "USER", "SPACE", "MODE", "CREATED", "REVOKED"]]
         + tokens.map { token in
@@ -92,7 +93,7 @@ struct TokenCommand: AsyncParsableCommand {
     var id: String
 
     func run() async throws {
-      let token = try await data.openStore().revokeToken(idPrefix: id)
+      let token = try await data.withStore { try await $0.revokeToken(idPrefix: id) }
       print("revoked token \(token.id) for \(token.user) on \(token.space)")
     }
   }

@@ -3,16 +3,32 @@ import FolioModel
 import Foundation
 import Testing
 
-/// A server with one space and a replica per user, all in one temporary folder.
+/// A server with one space and a replica per user, all in one temporary folder; on SQLite, or
+/// on a PostgreSQL database of its own.
 final class Team {
   let folder: TestFolder
   let server: ServerProcess
+  let space: String
   var replicas: [String: ReplicaProcess] = [:]
   var tokens: [String: String] = [:]
 
-  init(users: [String], space: String = "newsroom") throws {
+  /// A team on `store`, or nil (saying why) for PostgreSQL when no test cluster is set.
+  static func make(users: [String], store: StoreKind) throws -> Team? {
+    switch store {
+    case .sqlite: return try Team(users: users)
+    case .postgres:
+      guard let url = try TestPostgres.createDatabase() else {
+        print(TestPostgres.skipReason)
+        return nil
+      }
+      return try Team(users: users, databaseURL: url)
+    }
+  }
+
+  init(users: [String], space: String = "newsroom", databaseURL: String? = nil) throws {
     folder = try TestFolder()
-    server = try ServerProcess(folder: folder.url)
+    self.space = space
+    server = try ServerProcess(folder: folder.url, databaseURL: databaseURL)
     try server.createSpace(space)
     for user in users {
       tokens[user] = try server.createToken(space: space, user: user)
@@ -31,11 +47,18 @@ final class Team {
   subscript(user: String) -> ReplicaProcess {
     replicas[user] ?? ReplicaProcess(store: folder.path("missing.sqlite"))
   }
+
+  deinit {
+    server.stop(kill: true)
+    if let url = server.databaseURL { TestPostgres.dropDatabase(url: url) }
+  }
 }
 
 @Suite(.serialized) struct SyncEndToEndTests {
-  @Test func threeReplicasEditOfflineAndConverge() throws {
-    let team = try Team(users: ["alice", "bob", "carol"])
+  @Test(arguments: StoreKind.allCases) func threeReplicasEditOfflineAndConverge(store: StoreKind)
+    throws
+  {
+    guard let team = try Team.make(users: ["alice", "bob", "carol"], store: store) else { return }
     let article = String(
       try team["alice"].run(["import", Fixture.articlePath]).split(separator: " ").first ?? "")
     try team["bob"].run(["import", Fixture.articlePath])
@@ -60,8 +83,9 @@ final class Team {
     #expect(again.contains("pulled 0, pushed 0"))
   }
 
-  @Test func aConflictIsListedOnTheThirdReplicaAndAResolutionClearsItEverywhere() throws {
-    let team = try Team(users: ["alice", "bob", "carol"])
+  @Test(arguments: StoreKind.allCases)
+  func aConflictIsListedOnTheThirdReplicaAndAResolutionClearsItEverywhere(store: StoreKind) throws {
+    guard let team = try Team.make(users: ["alice", "bob", "carol"], store: store) else { return }
     let article = String(
       try team["alice"].run(["import", Fixture.articlePath]).split(separator: " ").first ?? "")
     let highlight = try team["alice"].run([

@@ -41,6 +41,7 @@ import Testing
 
   static let allPhases = [
     "baseline", "authoring", "size", "bundle", "latency", "sync", "concurrent", "history",
+    "load",
   ]
 
   @Test func aSmallRunReportsEveryPhaseWithAgreeingCounts() throws {

@@ -7,16 +7,18 @@ import Testing
 
 @Suite("Authentication and authorization")
 struct AuthenticationTests {
-  @Test func healthNeedsNoToken() async throws {
-    try await withServer { client, _ in
+  @Test(arguments: StoreKind.allCases) func healthNeedsNoToken(store: StoreKind) async throws {
+    try await withServer(store: store) { client, _ in
       let response = try await client.execute(uri: "/v1/health", method: .get)
       #expect(response.status == .ok)
       #expect(try response.decode(HealthResponse.self) == HealthResponse(status: "ok"))
     }
   }
 
-  @Test func missingOrUnknownTokensGet401() async throws {
-    try await withServer { client, fixture in
+  @Test(arguments: StoreKind.allCases) func missingOrUnknownTokensGet401(store: StoreKind)
+    async throws
+  {
+    try await withServer(store: store) { client, fixture in
       let changes = makeChanges(site: .random(), count: 1)
       let unknown = TokenGenerator.newToken()
       for token in [nil, unknown, "", "fol_short"] {
@@ -40,8 +42,8 @@ struct AuthenticationTests {
     }
   }
 
-  @Test func aRevokedTokenGets401() async throws {
-    try await withServer { client, fixture in
+  @Test(arguments: StoreKind.allCases) func aRevokedTokenGets401(store: StoreKind) async throws {
+    try await withServer(store: store) { client, fixture in
       #expect(try await client.pull(token: fixture.alice).status == .ok)
       _ = try await fixture.store.revokeToken(idPrefix: fixture.aliceRecord.id)
       expectError(try await client.pull(token: fixture.alice), .unauthorized, "unauthorized")
@@ -50,8 +52,10 @@ struct AuthenticationTests {
     }
   }
 
-  @Test func aTokenForAnotherSpaceGets403() async throws {
-    try await withServer { client, fixture in
+  @Test(arguments: StoreKind.allCases) func aTokenForAnotherSpaceGets403(store: StoreKind)
+    async throws
+  {
+    try await withServer(store: store) { client, fixture in
       _ = try await client.push(makeChanges(site: .random(), count: 1), token: fixture.alice)
       expectError(try await client.pull(token: fixture.carol), .forbidden, "forbidden")
       expectError(try await client.vector(token: fixture.carol), .forbidden, "forbidden")
@@ -64,8 +68,10 @@ struct AuthenticationTests {
     }
   }
 
-  @Test func anUnknownSpaceLooksLikeAForbiddenOne() async throws {
-    try await withServer { client, fixture in
+  @Test(arguments: StoreKind.allCases) func anUnknownSpaceLooksLikeAForbiddenOne(store: StoreKind)
+    async throws
+  {
+    try await withServer(store: store) { client, fixture in
       let unknown = try await client.pull(token: fixture.alice, space: "nosuch")
       let existing = try await client.pull(token: fixture.alice, space: "other")
       expectError(unknown, .forbidden, "forbidden")
@@ -77,8 +83,9 @@ struct AuthenticationTests {
     }
   }
 
-  @Test func aReadOnlyTokenCannotPush() async throws {
-    try await withServer { client, fixture in
+  @Test(arguments: StoreKind.allCases) func aReadOnlyTokenCannotPush(store: StoreKind) async throws
+  {
+    try await withServer(store: store) { client, fixture in
       let response = try await client.push(
         makeChanges(site: .random(), count: 1), token: fixture.bob)
       expectError(response, .forbidden, "read-only")
@@ -87,8 +94,10 @@ struct AuthenticationTests {
     }
   }
 
-  @Test func unknownEndpointsAnswerWithAJSONError() async throws {
-    try await withServer { client, fixture in
+  @Test(arguments: StoreKind.allCases) func unknownEndpointsAnswerWithAJSONError(store: StoreKind)
+    async throws
+  {
+    try await withServer(store: store) { client, fixture in
       expectError(
         try await client.execute(uri: "/v1/nothing", method: .get), .notFound, "not-found")
       let wrongMethod = try await client.execute(

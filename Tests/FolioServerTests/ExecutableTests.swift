@@ -51,10 +51,20 @@ struct ExecutableTests {
       stderr: String(decoding: stderr, as: UTF8.self))
   }
 
-  @Test func adminCommandsManageSpacesAndTokens() throws {
+  @Test(arguments: StoreKind.allCases) func adminCommandsManageSpacesAndTokens(store: StoreKind)
+    throws
+  {
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
-    let data = ["--data", folder.appendingPathComponent("server.sqlite").path]
+    var data = ["--data", folder.appendingPathComponent("server.sqlite").path]
+    if store == .postgres {
+      guard let url = try TestPostgres.createDatabase() else {
+        print(TestPostgres.skipReason)
+        return
+      }
+      data = ["--database", url]
+    }
+    defer { if store == .postgres, let url = data.last { TestPostgres.dropDatabase(url: url) } }
 
     let created = try run(["space", "create", "team"] + data)
     #expect(created.status == 0)
@@ -96,6 +106,40 @@ struct ExecutableTests {
     #expect(aliceLine?.hasSuffix("Z") == true, "revoked time shown: \(listedAfter.stdout)")
     let unknownToken = try run(["token", "revoke", "ffffffff"] + data)
     #expect(unknownToken.status != 0)
+  }
+
+  @Test func theDatabaseIsChosenByOptionOrEnvironmentAndBadOnesAreNamed() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let file = folder.appendingPathComponent("server.sqlite").path
+    let both = try run(["space", "list", "--data", file, "--database", "postgres://a@b/c"])
+    #expect(both.status != 0)
+    #expect(both.stderr.contains("either --data PATH or --database URL"))
+    let invalid = try run(["space", "list", "--database", "mysql://a@b/c"])
+    #expect(invalid.status == 1)
+    #expect(invalid.stderr.contains("invalid database URL"))
+    // Nothing listens on port 1: the command fails at once, naming the database but not
+    // the password.
+    let started = Date()
+    let unreachable = try run([
+      "space", "list", "--database", "postgres://folio:secret@127.0.0.1:1/folio",
+    ])
+    #expect(unreachable.status == 1)
+    #expect(unreachable.stderr.contains("cannot open postgres://folio:***@127.0.0.1:1/folio"))
+    #expect(!unreachable.stderr.contains("secret"))
+    #expect(Date().timeIntervalSince(started) < 10)
+
+    guard let url = try TestPostgres.createDatabase() else {
+      print(TestPostgres.skipReason)
+      return
+    }
+    defer { TestPostgres.dropDatabase(url: url) }
+    var environment = ProcessInfo.processInfo.environment
+    environment["FOLIO_DATABASE_URL"] = url
+    #expect(try run(["space", "create", "newsroom"], environment: environment).status == 0)
+    #expect(try run(["space", "list", "--database", url]).stdout == "newsroom\n")
+    // --data wins over the environment.
+    #expect(try run(["space", "list", "--data", file], environment: environment).stdout == "")
   }
 
   @Test func theDefaultDataPathFollowsXDG() throws {
@@ -163,6 +207,10 @@ struct ExecutableTests {
       let body = try #require(pull.body)
       let page = try PullResponse.decode(Array(body.readableBytesView))
       #expect(page.changes == changes)
+      let metrics = try await client.get("/metrics")
+      let text = metrics.body.map { String(buffer: $0) } ?? ""
+      #expect(text.contains("folio_changes_pushed_total 2"), "\(text)")
+      #expect(try await client.get("/readyz").status == .ok)
     }
 
     process.terminate()  // SIGTERM

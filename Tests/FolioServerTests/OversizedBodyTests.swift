@@ -97,12 +97,12 @@ struct OversizedBodyTests {
 func withLiveServer(
   _ body: @Sendable (_ port: Int, ServerFixture) async throws -> Void
 ) async throws {
-  let fixture = try await ServerFixture.make()
-  defer { fixture.remove() }
-  let app = buildApplication(
-    store: fixture.store, configuration: ServerConfiguration(host: "127.0.0.1", port: 0))
-  try await app.test(.live) { client in
-    let port = try #require(client.port)
-    try await body(port, fixture)
+  try await ServerFixture.with(.sqlite) { fixture in
+    let app = buildApplication(
+      store: fixture.store, configuration: ServerConfiguration(host: "127.0.0.1", port: 0))
+    try await app.test(.live) { client in
+      let port = try #require(client.port)
+      try await body(port, fixture)
+    }
   }
 }

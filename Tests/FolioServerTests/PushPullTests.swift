@@ -7,8 +7,10 @@ import Testing
 
 @Suite("Push and pull")
 struct PushPullTests {
-  @Test func pushThenPullReturnsTheSameChanges() async throws {
-    try await withServer { client, fixture in
+  @Test(arguments: StoreKind.allCases) func pushThenPullReturnsTheSameChanges(store: StoreKind)
+    async throws
+  {
+    try await withServer(store: store) { client, fixture in
       let site = SiteID.random()
       let changes = makeChanges(site: site, count: 3)
       let pushed = try await client.push(changes, token: fixture.alice)
@@ -34,8 +36,8 @@ struct PushPullTests {
     }
   }
 
-  @Test func readOnlyTokenCanPull() async throws {
-    try await withServer { client, fixture in
+  @Test(arguments: StoreKind.allCases) func readOnlyTokenCanPull(store: StoreKind) async throws {
+    try await withServer(store: store) { client, fixture in
       let changes = makeChanges(site: .random(), count: 2)
       _ = try await client.push(changes, token: fixture.alice)
       let pulled = try await client.pull(token: fixture.bob)
@@ -45,8 +47,8 @@ struct PushPullTests {
     }
   }
 
-  @Test func pagesFollowTheCursor() async throws {
-    try await withServer { client, fixture in
+  @Test(arguments: StoreKind.allCases) func pagesFollowTheCursor(store: StoreKind) async throws {
+    try await withServer(store: store) { client, fixture in
       let changes = makeChanges(site: .random(), count: 7)
       _ = try await client.push(changes, token: fixture.alice)
 
@@ -71,11 +73,13 @@ struct PushPullTests {
     }
   }
 
-  @Test func limitAboveTheMaximumIsLowered() async throws {
+  @Test(arguments: StoreKind.allCases) func limitAboveTheMaximumIsLowered(store: StoreKind)
+    async throws
+  {
     var limits = ServerLimits()
     limits.maximumPageLimit = 4
     limits.defaultPageLimit = 2
-    try await withServer(limits: limits) { client, fixture in
+    try await withServer(store: store, limits: limits) { client, fixture in
       _ = try await client.push(makeChanges(site: .random(), count: 5), token: fixture.alice)
       let capped = try await client.pull(limit: 100, token: fixture.alice).decode(PullResponse.self)
       #expect(capped.changes.count == 4)
@@ -86,8 +90,10 @@ struct PushPullTests {
     }
   }
 
-  @Test func badPagingParametersAreRefused() async throws {
-    try await withServer { client, fixture in
+  @Test(arguments: StoreKind.allCases) func badPagingParametersAreRefused(store: StoreKind)
+    async throws
+  {
+    try await withServer(store: store) { client, fixture in
       for uri in [
         "/v1/spaces/team/changes?limit=0", "/v1/spaces/team/changes?after=-1",
         "/v1/spaces/team/changes?after=abc", "/v1/spaces/team/changes?limit=1.5",
@@ -99,8 +105,10 @@ struct PushPullTests {
     }
   }
 
-  @Test func changesComeBackInArrivalOrderAcrossSites() async throws {
-    try await withServer { client, fixture in
+  @Test(arguments: StoreKind.allCases) func changesComeBackInArrivalOrderAcrossSites(
+    store: StoreKind
+  ) async throws {
+    try await withServer(store: store) { client, fixture in
       let first = SiteID.random()
       let second = SiteID.random()
       let a = makeChanges(site: first, count: 3)
@@ -116,8 +124,10 @@ struct PushPullTests {
     }
   }
 
-  @Test func pushingTheSameChangesAgainIsANoOp() async throws {
-    try await withServer { client, fixture in
+  @Test(arguments: StoreKind.allCases) func pushingTheSameChangesAgainIsANoOp(store: StoreKind)
+    async throws
+  {
+    try await withServer(store: store) { client, fixture in
       let site = SiteID.random()
       let changes = makeChanges(site: site, count: 5)
       let first = try await client.push(Array(changes[0..<3]), token: fixture.alice)
@@ -139,8 +149,10 @@ struct PushPullTests {
     }
   }
 
-  @Test func aChangeRepeatedWithinOneBatchCountsOnce() async throws {
-    try await withServer { client, fixture in
+  @Test(arguments: StoreKind.allCases) func aChangeRepeatedWithinOneBatchCountsOnce(
+    store: StoreKind
+  ) async throws {
+    try await withServer(store: store) { client, fixture in
       let change = makeChanges(site: .random(), count: 1)[0]
       let response = try await client.push([change, change], token: fixture.alice)
       #expect(
@@ -149,8 +161,9 @@ struct PushPullTests {
     }
   }
 
-  @Test func anEmptyPushStoresNothing() async throws {
-    try await withServer { client, fixture in
+  @Test(arguments: StoreKind.allCases) func anEmptyPushStoresNothing(store: StoreKind) async throws
+  {
+    try await withServer(store: store) { client, fixture in
       _ = try await client.push(makeChanges(site: .random(), count: 2), token: fixture.alice)
       let response = try await client.push([], token: fixture.alice)
       #expect(

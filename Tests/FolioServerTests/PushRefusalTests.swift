@@ -7,8 +7,10 @@ import Testing
 
 @Suite("Push refusals over HTTP")
 struct PushRefusalTests {
-  @Test func sameSiteAndSeqWithDifferentContentIsAConflict() async throws {
-    try await withServer { client, fixture in
+  @Test(arguments: StoreKind.allCases) func sameSiteAndSeqWithDifferentContentIsAConflict(
+    store: StoreKind
+  ) async throws {
+    try await withServer(store: store) { client, fixture in
       let site = SiteID.random()
       let original = makeChanges(site: site, count: 1)[0]
       _ = try await client.push([original], token: fixture.alice)
@@ -20,8 +22,10 @@ struct PushRefusalTests {
     }
   }
 
-  @Test func aRefusedChangeRefusesTheWholeBatch() async throws {
-    try await withServer { client, fixture in
+  @Test(arguments: StoreKind.allCases) func aRefusedChangeRefusesTheWholeBatch(store: StoreKind)
+    async throws
+  {
+    try await withServer(store: store) { client, fixture in
       let site = SiteID.random()
       let changes = makeChanges(site: site, count: 3)
       _ = try await client.push([changes[0]], token: fixture.alice)
@@ -37,8 +41,8 @@ struct PushRefusalTests {
     }
   }
 
-  @Test func aGapIsRefused() async throws {
-    try await withServer { client, fixture in
+  @Test(arguments: StoreKind.allCases) func aGapIsRefused(store: StoreKind) async throws {
+    try await withServer(store: store) { client, fixture in
       let site = SiteID.random()
       let changes = makeChanges(site: site, count: 4)
       let skipFirst = try await client.push([changes[1]], token: fixture.alice)
@@ -59,8 +63,10 @@ struct PushRefusalTests {
     }
   }
 
-  @Test func aSiteBelongsToTheUserWhoFirstPushedIt() async throws {
-    try await withServer { client, fixture in
+  @Test(arguments: StoreKind.allCases) func aSiteBelongsToTheUserWhoFirstPushedIt(store: StoreKind)
+    async throws
+  {
+    try await withServer(store: store) { client, fixture in
       let site = SiteID.random()
       let changes = makeChanges(site: site, count: 2)
       _ = try await client.push([changes[0]], token: fixture.alice)
@@ -76,8 +82,8 @@ struct PushRefusalTests {
     }
   }
 
-  @Test func aClockFarAheadIsRefused() async throws {
-    try await withServer { client, fixture in
+  @Test(arguments: StoreKind.allCases) func aClockFarAheadIsRefused(store: StoreKind) async throws {
+    try await withServer(store: store) { client, fixture in
       let site = SiteID.random()
       let tenMinutesAhead = nowMilliseconds() + 10 * 60 * 1_000
       let ahead = makeChanges(site: site, count: 1, milliseconds: tenMinutesAhead)
@@ -91,8 +97,9 @@ struct PushRefusalTests {
     }
   }
 
-  @Test func anInvalidChangeIsRefused() async throws {
-    try await withServer { client, fixture in
+  @Test(arguments: StoreKind.allCases) func anInvalidChangeIsRefused(store: StoreKind) async throws
+  {
+    try await withServer(store: store) { client, fixture in
       var change = makeChanges(site: .random(), count: 1)[0]
       change.author = ""
       let noAuthor = try await client.push([change], token: fixture.alice)

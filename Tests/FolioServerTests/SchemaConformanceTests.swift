@@ -22,8 +22,10 @@ struct SchemaConformanceTests {
     #expect(try schema.problems(in: json) == [], sourceLocation: sourceLocation)
   }
 
-  @Test func responsesFollowTheirSchemas() async throws {
-    try await withServer { client, fixture in
+  @Test(arguments: StoreKind.allCases) func responsesFollowTheirSchemas(store: StoreKind)
+    async throws
+  {
+    try await withServer(store: store) { client, fixture in
       let site = SiteID.random()
       let changes = makeChanges(site: site, count: 3)
       let push = try await client.push(changes, token: fixture.alice)

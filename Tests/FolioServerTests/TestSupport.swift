@@ -5,11 +5,20 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
-/// A fresh SQLite store in its own temporary folder, with a space `team` (tokens for alice,
-/// read-write, and bob, read-only) and a space `other` (a token for carol).
-struct ServerFixture {
+/// The stores the protocol tests run against.
+enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
+  case sqlite
+  case postgres
+
+  var testDescription: String { rawValue }
+}
+
+/// A fresh store (an SQLite file in its own temporary folder, or a PostgreSQL database of its
+/// own) with a space `team` (tokens for alice, read-write, bob, read-only, and dave) and a
+/// space `other` (a token for carol).
+struct ServerFixture: Sendable {
   let folder: URL
-  let store: SQLiteChangeStore
+  let store: any ChangeStore
   let alice: String
   let aliceRecord: TokenRecord
   let bob: String
@@ -18,11 +27,32 @@ struct ServerFixture {
 
   var databasePath: String { folder.appendingPathComponent("server.sqlite").path }
 
-  static func make() async throws -> ServerFixture {
+  /// Runs `body` with a fixture on `kind`, then removes it. With `.postgres` and no
+  /// `FOLIO_TEST_POSTGRES_URL`, prints why and does not run `body`.
+  static func with(
+    _ kind: StoreKind, _ body: @Sendable (ServerFixture) async throws -> Void
+  ) async throws {
     let folder = FileManager.default.temporaryDirectory
       .appendingPathComponent("folio-server-tests-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    let store = try SQLiteChangeStore(path: folder.appendingPathComponent("server.sqlite").path)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    switch kind {
+    case .sqlite:
+      let store = try SQLiteChangeStore(path: folder.appendingPathComponent("server.sqlite").path)
+      try await body(try await make(store, folder: folder))
+    case .postgres:
+      guard let url = try TestPostgres.createDatabase() else {
+        print(TestPostgres.skipReason)
+        return
+      }
+      defer { TestPostgres.dropDatabase(url: url) }
+      try await PostgresChangeStore.withStore(url: try PostgresURL(url)) { store in
+        try await body(try await make(store, folder: folder))
+      }
+    }
+  }
+
+  private static func make(_ store: any ChangeStore, folder: URL) async throws -> ServerFixture {
     try await store.createSpace(named: "team")
     try await store.createSpace(named: "other")
     let alice = try await store.issueToken(space: "team", user: "alice", readOnly: false)
@@ -33,22 +63,25 @@ struct ServerFixture {
       folder: folder, store: store, alice: alice.token, aliceRecord: alice.record,
       bob: bob.token, carol: carol.token, dave: dave.token)
   }
+}
 
-  func remove() {
-    try? FileManager.default.removeItem(at: folder)
+/// Runs `body` against an in-process server over a fresh fixture on `kind`, then removes
+/// the fixture.
+func withServer(
+  store kind: StoreKind = .sqlite, limits: ServerLimits = .standard,
+  _ body: @Sendable (any TestClientProtocol, ServerFixture) async throws -> Void
+) async throws {
+  try await ServerFixture.with(kind) { fixture in
+    try await serve(fixture.store, limits: limits) { client in try await body(client, fixture) }
   }
 }
 
-/// Runs `body` against an in-process server over a fresh fixture, then removes the fixture.
-func withServer(
-  limits: ServerLimits = .standard,
-  _ body: @Sendable (any TestClientProtocol, ServerFixture) async throws -> Void
+private func serve(
+  _ store: some ChangeStore, limits: ServerLimits,
+  _ body: @Sendable (any TestClientProtocol) async throws -> Void
 ) async throws {
-  let fixture = try await ServerFixture.make()
-  defer { fixture.remove() }
-  let app = buildApplication(
-    store: fixture.store, configuration: ServerConfiguration(limits: limits))
-  try await app.test(.router) { client in try await body(client, fixture) }
+  let app = buildApplication(store: store, configuration: ServerConfiguration(limits: limits))
+  try await app.test(.router, body)
 }
 
 /// The current wall clock in Unix milliseconds.

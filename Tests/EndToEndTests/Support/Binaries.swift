@@ -41,6 +41,7 @@ func runProcess(
   var env = ProcessInfo.processInfo.environment
   env.removeValue(forKey: "FOLIO_STORE")
   env.removeValue(forKey: "FOLIO_TOKEN")
+  env.removeValue(forKey: "FOLIO_DATABASE_URL")
   for (key, value) in environment { env[key] = value }
   process.environment = env
   let out = Pipe()

@@ -1,22 +1,35 @@
 import Foundation
 import Testing
 
-/// A real `folio-server` on 127.0.0.1 with an ephemeral port and its own data file.
+/// A real `folio-server` on 127.0.0.1 with an ephemeral port, on its own SQLite data file or
+/// on a PostgreSQL database (which several server processes may share).
 final class ServerProcess {
   let folder: URL
   let dataPath: String
+  /// The PostgreSQL database, when the server uses one instead of `dataPath`.
+  let databaseURL: String?
+  /// A name for this process's log file, to tell several servers apart.
+  let name: String
   private(set) var process: Process?
   private(set) var url = ""
 
-  init(folder: URL) throws {
+  init(folder: URL, databaseURL: String? = nil, name: String = "server") throws {
     self.folder = folder
+    self.databaseURL = databaseURL
+    self.name = name
     dataPath = folder.appendingPathComponent("server.sqlite").path
   }
 
-  /// Runs an admin command (`space create …`, `token create …`) against the data file.
+  /// The options naming the store.
+  var storeArguments: [String] {
+    if let databaseURL { return ["--database", databaseURL] }
+    return ["--data", dataPath]
+  }
+
+  /// Runs an admin command (`space create …`, `token create …`) against the store.
   @discardableResult
   func admin(_ arguments: [String]) throws -> ProcessResult {
-    try runProcess(Binaries.server, arguments + ["--data", dataPath])
+    try runProcess(Binaries.server, arguments + storeArguments)
   }
 
   func createSpace(_ name: String) throws {
@@ -38,16 +51,20 @@ final class ServerProcess {
   func start(port: Int = 0) throws {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: Binaries.server)
-    process.arguments = [
-      "serve", "--data", dataPath, "--host", "127.0.0.1", "--port", String(port),
-    ]
+    process.arguments =
+      ["serve", "--host", "127.0.0.1", "--port", String(port)] + storeArguments
+    var environment = ProcessInfo.processInfo.environment
+    environment.removeValue(forKey: "FOLIO_DATABASE_URL")
+    process.environment = environment
     let out = Pipe()
     process.standardOutput = out
-    _ = FileManager.default.createFile(
-      atPath: folder.appendingPathComponent("server.log").path, contents: nil)
-    process.standardError =
-      FileHandle(
-        forWritingAtPath: folder.appendingPathComponent("server.log").path) ?? FileHandle.nullDevice
+    let log = folder.appendingPathComponent("\(name).log").path
+    if !FileManager.default.fileExists(atPath: log) {
+      _ = FileManager.default.createFile(atPath: log, contents: nil)
+    }
+    let logHandle = FileHandle(forWritingAtPath: log)
+    _ = try? logHandle?.seekToEnd()
+    process.standardError = logHandle ?? FileHandle.nullDevice
     try process.run()
     self.process = process
     var buffer = ""
