@@ -1,0 +1,714 @@
+"""Folio sync protocol v1, second implementation (Python 3 standard library only).
+
+Written from Protocol/ alone: canonical JSON of changes (canonical-json.md), change rules
+(S1-S11, C1-C8), merge rules (merge-rules.md), bundles (bundle.md) and a sync client
+(README.md, openapi.yaml).
+"""
+import hashlib
+import json
+import os
+import re
+import sys
+import time
+import unicodedata
+import urllib.error
+import urllib.request
+
+sys.setrecursionlimit(10000)
+
+MAX_INT = 2**53 - 1
+MAX_DEPTH_GUARD = 1000  # our parser stops here (reported as C8, see SPEC-NOTES)
+
+
+class Refused(Exception):
+    """A change (or bundle, or body) refused: code + rule, as the protocol names them."""
+
+    def __init__(self, rule, message, code="invalid-change", change=None):
+        super().__init__(f"{code} {rule or ''}: {message}")
+        self.rule, self.message, self.code, self.change = rule, message, code, change
+
+
+# ---------------------------------------------------------------- J: strict JSON reader
+
+_WS = " \t\n\r"
+_PLAIN = re.compile(r'[^"\\\x00-\x1f]*')
+_NUMTOK = re.compile(r"[-+0-9.eE]+")
+_INT = re.compile(r"-?(?:0|[1-9][0-9]*)")
+_ESC = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
+_HEX4 = re.compile(r"[0-9A-Fa-f]{4}")
+
+
+class _Reader:
+    def __init__(self, text):
+        self.s, self.i, self.n = text, 0, len(text)
+        self.capture, self.spans = False, None  # raw element spans of a top-level "changes"
+
+    def fail(self, rule, msg):
+        raise Refused(rule, f"{msg} at character {self.i}")
+
+    def ws(self):
+        while self.i < self.n and self.s[self.i] in _WS:
+            self.i += 1
+
+    def value(self, depth):
+        self.ws()
+        if self.i >= self.n:
+            self.fail("J2", "unexpected end of input")
+        c = self.s[self.i]
+        if c == "{" or c == "[":
+            if depth + 1 > MAX_DEPTH_GUARD:
+                self.fail("C8", "nesting too deep")
+            return self.obj(depth + 1) if c == "{" else self.arr(depth + 1)
+        if c == '"':
+            return self.string()
+        for lit, v in (("true", True), ("false", False), ("null", None)):
+            if self.s.startswith(lit, self.i):
+                self.i += len(lit)
+                return v
+        m = _NUMTOK.match(self.s, self.i)
+        if m and any(ch.isdigit() for ch in m.group()):
+            tok = m.group()
+            if not _INT.fullmatch(tok) or tok == "-0":
+                self.fail("J3", f"number {tok[:40]!r} is not an integer in J3 form")
+            if len(tok.lstrip("-")) > 16 or abs(int(tok)) > MAX_INT:
+                self.fail("J4", "integer outside ±(2^53-1)")
+            self.i = m.end()
+            return int(tok)
+        self.fail("J2", f"unexpected character {c!r}")
+
+    def string(self):
+        self.i += 1  # opening quote
+        out = []
+        s = self.s
+        while True:
+            m = _PLAIN.match(s, self.i)
+            out.append(m.group())
+            self.i = m.end()
+            if self.i >= self.n:
+                self.fail("J2", "unterminated string")
+            c = s[self.i]
+            if c == '"':
+                self.i += 1
+                return "".join(out)
+            if c != "\\":
+                self.fail("J2", "raw control character in string")
+            e = s[self.i + 1 : self.i + 2]
+            if e in _ESC:
+                out.append(_ESC[e])
+                self.i += 2
+                continue
+            if e != "u" or not _HEX4.fullmatch(s[self.i + 2 : self.i + 6]):
+                self.fail("J2", "bad escape")
+            code = int(s[self.i + 2 : self.i + 6], 16)
+            self.i += 6
+            if 0xDC00 <= code <= 0xDFFF:
+                self.fail("J5", "lone low surrogate escape")
+            if 0xD800 <= code <= 0xDBFF:
+                nxt = s[self.i : self.i + 6]
+                if not (nxt.startswith("\\u") and _HEX4.fullmatch(nxt[2:])
+                        and 0xDC00 <= int(nxt[2:], 16) <= 0xDFFF):
+                    self.fail("J5", "high surrogate escape not followed by a low one")
+                code = 0x10000 + ((code - 0xD800) << 10) + (int(nxt[2:], 16) - 0xDC00)
+                self.i += 6
+            out.append(chr(code))
+
+    def obj(self, depth):
+        self.i += 1
+        d = {}
+        self.ws()
+        if self.i < self.n and self.s[self.i] == "}":
+            self.i += 1
+            return d
+        while True:
+            self.ws()
+            if self.i >= self.n or self.s[self.i] != '"':
+                self.fail("J2", "expected a key")
+            k = self.string()
+            if k in d:
+                self.fail("J6", f"repeated key {k!r}")
+            if any(ord(ch) > 0x7F for ch in k):
+                self.fail("J7", f"non-ASCII key {k!r}")
+            self.ws()
+            if self.i >= self.n or self.s[self.i] != ":":
+                self.fail("J2", "expected ':'")
+            self.i += 1
+            self.capture = depth == 1 and k == "changes"
+            d[k] = self.value(depth)
+            self.capture = False
+            self.ws()
+            if self.i < self.n and self.s[self.i] == ",":
+                self.i += 1
+                continue
+            if self.i < self.n and self.s[self.i] == "}":
+                self.i += 1
+                return d
+            self.fail("J2", "expected ',' or '}'")
+
+    def arr(self, depth):
+        self.i += 1
+        a = []
+        spans, self.capture = ([] if self.capture else None), False
+        if spans is not None:
+            self.spans = spans
+        self.ws()
+        if self.i < self.n and self.s[self.i] == "]":
+            self.i += 1
+            return a
+        while True:
+            self.ws()
+            start = self.i
+            a.append(self.value(depth))
+            if spans is not None:
+                spans.append((start, self.i))
+            self.ws()
+            if self.i < self.n and self.s[self.i] == ",":
+                self.i += 1
+                continue
+            if self.i < self.n and self.s[self.i] == "]":
+                self.i += 1
+                return a
+            self.fail("J2", "expected ',' or ']'")
+
+
+def parse_json(data, spans=False):
+    """Bytes -> value, applying J1-J7. Raises Refused. With spans=True also returns the raw
+    bytes of each element of a top-level member "changes" (a pull page)."""
+    if isinstance(data, (bytes, bytearray)):
+        try:
+            text = bytes(data).decode("utf-8", "strict")
+        except UnicodeDecodeError as e:
+            raise Refused("J1", f"not UTF-8: {e.reason} at byte {e.start}")
+    else:
+        text = data
+    r = _Reader(text)
+    v = r.value(0)
+    r.ws()
+    if r.i != r.n:
+        r.fail("J2", "trailing characters after the JSON text")
+    if spans:
+        return v, [text[a:b].encode("utf-8") for a, b in (r.spans or [])]
+    return v
+
+
+# ---------------------------------------------------------------- K: canonical writer
+
+_ESCAPES = {i: "\\u%04x" % i for i in range(0x20)}
+_ESCAPES.update({0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r",
+                 0x22: '\\"', 0x5C: "\\\\"})
+
+
+def _enc(v, out):
+    if v is True:
+        out.append("true")
+    elif v is False:
+        out.append("false")
+    elif v is None:
+        out.append("null")
+    elif type(v) is int:
+        out.append(str(v))
+    elif isinstance(v, str):
+        out.append('"' + v.translate(_ESCAPES) + '"')
+    elif isinstance(v, list):
+        out.append("[")
+        for j, x in enumerate(v):
+            if j:
+                out.append(",")
+            _enc(x, out)
+        out.append("]")
+    elif isinstance(v, dict):
+        out.append("{")
+        for j, k in enumerate(sorted(v, key=lambda k: k.encode("utf-8"))):
+            if j:
+                out.append(",")
+            out.append('"' + k.translate(_ESCAPES) + '":')
+            _enc(v[k], out)
+        out.append("}")
+    else:
+        raise TypeError(f"not a Folio JSON value: {type(v)}")
+
+
+def canonical(v):
+    out = []
+    _enc(v, out)
+    return "".join(out).encode("utf-8")
+
+
+# ---------------------------------------------------------------- S and C: change rules
+
+_HEX32 = re.compile(r"[0-9a-f]{32}")
+_HEX16 = re.compile(r"[0-9a-f]{16}")
+_ID = re.compile(r"[A-Za-z0-9-]{1,128}")
+_FIELD = re.compile(r"[A-Za-z]{1,64}")
+_REQUIRED = {"author", "entity", "field", "hlc", "op", "seq", "site"}
+_ALLOWED = _REQUIRED | {"context", "pred", "value"}
+
+
+def _isint(x, lo=1):
+    return type(x) is int and lo <= x <= MAX_INT
+
+
+def _issite(x):
+    return isinstance(x, str) and _HEX32.fullmatch(x) is not None
+
+
+def _depth(v):
+    if isinstance(v, dict):
+        return 1 + max((_depth(x) for x in v.values()), default=0)
+    if isinstance(v, list):
+        return 1 + max((_depth(x) for x in v), default=0)
+    return 0
+
+
+def validate(c):
+    """S1-S11 then C1-C8 on a decoded change. Raises Refused."""
+    def no(rule, msg):
+        raise Refused(rule, msg, change=dot)
+
+    dot = None
+    if not isinstance(c, dict) or not _REQUIRED <= set(c) or not set(c) <= _ALLOWED:
+        raise Refused("S1", "not an object with exactly the change members")
+    if _issite(c["site"]) and _isint(c["seq"]):
+        dot = {"seq": c["seq"], "site": c["site"]}
+    if not _issite(c["site"]):
+        no("S2", "site is not 32 lowercase hex digits")
+    if not _isint(c["seq"]):
+        no("S3", "seq is not an integer >= 1")
+    if not (isinstance(c["hlc"], str) and _HEX16.fullmatch(c["hlc"])):
+        no("S4", "hlc is not 16 lowercase hex digits")
+    a = c["author"]
+    if not (isinstance(a, str) and 1 <= len(a.encode("utf-8")) <= 200):
+        no("S5", "author is not a string of 1-200 UTF-8 bytes")
+    e = c["entity"]
+    if not (isinstance(e, dict) and set(e) == {"id", "kind"} and e["kind"] in ("article", "annotation")
+            and isinstance(e["id"], str) and _ID.fullmatch(e["id"])):
+        no("S6", "bad entity")
+    if not (isinstance(c["field"], str) and _FIELD.fullmatch(c["field"])):
+        no("S7", "field is not 1-64 ASCII letters")
+    if c["op"] not in ("set", "add", "remove") or not isinstance(c["op"], str):
+        no("S8", "op is not set, add or remove")
+    if "pred" in c:
+        p = c["pred"]
+        if not (isinstance(p, list) and 1 <= len(p) <= 1000):
+            no("S9", "pred is not an array of 1-1000 dots")
+        for d in p:
+            if not (isinstance(d, dict) and set(d) == {"seq", "site"} and _isint(d["seq"]) and _issite(d["site"])):
+                no("S9", "pred holds something that is not a dot")
+            if d["seq"] == c["seq"] and d["site"] == c["site"]:
+                no("S9", "pred names the change itself")
+    if "value" in c and c["value"] is None:
+        no("S10", "value is null")
+    if "context" in c:
+        x = c["context"]
+        if not (isinstance(x, dict) and len(x) <= 4096 and all(_issite(k) and _isint(v) for k, v in x.items())):
+            no("S11", "context is not a version vector of at most 4096 sites")
+    op, field = c["op"], c["field"]
+    if (field == "tags") != (op in ("add", "remove")):
+        no("C1", "tags take add/remove, other fields set")
+    if (op in ("set", "add")) != ("value" in c):
+        no("C2", "set and add carry a value, remove none")
+    if op == "add" and not isinstance(c["value"], str):
+        no("C3", "an add's value is not a string")
+    if op == "remove" and "pred" not in c:
+        no("C4", "a remove has no pred")
+    if op == "set" and field == "deleted" and not isinstance(c["value"], bool):
+        no("C5", "deleted is not true or false")
+    if (op == "set" and field == "deleted" and c["value"] is True) != ("context" in c):
+        no("C6", "context only and always on a delete")
+    if "value" in c and len(canonical(c["value"])) > 262144:
+        no("C7", "value larger than 262,144 bytes")
+    if _depth(c) > 65:
+        no("C8", "nesting deeper than 65")
+    return c
+
+
+def decode_change(data):
+    """The one change reader (push, pull, bundle, store): J, S, C, then K1. Returns the dict."""
+    c = parse_json(data)
+    validate(c)
+    if canonical(c) != bytes(data):
+        raise Refused("K1", "bytes are not the canonical JSON of the change",
+                      change={"seq": c["seq"], "site": c["site"]})
+    return c
+
+
+def dot_of(c):
+    return (c["site"], c["seq"])
+
+
+# ---------------------------------------------------------------- merge (merge-rules.md)
+
+def json_equal(a, b):
+    """merge-rules.md §4.5: same JSON value, strings compared after NFC."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, str):
+        return unicodedata.normalize("NFC", a) == unicodedata.normalize("NFC", b)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(json_equal(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return set(a) == set(b) and all(json_equal(a[k], b[k]) for k in a)
+    return a == b
+
+
+def _order(c):
+    return (int(c["hlc"], 16), c["site"], c["seq"])
+
+
+def conflict_id(entity, field):
+    return hashlib.sha256(f"{entity['kind']}/{entity['id']}/{field}".encode()).hexdigest()[:8]
+
+
+def entity_state(entity, changes):
+    """Merged state of one record from any collection of its changes (others ignored)."""
+    uniq = {}
+    for c in changes:
+        if c["entity"] == entity:
+            uniq[dot_of(c)] = c
+    sup = {(d["site"], d["seq"]) for c in uniq.values() for d in c.get("pred", ())}
+    cur = [c for k, c in uniq.items() if k not in sup and c["op"] != "remove"]
+    cur.sort(key=_order, reverse=True)
+    fields = {}
+    for c in cur:
+        if c["op"] == "set":
+            fields.setdefault(c["field"], []).append(c)
+    values = {f: cs[0]["value"] for f, cs in fields.items()}
+    conflicts = []
+    for f, cs in fields.items():
+        if f == "deleted":
+            continue
+        distinct = []
+        for c in cs:
+            if not any(json_equal(c["value"], d) for d in distinct):
+                distinct.append(c["value"])
+        if len(distinct) > 1:
+            conflicts.append({"id": conflict_id(entity, f), "field": f, "kind": "value",
+                              "versions": [{"site": c["site"], "seq": c["seq"]} for c in cs]})
+    # tags: present when an addition is current; spelling shown = greatest addition's
+    tags = []
+    for c in cur:
+        if c["op"] == "add" and not any(json_equal(c["value"], t) for t in tags):
+            tags.append(c["value"])
+    tags.sort()
+    # deletes
+    dels = fields.get("deleted", [])
+    deletes = [c for c in dels if c["value"] is True]
+    seen = {}
+    for c in deletes:
+        for s, n in c.get("context", {}).items():
+            seen[s] = max(seen.get(s, 0), n)
+    concurrent = sorted((c for c in uniq.values() if c["field"] != "deleted"
+                         and seen.get(c["site"], 0) < c["seq"]), key=_order, reverse=True)
+    deleted = bool(dels) and len(deletes) == len(dels) and not concurrent
+    if deletes and (concurrent or len(deletes) != len(dels)):
+        conflicts.append({"id": conflict_id(entity, "deleted"), "field": "deleted", "kind": "delete",
+                          "versions": [{"site": c["site"], "seq": c["seq"]} for c in dels + concurrent]})
+    conflicts.sort(key=lambda x: x["field"])
+    exists = any(c["op"] in ("set", "add") for c in cur)
+    return {"entity": entity, "exists": exists, "deleted": deleted, "values": values,
+            "tags": tags, "conflicts": conflicts, "_current": fields}
+
+
+# ---------------------------------------------------------------- replica
+
+def version_vector(dots):
+    """merge-rules.md §8: per site the highest seq with no gap below it."""
+    by = {}
+    for s, n in dots:
+        by.setdefault(s, set()).add(n)
+    vv = {}
+    for s, ns in by.items():
+        k = 0
+        while k + 1 in ns:
+            k += 1
+        if k:
+            vv[s] = k
+    return dict(sorted(vv.items()))
+
+
+class Replica:
+    """A replica: its site, its changes (canonical bytes by dot), its clock, sync state.
+    Stored as one JSON file (not part of the protocol)."""
+
+    def __init__(self, path):
+        self.path = path
+        with open(path) as f:
+            st = json.load(f)
+        self.site, self.author, self.latest = st["site"], st["author"], st["latest"]
+        self.remote = st.get("remote", {})
+        self.lines = {}
+        for line in st["changes"]:
+            b = line.encode("utf-8")
+            c = decode_change(b)  # a stored change that breaks a rule is corruption
+            self.lines[dot_of(c)] = (b, c)
+
+    @staticmethod
+    def init(path, author):
+        st = {"site": os.urandom(16).hex(), "author": author, "latest": 0, "changes": []}
+        with open(path, "w") as f:
+            json.dump(st, f)
+        return Replica(path)
+
+    def save(self):
+        st = {"site": self.site, "author": self.author, "latest": self.latest, "remote": self.remote,
+              "changes": [b.decode("utf-8") for b, _ in self.lines.values()]}
+        tmp = self.path + ".tmp"
+        with open(tmp, "w") as f:
+            json.dump(st, f)
+        os.replace(tmp, self.path)
+
+    # clock, merge-rules.md §3
+    def tick(self):
+        now = int(time.time() * 1000)
+        ms, ctr = self.latest >> 16, self.latest & 0xFFFF
+        if now > ms:
+            self.latest = now << 16
+        elif ctr < 0xFFFF:
+            self.latest = (ms << 16) | (ctr + 1)
+        else:
+            self.latest = (ms + 1) << 16
+        return "%016x" % self.latest
+
+    def observe(self, hlc):
+        r = int(hlc, 16)
+        if (r >> 16) > int(time.time() * 1000) + 300000:
+            raise Refused(None, f"clock {hlc} more than 5 minutes ahead", code="clock-ahead")
+        return r
+
+    def apply(self, blobs):
+        """Apply a batch of change bytes all-or-nothing. Returns the number of new changes."""
+        new, latest = {}, self.latest
+        for b in blobs:
+            c = decode_change(b)
+            latest = max(latest, self.observe(c["hlc"]))
+            k = dot_of(c)
+            old = self.lines.get(k) or new.get(k)
+            if old is not None:
+                if old[0] != b:
+                    raise Refused(None, f"change {k[0]}:{k[1]} differs from the one held",
+                                  code="conflicting-change", change={"seq": k[1], "site": k[0]})
+                continue
+            new[k] = (b, c)
+        self.lines.update(new)
+        self.latest = latest
+        return len(new)
+
+    def changes(self):
+        return [c for _, c in self.lines.values()]
+
+    def vector(self):
+        return version_vector(self.lines.keys())
+
+    def next_seq(self):
+        return max((n for s, n in self.lines if s == self.site), default=0) + 1
+
+    def state(self, entity):
+        return entity_state(entity, self.changes())
+
+    def make(self, entity, field, op, value=None, pred=None, context=None):
+        c = {"author": self.author, "entity": entity, "field": field, "hlc": self.tick(), "op": op,
+             "seq": self.next_seq(), "site": self.site}
+        if value is not None:
+            c["value"] = value
+        if pred:
+            c["pred"] = pred
+        if context is not None:
+            c["context"] = context
+        b = canonical(c)
+        decode_change(b)  # a replica's own edit is refused before anything is written
+        self.lines[dot_of(c)] = (b, c)
+        return c
+
+    def set_field(self, entity, field, value):
+        """An ordinary edit: pred names every current value of the field (§4)."""
+        st = self.state(entity)
+        pred = [{"seq": c["seq"], "site": c["site"]} for c in st["_current"].get(field, [])]
+        return self.make(entity, field, "set", value=value, pred=pred)
+
+    # ------------------------------------------------------------ sync client (README.md)
+    def _req(self, url, method, token, body=None):
+        assert url.startswith("http://127.0.0.1"), "this client talks to 127.0.0.1 only"
+        req = urllib.request.Request(url, data=body, method=method,
+                                     headers={"Authorization": f"Bearer {token}",
+                                              "Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                return r.status, r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read()
+
+    def pull(self, base, space, token, limit=1000):
+        r = self.remote.setdefault(base + "|" + space, {"cursor": 0, "acked": 0})
+        pages = 0
+        while True:
+            st, body = self._req(f"{base}/v1/spaces/{space}/changes?after={r['cursor']}&limit={limit}",
+                                 "GET", token)
+            if st != 200:
+                raise RuntimeError(f"pull: HTTP {st}: {body[:300]!r}")
+            page, raw = parse_json(body, spans=True)  # ordinary JSON (J6, J7), white space allowed
+            if not isinstance(page, dict) or not isinstance(page.get("changes"), list):
+                raise RuntimeError("pull: malformed page")
+            self.apply(raw)  # each element's own bytes, checked as a change (K1 included)
+            r["cursor"] = page["cursor"]
+            self.save()  # cursor saved only after the page is applied
+            pages += 1
+            if not page["more"]:
+                return pages
+
+    def push(self, base, space, token, batch=5000):
+        r = self.remote.setdefault(base + "|" + space, {"cursor": 0, "acked": 0})
+        pushed = 0
+        for _ in range(3):
+            mine = sorted((k[1], b) for k, (b, _) in self.lines.items() if k[0] == self.site and k[1] > r["acked"])
+            if not mine:
+                return pushed
+            chunk = mine[:batch]
+            body = b'{"changes":[' + b",".join(b for _, b in chunk) + b"]}"
+            st, resp = self._req(f"{base}/v1/spaces/{space}/changes", "POST", token, body)
+            if st == 200:
+                pushed += json.loads(resp)["accepted"]
+                r["acked"] = chunk[-1][0]
+                self.save()
+                continue
+            err = json.loads(resp).get("error", {})
+            if st == 409 and err.get("code") == "gap":
+                st2, v = self._req(f"{base}/v1/spaces/{space}/vector", "GET", token)
+                r["acked"] = json.loads(v)["vector"].get(self.site, 0)
+                continue
+            raise RuntimeError(f"push: HTTP {st}: {err}")
+        return pushed
+
+    def sync(self, base, space, token):
+        self.pull(base, space, token)
+        return self.push(base, space, token)
+
+
+# ---------------------------------------------------------------- bundles (bundle.md)
+
+MAX_LINE = 544040
+
+
+def write_bundle(replica, path, since=None):
+    since = since or {}
+    header = canonical({"created": int(time.time() * 1000), "format": "folio-bundle", "site": replica.site,
+                        "vector": replica.vector(), "version": 1}) + b"\n"
+    lines = [b + b"\n" for (s, n), (b, _) in sorted(replica.lines.items()) if since.get(s, 0) < n]
+    h = hashlib.sha256(header)
+    for ln in lines:
+        h.update(ln)
+    trailer = canonical({"count": len(lines), "end": True, "sha256": h.hexdigest()}) + b"\n"
+    with open(path, "wb") as f:
+        f.write(header + b"".join(lines) + trailer)
+    return len(lines)
+
+
+def read_bundle(data):
+    """Check a bundle's bytes; returns (header, [change bytes]). Raises Refused (code bad-bundle
+    for the format, invalid-change for a change line)."""
+    def bad(msg):
+        raise Refused(None, msg, code="bad-bundle")
+
+    if not data.endswith(b"\n"):
+        bad("the last line does not end in a newline (truncated?)")
+    lines = data[:-1].split(b"\n")
+    for j, ln in enumerate(lines):
+        if ln == b"":
+            bad(f"line {j + 1} is blank")
+        if ln.endswith(b"\r"):
+            bad(f"line {j + 1} ends with \\r")
+    try:
+        head = parse_json(lines[0])
+    except Refused:
+        bad("not a bundle")
+    if not isinstance(head, dict) or head.get("format") != "folio-bundle":
+        bad("not a bundle")
+    if type(head.get("version")) is not int or head["version"] != 1:
+        bad("unsupported version")
+    if not (set(head) == {"created", "format", "site", "vector", "version"} and _isint(head["created"], 0)
+            and _issite(head["site"]) and isinstance(head["vector"], dict)
+            and all(_issite(k) and _isint(v) for k, v in head["vector"].items())
+            and canonical(head) == lines[0]):
+        bad("malformed header")
+    if len(lines) < 2 or not (lines[-1].startswith(b'{"count"') or lines[-1].startswith(b'{"end"')):
+        bad("trailer missing")
+    for j, ln in enumerate(lines[1:-1], start=2):
+        if ln.startswith(b'{"count"') or ln.startswith(b'{"end"'):
+            bad(f"trailer on line {j} is not last")
+    try:
+        tr = parse_json(lines[-1])
+    except Refused:
+        bad("malformed trailer")
+    if not (isinstance(tr, dict) and set(tr) == {"count", "end", "sha256"} and _isint(tr["count"], 0)
+            and tr["end"] is True and isinstance(tr["sha256"], str)
+            and re.fullmatch(r"[0-9a-f]{64}", tr["sha256"]) and canonical(tr) == lines[-1]):
+        bad("malformed trailer")
+    body = lines[1:-1]
+    if tr["count"] != len(body):
+        bad(f"trailer count {tr['count']} but {len(body)} change lines")
+    h = hashlib.sha256()
+    for ln in lines[:-1]:
+        h.update(ln + b"\n")
+    if h.hexdigest() != tr["sha256"]:
+        bad("checksum mismatch")
+    for j, ln in enumerate(body, start=2):
+        if len(ln) > MAX_LINE:
+            raise Refused("C7", f"line {j} longer than {MAX_LINE} bytes")
+        try:
+            decode_change(ln)
+        except Refused as e:
+            e.message = f"line {j}: {e.message}"
+            raise
+    return head, body
+
+
+def apply_bundle(replica, path):
+    with open(path, "rb") as f:
+        _, body = read_bundle(f.read())
+    n = replica.apply(body)
+    replica.save()
+    return n
+
+
+# ---------------------------------------------------------------- push body split (§7)
+
+def check_push_body(body):
+    """What a server must answer to a push body before storage checks: (status, code, rule)
+    or (200, None, None) with the list of change bytes in a 4th slot."""
+    pre, post = b'{"changes":[', b"]}"
+    if not (body.startswith(pre) and body.endswith(post)):
+        return 400, "bad-request", None, None
+    inner = body[len(pre):-len(post)]
+    # split at top-level commas; the array must end where the body does
+    parts, depth, instr, esc, start = [], 0, False, False, 0
+    for j, ch in enumerate(inner):
+        if instr:
+            if esc:
+                esc = False
+            elif ch == 0x5C:
+                esc = True
+            elif ch == 0x22:
+                instr = False
+        elif ch == 0x22:
+            instr = True
+        elif ch in b"{[":
+            depth += 1
+        elif ch in b"}]":
+            depth -= 1
+            if depth < 0:
+                return 400, "bad-request", None, None  # the array ends before the body does
+        elif ch == 0x2C and depth == 0:
+            parts.append(inner[start:j])
+            start = j + 1
+    if instr or depth != 0:
+        return 400, "bad-request", None, None
+    if inner or parts:
+        parts.append(inner[start:])
+    if len(parts) > 5000:
+        return 413, "too-many-changes", None, None
+    for p in parts:
+        try:
+            decode_change(p)
+        except Refused as e:
+            return 400, e.code, e.rule, None
+    return 200, None, None, parts

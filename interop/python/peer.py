@@ -1,0 +1,59 @@
+"""A small command-line Folio peer on top of folio.py (used by script/interop).
+
+  peer.py STORE init AUTHOR
+  peer.py STORE sync BASE_URL SPACE           (token in FOLIO_TOKEN)
+  peer.py STORE records                       all records' merged states, as JSON
+  peer.py STORE set KIND ID FIELD JSON        an ordinary edit (pred = current values)
+  peer.py STORE bundle-apply FILE
+  peer.py STORE bundle-create FILE
+"""
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import folio  # noqa: E402
+
+
+def main(argv):
+    store, cmd, args = argv[0], argv[1], argv[2:]
+    if cmd == "init":
+        r = folio.Replica.init(store, args[0])
+        print(r.site)
+        return 0
+    r = folio.Replica(store)
+    if cmd == "sync":
+        n = r.sync(args[0].rstrip("/"), args[1], os.environ["FOLIO_TOKEN"])
+        print(json.dumps({"pushed": n, "changes": len(r.lines)}))
+    elif cmd == "records":
+        ents = {}
+        for c in r.changes():
+            ents[(c["entity"]["kind"], c["entity"]["id"])] = c["entity"]
+        out = []
+        for k in sorted(ents):
+            st = r.state(ents[k])
+            st.pop("_current")
+            out.append(st)
+        print(json.dumps(out, ensure_ascii=False))
+    elif cmd == "set":
+        kind, eid, field, value = args
+        c = r.set_field({"id": eid, "kind": kind}, field, json.loads(value))
+        r.save()
+        print(json.dumps({"seq": c["seq"], "site": c["site"]}))
+    elif cmd == "bundle-apply":
+        print(json.dumps({"applied": folio.apply_bundle(r, args[0])}))
+    elif cmd == "bundle-create":
+        print(json.dumps({"written": folio.write_bundle(r, args[0])}))
+    else:
+        print(__doc__, file=sys.stderr)
+        return 2
+    r.save()
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except folio.Refused as e:
+        print(f"refused: {e.code} {e.rule or ''} {e.message}", file=sys.stderr)
+        sys.exit(1)
