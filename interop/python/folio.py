@@ -357,7 +357,7 @@ def _order(c):
 
 
 def conflict_id(entity, field):
-    return hashlib.sha256(f"{entity['kind']}/{entity['id']}/{field}".encode()).hexdigest()[:8]
+    return hashlib.sha256(f"{entity['kind']}/{entity['id']}/{field}".encode()).hexdigest()[:16]
 
 
 def entity_state(entity, changes):
