@@ -43,10 +43,9 @@ final class ChangeLog {
     if let chunk = pending[change.site], chunk.firstSeq + chunk.changes.count != change.seq {
       try write(change.site)
     }
-    var chunk = pending[change.site] ?? PendingChunk(firstSeq: change.seq)
-    chunk.changes.append(change)
-    pending[change.site] = chunk
-    if chunk.changes.count >= ChangeLog.chunkChanges {
+    // Appended in place: a copy of the chunk per change would make filling it quadratic.
+    pending[change.site, default: PendingChunk(firstSeq: change.seq)].changes.append(change)
+    if (pending[change.site]?.changes.count ?? 0) >= ChangeLog.chunkChanges {
       try write(change.site)
     }
   }
