@@ -85,6 +85,8 @@ let package = Package(
     .testTarget(name: "FolioSQLiteTests", dependencies: ["FolioSQLite"]),
     // The test kit of Protocol/vectors/changes, read by the model, server and replica tests.
     .target(name: "ProtocolVectors", path: "Tests/ProtocolVectors"),
+    // Test support shared by the server and end-to-end tests (the tests' PostgreSQL).
+    .target(name: "FolioTestSupport", dependencies: ["FolioModel"], path: "Tests/FolioTestSupport"),
     .testTarget(name: "FolioModelTests", dependencies: ["FolioModel", "ProtocolVectors"]),
     .testTarget(
       name: "FolioArticlesTests", dependencies: ["FolioArticles", "FolioModel"],
@@ -95,11 +97,13 @@ let package = Package(
       exclude: ["Fixtures"]),
     .testTarget(
       name: "FolioCLITests",
-      dependencies: ["FolioCLI", "FolioReplica", "FolioArticles", "FolioModel", "FolioSQLite"]),
+      dependencies: [
+        "FolioCLI", "FolioReplica", "FolioArticles", "FolioModel", "FolioSQLite", "FolioTestSupport",
+      ]),
     .testTarget(
       name: "FolioServerTests",
       dependencies: [
-        "FolioServer", "FolioModel", "ProtocolVectors",
+        "FolioServer", "FolioModel", "ProtocolVectors", "FolioTestSupport",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "CompressNIO", package: "compress-nio"),
@@ -108,7 +112,9 @@ let package = Package(
       ]),
     .testTarget(
       name: "EndToEndTests",
-      dependencies: ["FolioModel", "FolioArticles", "FolioSQLite", "folio", "folio-server"]),
+      dependencies: [
+        "FolioModel", "FolioArticles", "FolioSQLite", "FolioTestSupport", "folio", "folio-server",
+      ]),
     .testTarget(
       name: "FolioBenchTests", dependencies: ["folio-bench", "folio", "folio-server"]),
   ],

@@ -35,6 +35,29 @@ enum RecordColumns {
   }
 
   static func columns(_ kind: EntityKind) -> [String] { kind == .article ? article : annotation }
+
+  /// The columns a row write sets after id, visible and state (bound from `?4` on).
+  static func written(_ kind: EntityKind) -> [String] { ["tags"] + columns(kind) }
+
+  /// The statements that write a row, built once per kind rather than per record.
+  static let insertSQL = Dictionary(
+    uniqueKeysWithValues: EntityKind.allCases.map { kind in
+      let columns = written(kind)
+      let placeholders = columns.indices.map { "?\($0 + 4)" }.joined(separator: ", ")
+      return (
+        kind,
+        "INSERT INTO \(table(kind)) (id, visible, state, \(columns.joined(separator: ", "))) "
+          + "VALUES (?1, ?2, ?3, \(placeholders))"
+      )
+    })
+  static let updateSQL = Dictionary(
+    uniqueKeysWithValues: EntityKind.allCases.map { kind in
+      let assignments = written(kind).enumerated().map { "\($1) = ?\($0 + 4)" }
+        .joined(separator: ", ")
+      return (
+        kind, "UPDATE \(table(kind)) SET visible = ?2, state = ?3, \(assignments) WHERE key = ?1"
+      )
+    })
 }
 
 extension Replica {
@@ -122,30 +145,26 @@ extension Replica {
   /// Writes the row, keeps the search index in step with what shows, and lists the
   /// record's open conflicts.
   private func write(_ row: RecordRow, before: RecordRow, entity: EntityRef) throws {
-    let table = RecordColumns.table(entity.kind)
     let search = entity.kind == .article ? "article_search" : "annotation_search"
     let searched =
       entity.kind == .article ? RecordColumns.articleSearched : RecordColumns.annotationSearched
     let textChanged = searched.contains { row.columns[$0] != before.columns[$0] }
     let sites = try sites()
     let state = try row.state.encoded(siteKey: sites.key(for:))
-    let columns = ["tags"] + RecordColumns.columns(entity.kind)
-    let values: [any SQLiteBindable] = columns.map { row.columns[$0] ?? .null }
+    let values: [any SQLiteBindable] = RecordColumns.written(entity.kind).map {
+      row.columns[$0] ?? .null
+    }
     var key: Int64
     if let existing = before.key {
       key = existing
       if before.visible, !row.visible || textChanged {
         try updateSearch(search, entity.kind, key: key, deleting: true)
       }
-      let assignments = columns.enumerated().map { "\($1) = ?\($0 + 4)" }.joined(separator: ", ")
-      try db.prepare("UPDATE \(table) SET visible = ?2, state = ?3, \(assignments) WHERE key = ?1")
+      try db.prepare(RecordColumns.updateSQL[entity.kind] ?? "")
         .run([key, row.visible, state] + values)
     } else {
-      let placeholders = columns.indices.map { "?\($0 + 4)" }.joined(separator: ", ")
-      try db.prepare(
-        "INSERT INTO \(table) (id, visible, state, \(columns.joined(separator: ", "))) "
-          + "VALUES (?1, ?2, ?3, \(placeholders))"
-      ).run([entity.id, row.visible, state] + values)
+      try db.prepare(RecordColumns.insertSQL[entity.kind] ?? "")
+        .run([entity.id, row.visible, state] + values)
       key = db.lastInsertedRowID
     }
     if row.visible, !before.visible || textChanged {

@@ -60,7 +60,6 @@ extension Replica {
 
   /// What appending changes to the log did.
   struct AppendResult {
-    var entities = Set<EntityRef>()
     var added = 0
     var duplicates = 0
   }
@@ -105,7 +104,6 @@ extension Replica {
     for dot in batch.keys.sorted() { try sites.markArrived(dot) }
     try sites.save()
     result.added = batch.count
-    result.entities = Set(order)
     return result
   }
 

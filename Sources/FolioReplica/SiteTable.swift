@@ -51,7 +51,7 @@ final class SiteTable {
   /// The site stored under `key`.
   func site(forKey key: Int) -> SiteID? { sitesByKey[key] }
 
-  /// Every site that has changes here, by key.
+  /// Every site the replica knows, in site order.
   var knownSites: [SiteID] { keys.keys.sorted() }
 
   /// True when the change `dot` is in the log.

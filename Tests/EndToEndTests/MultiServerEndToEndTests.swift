@@ -1,4 +1,5 @@
 import FolioModel
+import FolioTestSupport
 import Foundation
 import Testing
 

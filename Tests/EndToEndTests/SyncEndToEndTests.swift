@@ -1,5 +1,6 @@
 import FolioArticles
 import FolioModel
+import FolioTestSupport
 import Foundation
 import Testing
 

@@ -1,4 +1,5 @@
 import FolioModel
+import FolioTestSupport
 import Foundation
 import Testing
 
@@ -17,7 +18,9 @@ import Testing
     let reference: JSONValue = .object(["$ref": .string(schema)])
     let document: JSONValue =
       array ? .object(["type": .string("array"), "items": reference]) : reference
-    let problems = try SchemaCheck(name: "test", document: document).problems(in: value)
+    let folder = SchemaCheck.protocolFolder.appendingPathComponent("cli-schemas")
+    let problems = try SchemaCheck(name: "test", document: document, folder: folder)
+      .problems(in: value)
     #expect(problems.isEmpty, "\(schema): \(problems)", sourceLocation: sourceLocation)
     return value
   }

@@ -1,5 +1,6 @@
 import FolioModel
 import FolioServer
+import FolioTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
