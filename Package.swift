@@ -24,6 +24,7 @@ let package = Package(
     .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
     .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     .package(url: "https://github.com/apple/swift-metrics", from: "2.4.1"),
+    .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
   ],
   targets: [
@@ -39,8 +40,13 @@ let package = Package(
       name: "FolioSync",
       dependencies: [
         "FolioModel", "FolioReplica",
+        // HTTP without FoundationNetworking: that module loads libcurl and ~30 shared
+        // libraries at every start of `folio` (12 ms of a 13 ms start, measured), whether
+        // or not the command syncs.
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "CompressNIO", package: "compress-nio"),
         .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
       ]),
     .target(
       name: "FolioCLI",

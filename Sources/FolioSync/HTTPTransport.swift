@@ -1,8 +1,9 @@
+import AsyncHTTPClient
 import Foundation
-
-#if canImport(FoundationNetworking)
-  import FoundationNetworking
-#endif
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
 
 /// One HTTP exchange's result.
 struct HTTPReply {
@@ -10,90 +11,138 @@ struct HTTPReply {
   let body: Data
 }
 
-/// Sends requests to a sync server with URLSession and counts the bytes on the wire.
+/// Sends requests to a sync server with AsyncHTTPClient and counts the bytes on the wire.
 struct HTTPTransport {
-  let session: URLSession
   let token: String
   /// Seconds before a request is abandoned.
   let timeout: Double
 
+  /// The process's one HTTP client. It lives as long as the process, so it is never shut
+  /// down. It follows no redirect: the token and body must not go to another origin, and a
+  /// moved server is the user's to re-point (`folio remote`).
+  static let client = HTTPClient(
+    eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+    configuration: HTTPClient.Configuration(
+      redirectConfiguration: .disallow,
+      timeout: .init(connect: .seconds(10)),
+      decompression: .disabled))
+
+  /// The largest response body read into memory; a server's pull pages are far smaller.
+  static let maximumResponseBytes = 512 * 1024 * 1024
+
   func send(
     _ method: String, _ url: URL, body: Data?, summary: inout SyncSummary
   ) async throws(SyncError) -> HTTPReply {
-    var request = URLRequest(url: url, timeoutInterval: timeout)
-    request.httpMethod = method
-    request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-    request.setValue("application/json", forHTTPHeaderField: "Accept")
-    request.setValue("gzip", forHTTPHeaderField: "Accept-Encoding")
+    var request = HTTPClientRequest(url: url.absoluteString)
+    request.method = HTTPMethod(rawValue: method)
+    request.headers.add(name: "Authorization", value: "Bearer \(token)")
+    request.headers.add(name: "Accept", value: "application/json")
+    request.headers.add(name: "Accept-Encoding", value: "gzip")
     var sentBody = body
     if let body {
-      request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+      request.headers.add(name: "Content-Type", value: "application/json")
       if body.count >= Self.minimumCompressedBytes, let compressed = Gzip.compress(body) {
         sentBody = compressed
-        request.setValue("gzip", forHTTPHeaderField: "Content-Encoding")
+        request.headers.add(name: "Content-Encoding", value: "gzip")
       }
-      request.httpBody = sentBody
+      request.body = .bytes(ByteBuffer(bytes: sentBody ?? Data()))
     }
-    let data: Data
-    let response: URLResponse
+    try Self.checkHostResolves(url)
+    let response: HTTPClientResponse
+    var received: ByteBuffer
     do {
-      (data, response) = try await session.data(for: request)
+      response = try await Self.client.execute(
+        request, timeout: .milliseconds(Int64(timeout * 1000)))
+      received = try await response.body.collect(upTo: Self.maximumResponseBytes)
     } catch {
-      throw .unreachable(
-        url: "\(url.scheme ?? "http")://\(url.host ?? "")\(url.port.map { ":\($0)" } ?? "")",
-        reason: Self.reason(error))
+      throw .unreachable(url: Self.origin(url), reason: Self.reason(error))
     }
-    guard let http = response as? HTTPURLResponse else { throw .badResponse("not HTTP") }
-    let gzipped = (http.value(forHTTPHeaderField: "Content-Encoding") ?? "").lowercased() == "gzip"
-    var plain = data
-    // URLSession may or may not have inflated the body already: gzip starts 1f 8b, JSON never.
-    if gzipped, data.starts(with: [0x1f, 0x8b]) {
-      guard let inflated = Gzip.decompress(data) else {
+    let wire = received.readBytes(length: received.readableBytes) ?? []
+    if (300..<400).contains(Int(response.status.code)) {
+      throw .badResponse(
+        "the server answered with a redirect (\(response.status.code)) to "
+          + "\(response.headers.first(name: "Location") ?? "nowhere"); Folio follows no redirect "
+          + "with a token: point the remote at the new address with 'folio remote add'")
+    }
+    var plain = Data(wire)
+    if (response.headers.first(name: "Content-Encoding") ?? "").lowercased() == "gzip" {
+      guard let inflated = Gzip.decompress(plain) else {
         throw .badResponse("a gzip body from the server is corrupt")
       }
       plain = inflated
     }
-    let wireBytes =
-      gzipped
-      ? (http.value(forHTTPHeaderField: "Content-Length").flatMap(Int.init) ?? data.count)
-      : data.count
     summary.requests += 1
-    summary.bytesSent += Self.requestHeaderBytes(request) + (sentBody?.count ?? 0)
-    summary.bytesReceived += Self.responseHeaderBytes(http) + wireBytes
-    return HTTPReply(status: http.statusCode, body: plain)
+    summary.bytesSent += Self.headerBytes(request, url: url) + (sentBody?.count ?? 0)
+    summary.bytesReceived += Self.headerBytes(response) + wire.count
+    return HTTPReply(status: Int(response.status.code), body: plain)
+  }
+
+  /// Hosts already found to resolve in this process.
+  private static let resolvedHosts = Mutex<Set<String>>([])
+
+  /// Fails at once for a host name that does not resolve: the HTTP client would retry it
+  /// until its connect timeout, 10 s for a typo.
+  private static func checkHostResolves(_ url: URL) throws(SyncError) {
+    guard let host = url.host, !resolvedHosts.withLock({ $0.contains(host) }) else { return }
+    var hints = addrinfo()
+    hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+    var result: UnsafeMutablePointer<addrinfo>?
+    let status = getaddrinfo(host, nil, &hints, &result)
+    if let result { freeaddrinfo(result) }
+    guard status == 0 else { throw .unreachable(url: origin(url), reason: "unknown host") }
+    _ = resolvedHosts.withLock { $0.insert(host) }
   }
 
   /// Request bodies smaller than this go uncompressed.
   static let minimumCompressedBytes = 1_024
 
-  private static func reason(_ error: any Error) -> String {
-    let nsError = error as NSError
-    switch nsError.code {
-    case NSURLErrorCannotConnectToHost: return "connection refused (is the server running?)"
-    case NSURLErrorTimedOut: return "timed out"
-    case NSURLErrorCannotFindHost: return "unknown host"
-    default: return nsError.localizedDescription
-    }
+  private static func origin(_ url: URL) -> String {
+    "\(url.scheme ?? "http")://\(url.host ?? "")\(url.port.map { ":\($0)" } ?? "")"
   }
 
-  /// The request's size on the wire: request line, headers URLSession sends, blank line.
-  private static func requestHeaderBytes(_ request: URLRequest) -> Int {
-    let url = request.url
-    var size =
-      (request.httpMethod ?? "GET").utf8.count + (url?.path.utf8.count ?? 0)
-      + (url?.query.map { $0.utf8.count + 1 } ?? 0) + " HTTP/1.1\r\n".utf8.count
-    size += "Host: \(url?.host ?? ""):\(url?.port ?? 80)\r\n".utf8.count
-    for (name, value) in request.allHTTPHeaderFields ?? [:] {
-      size += name.utf8.count + 2 + value.utf8.count + 2
+  private static func reason(_ error: any Error) -> String {
+    if let error = error as? HTTPClientError {
+      switch error {
+      case .connectTimeout, .deadlineExceeded, .readTimeout: return "timed out"
+      case .remoteConnectionClosed: return "the server closed the connection"
+      default: return "\(error)"
+      }
     }
-    if let body = request.httpBody { size += "Content-Length: \(body.count)\r\n".utf8.count }
+    if let error = error as? NIOConnectionError {
+      return error.connectionErrors.isEmpty
+        ? "unknown host" : "connection refused (is the server running?)"
+    }
+    if let error = error as? IOError, error.errnoCode == ECONNREFUSED {
+      return "connection refused (is the server running?)"
+    }
+    if error is NIOTooManyBytesError {
+      return "the answer is larger than \(maximumResponseBytes) bytes"
+    }
+    let text = "\(error)"
+    if text.contains("connectionRefused") || text.contains("Connection refused") {
+      return "connection refused (is the server running?)"
+    }
+    return text
+  }
+
+  /// The request's header on the wire: request line, the headers sent, blank line.
+  private static func headerBytes(_ request: HTTPClientRequest, url: URL) -> Int {
+    var size =
+      request.method.rawValue.utf8.count + 1 + max(1, url.path.utf8.count)
+      + (url.query.map { $0.utf8.count + 1 } ?? 0) + " HTTP/1.1\r\n".utf8.count
+    size += "Host: \(url.host ?? "")\(url.port.map { ":\($0)" } ?? "")\r\n".utf8.count
+    for header in request.headers {
+      size += header.name.utf8.count + 2 + header.value.utf8.count + 2
+    }
+    if case .some = request.body { size += "Content-Length: 0000\r\n".utf8.count }
     return size + 2
   }
 
-  private static func responseHeaderBytes(_ response: HTTPURLResponse) -> Int {
-    var size = "HTTP/1.1 \(response.statusCode) OK\r\n".utf8.count
-    for (name, value) in response.allHeaderFields {
-      size += "\(name)".utf8.count + 2 + "\(value)".utf8.count + 2
+  /// The response's header on the wire: status line, the headers received, blank line.
+  private static func headerBytes(_ response: HTTPClientResponse) -> Int {
+    var size = "HTTP/1.1 \(response.status.code) \(response.status.reasonPhrase)\r\n".utf8.count
+    for header in response.headers {
+      size += header.name.utf8.count + 2 + header.value.utf8.count + 2
     }
     return size + 2
   }

@@ -3,10 +3,6 @@ import FolioModel
 import FolioReplica
 import Foundation
 
-#if canImport(FoundationNetworking)
-  import FoundationNetworking
-#endif
-
 /// The client side of the sync protocol (see `Protocol/README.md`): pull pages of changes
 /// after the remote's cursor, then push this replica's own changes the server has not
 /// acknowledged. Each page is its own transaction with its cursor, so a sync killed at any
@@ -14,19 +10,16 @@ import Foundation
 public struct SyncClient {
   public var pageSize: Int
   public var pushBatchSize: Int
-  let session: URLSession
 
   /// How long one request may take before the client gives up, in seconds (a long poll gets
   /// its wait on top).
   static let requestTimeout = 60.0
 
   public init(
-    pageSize: Int = SyncProtocol.maximumPageLimit, pushBatchSize: Int = 2_000,
-    session: URLSession = .shared
+    pageSize: Int = SyncProtocol.maximumPageLimit, pushBatchSize: Int = 2_000
   ) {
     self.pageSize = pageSize
     self.pushBatchSize = pushBatchSize
-    self.session = session
   }
 
   /// Pulls then pushes with one remote.
@@ -48,7 +41,7 @@ public struct SyncClient {
       throw SyncError.unknownRemote(remoteName)
     }
     let transport = HTTPTransport(
-      session: session, token: tokenOverride ?? remote.token,
+      token: tokenOverride ?? remote.token,
       timeout: Self.requestTimeout + Double(waitSeconds))
     var summary = SyncSummary()
     let conflictsBefore = try replica.conflictCount()
