@@ -22,6 +22,19 @@ final class ChangeLog {
   private var pending: [SiteID: PendingChunk] = [:]
   private var cachedChunk: (id: Int64, changes: [Change])?
 
+  /// A chunk as stored.
+  private struct StoredChunk {
+    let id: Int64
+    let format: Int
+    let data: [UInt8]
+
+    var firstSeq: Int { Int(id & Int64(ChangeLog.maximumSeq)) }
+
+    init(_ row: Row) {
+      (id, format, data) = (row.int64(0), row.int(1), row.blob(2))
+    }
+  }
+
   /// - Parameters:
   ///   - db: The replica's connection.
   ///   - sites: The current site table (reloaded after a failed transaction, so the log
@@ -58,14 +71,11 @@ final class ChangeLog {
   private func write(_ site: SiteID) throws {
     guard let chunk = pending.removeValue(forKey: site), !chunk.changes.isEmpty else { return }
     let sites = try self.sites
-    var writer = BinaryWriter(capacity: 512 * chunk.changes.count)
-    for change in chunk.changes {
-      try ChangeLogCodec.append(change, to: &writer, siteKey: sites.key(for:))
-    }
+    let data = try ChangeLogCodec.encode(chunk.changes, siteKey: sites.key(for:))
     let id = chunkID(try sites.key(for: site), chunk.firstSeq)
     try db.run(
-      "INSERT INTO log (id, count, data) VALUES (?1, ?2, ?3)", id, chunk.changes.count,
-      writer.bytes)
+      "INSERT INTO log (id, count, format, data) VALUES (?1, ?2, ?3, ?4)", id,
+      chunk.changes.count, ChangeLogCodec.Format.interned.rawValue, data)
   }
 
   private func chunkID(_ siteKey: Int, _ seq: Int) -> Int64 { Int64(siteKey) << 40 | Int64(seq) }
@@ -90,22 +100,25 @@ final class ChangeLog {
       return cached.changes
     }
     let row = try db.firstRow(
-      "SELECT id, count, data FROM log WHERE id <= ?1 AND id >= ?2 ORDER BY id DESC LIMIT 1",
+      "SELECT id, format, data, count FROM log WHERE id <= ?1 AND id >= ?2 ORDER BY id DESC LIMIT 1",
       [wanted, chunkID(siteKey, 0)]
-    ) { ($0.int64(0), $0.int(1), $0.blob(2)) }
-    guard let (id, count, data) = row, wanted < id + Int64(count) else { return nil }
-    let changes = try decode(data, site: dot.site, firstSeq: Int(id & Int64(ChangeLog.maximumSeq)))
-    cachedChunk = (id, changes)
+    ) { (StoredChunk($0), $0.int(3)) }
+    guard let (chunk, count) = row, wanted < chunk.id + Int64(count) else { return nil }
+    let changes = try decode(chunk, site: dot.site)
+    cachedChunk = (chunk.id, changes)
     return changes
   }
 
   private func decode(
-    _ data: [UInt8], site: SiteID, firstSeq: Int,
-    wanted: (EntityKind, Substring) -> Bool = { _, _ in true }
+    _ chunk: StoredChunk, site: SiteID, wanted: (EntityKind, Substring) -> Bool = { _, _ in true }
   ) throws -> [Change] {
     let sites = try self.sites
+    guard let format = ChangeLogCodec.Format(rawValue: chunk.format) else {
+      throw StoredDataDamaged()
+    }
     return try ChangeLogCodec.decode(
-      data, site: site, firstSeq: firstSeq, siteForKey: sites.site(forKey:), wanted: wanted)
+      chunk.data, format: format, site: site, firstSeq: chunk.firstSeq,
+      siteForKey: sites.site(forKey:), wanted: wanted)
   }
 
   /// Calls `body` with the changes of `site` whose seq is above `seq`, in seq order, chunk
@@ -122,26 +135,23 @@ final class ChangeLog {
         "SELECT coalesce(max(id), ?2) FROM log WHERE id <= ?1 AND id >= ?2",
         [chunkID(siteKey, seq + 1), chunkID(siteKey, 0)]) ?? chunkID(siteKey, 0)
     let statement = try db.prepare(
-      "SELECT id, data FROM log WHERE id >= ?1 AND id < ?2 ORDER BY id")
+      "SELECT id, format, data FROM log WHERE id >= ?1 AND id < ?2 ORDER BY id")
     defer { statement.reset() }
     try statement.bind([first, chunkID(siteKey + 1, 0)])
-    var chunks: [(Int64, [UInt8])] = []
+    var chunks: [StoredChunk] = []
     // Read ahead a few chunks at a time: `body` may write (a caller inside a transaction).
     func drain() throws -> Bool {
-      for (id, data) in chunks {
-        let changes = try decode(
-          data, site: site, firstSeq: Int(id & Int64(ChangeLog.maximumSeq)), wanted: wanted
-        ).filter { $0.seq > seq }
+      for chunk in chunks {
+        let changes = try decode(chunk, site: site, wanted: wanted).filter { $0.seq > seq }
         if !changes.isEmpty, try !body(changes) { return false }
       }
       chunks.removeAll(keepingCapacity: true)
       return true
     }
     while try statement.step() {
-      let row = statement.currentRow
-      chunks.append((row.int64(0), row.blob(1)))
+      chunks.append(StoredChunk(statement.currentRow))
       if chunks.count == 8 {
-        let lastID = chunks[chunks.count - 1].0
+        let lastID = chunks[chunks.count - 1].id
         guard try drain() else { return }
         try statement.bind([lastID + 1, chunkID(siteKey + 1, 0)])
       }
@@ -170,21 +180,17 @@ final class ChangeLog {
     try flush()
     guard let siteKey = try sites.existingKey(for: site), limit > 0 else { return [] }
     let statement = try db.prepare(
-      "SELECT id, count, data FROM log WHERE id >= ?1 AND id < ?2 ORDER BY id DESC")
+      "SELECT id, format, data, count FROM log WHERE id >= ?1 AND id < ?2 ORDER BY id DESC")
     defer { statement.reset() }
     try statement.bind([chunkID(siteKey, 0), chunkID(siteKey + 1, 0)])
-    var chunks: [(Int64, [UInt8])] = []
+    var chunks: [StoredChunk] = []
     var count = 0
     while count < limit, try statement.step() {
-      let row = statement.currentRow
-      chunks.append((row.int64(0), row.blob(2)))
-      count += row.int(1)
+      chunks.append(StoredChunk(statement.currentRow))
+      count += statement.currentRow.int(3)
     }
     var result: [Change] = []
-    for (id, data) in chunks {
-      result += try decode(data, site: site, firstSeq: Int(id & Int64(ChangeLog.maximumSeq)))
-        .reversed()
-    }
+    for chunk in chunks { result += try decode(chunk, site: site).reversed() }
     return Array(result.prefix(limit))
   }
 

@@ -6,24 +6,75 @@ import FolioModel
 ///
 /// Values are kept as their canonical JSON text, so a change read back encodes to the same
 /// bytes it arrived as.
+///
+/// Two layouts exist (the `log.format` column says which):
+/// - `plain` (format 0, replicas of schema version 2): each change spells out its clock as
+///   8 bytes and its author, record id and field as strings.
+/// - `interned` (format 1, written since version 3): the clock is the zigzag varint of its
+///   difference from the previous change's, and author, record id and field are each a
+///   varint into a table the chunk builds as it goes (0 = a new string follows). A chunk
+///   mostly holds runs of one record's fields by one author, so this saves about 40 bytes a
+///   change, a tenth of the log.
 enum ChangeLogCodec {
+  enum Format: Int {
+    case plain = 0
+    case interned = 1
+  }
+
   private static let hasValue: UInt8 = 1
   private static let hasContext: UInt8 = 2
 
-  /// Appends `change` to a chunk being written.
-  static func append(
+  /// Writes the changes of one chunk in the current (`interned`) layout.
+  static func encode(
+    _ changes: [Change], siteKey: (SiteID) throws -> Int
+  ) rethrows -> [UInt8] {
+    var writer = BinaryWriter(capacity: 384 * changes.count)
+    var strings: [String: Int] = [:]
+    func interned(_ string: String) {
+      if let index = strings[string] {
+        writer.varint(index)
+      } else {
+        writer.varint(0)
+        writer.string(string)
+        strings[string] = strings.count + 1
+      }
+    }
+    var previousClock: UInt64 = 0
+    for change in changes {
+      writer.varint(zigzag(change.hlc.rawValue &- previousClock))
+      previousClock = change.hlc.rawValue
+      interned(change.author)
+      writer.byte(flags(of: change))
+      interned(change.entity.id)
+      interned(change.field)
+      try appendBody(change, to: &writer, siteKey: siteKey)
+    }
+    return writer.bytes
+  }
+
+  /// Appends `change` in the `plain` layout (kept to test reading version 2 chunks).
+  static func appendPlain(
     _ change: Change, to writer: inout BinaryWriter, siteKey: (SiteID) throws -> Int
-  )
-    rethrows
-  {
+  ) rethrows {
     writer.word(change.hlc.rawValue)
     writer.string(change.author)
+    writer.byte(flags(of: change))
+    writer.string(change.entity.id)
+    writer.string(change.field)
+    try appendBody(change, to: &writer, siteKey: siteKey)
+  }
+
+  private static func flags(of change: Change) -> UInt8 {
     var flags: UInt8 = change.entity.kind == .annotation ? 0x80 : 0
     if change.value != nil { flags |= hasValue }
     if change.context != nil { flags |= hasContext }
-    writer.byte(flags)
-    writer.string(change.entity.id)
-    writer.string(change.field)
+    return flags
+  }
+
+  /// What follows the field in both layouts: op, value, pred and context.
+  private static func appendBody(
+    _ change: Change, to writer: inout BinaryWriter, siteKey: (SiteID) throws -> Int
+  ) rethrows {
     writer.byte(opCode(change.op))
     if let value = change.value {
       var json = JSONWriter(capacity: 64)
@@ -44,10 +95,21 @@ enum ChangeLogCodec {
     }
   }
 
+  private static func zigzag(_ delta: UInt64) -> Int {
+    let signed = Int64(bitPattern: delta)
+    return Int(bitPattern: UInt((signed << 1) ^ (signed >> 63)))
+  }
+
+  private static func unzigzag(_ value: Int) -> UInt64 {
+    let raw = UInt64(UInt(bitPattern: value))
+    return (raw >> 1) ^ (0 &- (raw & 1))
+  }
+
   /// Decodes every change of a chunk.
   ///
   /// - Parameters:
   ///   - bytes: The chunk.
+  ///   - format: Its layout.
   ///   - site: The site whose changes it holds.
   ///   - firstSeq: The seq of its first change.
   ///   - siteForKey: Maps stored site keys back to sites.
@@ -55,22 +117,41 @@ enum ChangeLogCodec {
   /// - Returns: The changes, in seq order.
   /// - Throws: `StoredDataDamaged` when the chunk does not decode.
   static func decode(
-    _ bytes: [UInt8], site: SiteID, firstSeq: Int, siteForKey: (Int) -> SiteID?,
+    _ bytes: [UInt8], format: Format, site: SiteID, firstSeq: Int,
+    siteForKey: (Int) -> SiteID?,
     wanted: (EntityKind, Substring) -> Bool = { _, _ in true }
   ) throws -> [Change] {
     var reader = BinaryReader(bytes)
     var changes: [Change] = []
     var seq = firstSeq
+    var strings: [String] = []
+    var previousClock: UInt64 = 0
+    func string() throws -> String {
+      guard format == .interned else { return try reader.string() }
+      let index = try reader.varint()
+      guard index != 0 else {
+        let string = try reader.string()
+        strings.append(string)
+        return string
+      }
+      guard index > 0, index <= strings.count else { throw StoredDataDamaged() }
+      return strings[index - 1]
+    }
     while !reader.isAtEnd {
       defer { seq += 1 }
-      let hlc = HybridTimestamp(rawValue: try reader.word())
-      let authorBytes = try reader.data()
+      let hlc: HybridTimestamp
+      switch format {
+      case .plain: hlc = HybridTimestamp(rawValue: try reader.word())
+      case .interned:
+        previousClock = previousClock &+ unzigzag(try reader.varint())
+        hlc = HybridTimestamp(rawValue: previousClock)
+      }
+      let author = try string()
       let flags = try reader.byte()
       let kind: EntityKind = flags & 0x80 != 0 ? .annotation : .article
-      let idBytes = try reader.data()
-      let id = Substring(decoding: idBytes, as: UTF8.self)
-      guard wanted(kind, id) else {
-        try reader.skipData()
+      let id = try string()
+      let field = try string()
+      guard wanted(kind, id[...]) else {
         _ = try reader.byte()
         if flags & hasValue != 0 { try reader.skipData() }
         for _ in 0..<(try reader.varint()) { _ = (try reader.varint(), try reader.varint()) }
@@ -79,7 +160,6 @@ enum ChangeLogCodec {
         }
         continue
       }
-      let field = try reader.string()
       guard let op = op(try reader.byte()) else { throw StoredDataDamaged() }
       var value: JSONValue?
       if flags & hasValue != 0 { value = try JSONReader.parse(try reader.data()) }
@@ -103,8 +183,8 @@ enum ChangeLogCodec {
       }
       changes.append(
         Change(
-          site: site, seq: seq, hlc: hlc, author: String(decoding: authorBytes, as: UTF8.self),
-          entity: EntityRef(kind: kind, id: String(id)), field: field, op: op, value: value,
+          site: site, seq: seq, hlc: hlc, author: author,
+          entity: EntityRef(kind: kind, id: id), field: field, op: op, value: value,
           pred: pred, context: context))
     }
     return changes

@@ -2,10 +2,24 @@ import FolioModel
 import FolioSQLite
 
 extension Replica {
+  /// Brings a replica of an older schema `version` to the latest, in one transaction.
+  func upgrade(from version: Int) throws {
+    if version == 1 { try upgradeFromVersion1() } else { try upgradeFromVersion2() }
+  }
+
+  /// Version 3 only says each log chunk's layout: the chunks written so far keep theirs
+  /// (format 0, the default), so the upgrade rewrites nothing.
+  private func upgradeFromVersion2() throws {
+    try transaction {
+      try db.execute("ALTER TABLE log ADD COLUMN format INTEGER NOT NULL DEFAULT 0")
+      try db.execute("PRAGMA user_version = \(ReplicaSchema.latestVersion)")
+    }
+  }
+
   /// Upgrades a version 1 replica (one JSON row per change, records rebuilt from the log) in
-  /// one transaction: its changes are merged again into the version 2 tables, its remotes
+  /// one transaction: its changes are merged again into the latest tables, its remotes
   /// and metadata kept. Nothing is lost; a failure leaves the file as it was.
-  func upgradeFromVersion1() throws {
+  private func upgradeFromVersion1() throws {
     try transaction {
       try db.execute(
         """

@@ -118,7 +118,7 @@ public final class Replica {
       let replica = Replica(
         db: db, path: path, site: site, author: author,
         clock: HybridClock(latest: HybridTimestamp(rawValue: clockValue)), wallClock: wallClock)
-      if version < ReplicaSchema.latestVersion { try replica.upgradeFromVersion1() }
+      if version < ReplicaSchema.latestVersion { try replica.upgrade(from: version) }
       return replica
     } catch {
       throw Replica.wrap(error, path: path)

@@ -2,11 +2,12 @@ import FolioSQLite
 
 /// The replica's tables, tracked in `PRAGMA user_version`.
 ///
-/// Version 2 (this one) keeps the op log in chunks and the merge state of each record in its
-/// row; version 1 kept one JSON row per change and rebuilt records from the log. A version 1
-/// file is upgraded in place when it is opened (`Replica+Upgrade`).
+/// Version 3 (this one) keeps the op log in chunks and the merge state of each record in its
+/// row; its chunks say their layout (`ChangeLogCodec.Format`). Version 2 had only the plain
+/// layout; version 1 kept one JSON row per change and rebuilt records from the log. Older
+/// files are upgraded in place when they are opened (`Replica+Upgrade`).
 enum ReplicaSchema {
-  static let latestVersion = 2
+  static let latestVersion = 3
 
   static let tables = """
     -- Every site the replica knows, with a small key, and the highest seq up to which it
@@ -19,8 +20,12 @@ enum ReplicaSchema {
     -- Changes held beyond a gap in a site's seqs.
     CREATE TABLE ahead (site_key INTEGER NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (site_key, seq))
       WITHOUT ROWID;
-    -- The op log in chunks of consecutive changes of one site: id = site key << 40 | first seq.
-    CREATE TABLE log (id INTEGER PRIMARY KEY, count INTEGER NOT NULL, data BLOB NOT NULL);
+    -- The op log in chunks of consecutive changes of one site: id = site key << 40 | first seq;
+    -- format is the chunk's layout (ChangeLogCodec.Format; 0 for chunks of version 2 files).
+    CREATE TABLE log (
+      id INTEGER PRIMARY KEY, count INTEGER NOT NULL, data BLOB NOT NULL,
+      format INTEGER NOT NULL DEFAULT 0
+    );
     -- One row per record: its merge state and the values it shows. A record that is deleted,
     -- or whose first change has not arrived yet, keeps its row with visible = 0.
     CREATE TABLE articles (

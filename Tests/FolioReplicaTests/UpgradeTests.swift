@@ -39,4 +39,36 @@ import Testing
     #expect(try reopened.conflictCount() == 0)
     #expect(try reopened.changeCount() == 16)
   }
+
+  /// `Fixtures/replica-v2.sqlite` was made with the `folio` of schema version 2 (plain log
+  /// chunks): an imported article, a highlight whose note alice and bob edited concurrently
+  /// (through bundles), tags added and removed, an article note deleted, a remote. It opens,
+  /// its old chunks stay readable next to the new layout's, and it goes on working.
+  @Test func aVersion2ReplicaUpgradesWithNothingLost() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let path = directory.file("replica.sqlite")
+    try FileManager.default.copyItem(
+      atPath: Self.fixtures.appendingPathComponent("replica-v2.sqlite").path, toPath: path)
+    let replica = try Replica.open(at: path)
+
+    let expected = try Data(
+      contentsOf: Self.fixtures.appendingPathComponent("replica-v2-export.json"))
+    let upgraded = try JSONSerialization.jsonObject(with: canonicalExport(replica)) as? NSDictionary
+    let original = try JSONSerialization.jsonObject(with: expected) as? NSDictionary
+    #expect(upgraded != nil && upgraded == original)
+    #expect(try replica.changeCount() == 16)
+    #expect(try replica.conflicts().map(\.conflict.field) == ["note"])
+    #expect(try replica.remotes().map(\.name) == ["origin"])
+
+    let reopened = try Replica.open(at: path)
+    let conflict = try #require(try reopened.conflicts().first)
+    try reopened.resolve(conflict: conflict.conflict.id, with: .pick(2))
+    #expect(try reopened.conflictCount() == 0)
+    // Every change, old layout and new, reads back and merges the same into a new replica.
+    let copy = try Replica.create(at: directory.file("copy.sqlite"), author: "carol")
+    try sync(reopened, to: copy)
+    #expect(try copy.changeCount() == 17)
+    #expect(try canonicalExport(copy) == canonicalExport(reopened))
+  }
 }
