@@ -82,9 +82,8 @@ extension Replica {
 
   /// Merges one record's new changes (in arrival order) into its stored state and rewrites
   /// its row, search entry and conflicts.
-  ///
-  /// - Parameter rechecking: Fields whose conflict or merge is computed again even if no
-  ///   change touches them (after an upgrade of the merge rules).
+  /// `rechecking` names fields whose conflict or merge is computed again even if no change
+  /// touches them (after an upgrade of the merge rules).
   func merge(
     _ changes: [Change], into entity: EntityRef, context: IntegrationContext,
     rechecking: Set<String> = []
