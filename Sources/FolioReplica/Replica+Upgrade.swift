@@ -7,15 +7,6 @@ extension Replica {
     if version == 1 { try upgradeFromVersion1() } else { try upgradeFromVersion2() }
   }
 
-  /// Version 3 only says each log chunk's layout: the chunks written so far keep theirs
-  /// (format 0, the default), so the upgrade rewrites nothing.
-  private func upgradeFromVersion2() throws {
-    try transaction {
-      try db.execute("ALTER TABLE log ADD COLUMN format INTEGER NOT NULL DEFAULT 0")
-      try db.execute("PRAGMA user_version = \(ReplicaSchema.latestVersion)")
-    }
-  }
-
   /// Upgrades a version 1 replica (one JSON row per change, records rebuilt from the log) in
   /// one transaction: its changes are merged again into the latest tables, its remotes
   /// and metadata kept. Nothing is lost; a failure leaves the file as it was.
@@ -46,6 +37,39 @@ extension Replica {
       }
       _ = try integrate(piece, checkingClocks: false)
       try db.execute("DROP TABLE changes_v1")
+      try db.execute("PRAGMA user_version = \(ReplicaSchema.latestVersion)")
+    }
+  }
+
+  /// Upgrades a version 2 replica in one transaction; a failure leaves the file as it was.
+  /// - Its log chunks keep their plain layout, marked by the new `format` column's default
+  ///   (0), so no chunk is rewritten.
+  /// - Version 2 listed every concurrent text edit as a conflict: the text fields in
+  ///   conflict are merged again, so those whose edits do not collide show the merged text
+  ///   and are listed as automatic merges, as on a replica that received the same changes
+  ///   under version 3.
+  private func upgradeFromVersion2() throws {
+    try transaction {
+      let logColumns = try db.rows("PRAGMA table_info(log)") { $0.string(1) }
+      if !logColumns.contains("format") {
+        try db.execute("ALTER TABLE log ADD COLUMN format INTEGER NOT NULL DEFAULT 0")
+      }
+      let conflicted = try db.rows(
+        "SELECT entity_kind, entity_id, field FROM conflicts WHERE kind = 'value'"
+      ) { row in
+        (
+          EntityRef(kind: EntityKind(rawValue: row.string(0)) ?? .article, id: row.string(1)),
+          row.string(2)
+        )
+      }
+      var fields: [EntityRef: Set<String>] = [:]
+      for (entity, field) in conflicted where TextMerge.fields.contains(field) {
+        fields[entity, default: []].insert(field)
+      }
+      let context = IntegrationContext(log: try changeLog(), sites: try sites(), batch: [:])
+      for (entity, recheck) in fields.sorted(by: { $0.key < $1.key }) {
+        try merge([], into: entity, context: context, rechecking: recheck)
+      }
       try db.execute("PRAGMA user_version = \(ReplicaSchema.latestVersion)")
     }
   }

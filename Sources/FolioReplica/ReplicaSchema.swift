@@ -2,10 +2,13 @@ import FolioSQLite
 
 /// The replica's tables, tracked in `PRAGMA user_version`.
 ///
-/// Version 3 (this one) keeps the op log in chunks and the merge state of each record in its
-/// row; its chunks say their layout (`ChangeLogCodec.Format`). Version 2 had only the plain
-/// layout; version 1 kept one JSON row per change and rebuilt records from the log. Older
-/// files are upgraded in place when they are opened (`Replica+Upgrade`).
+/// Version 3 (this one) keeps the op log in chunks, each saying its layout
+/// (`ChangeLogCodec.Format`), and the merge state of each record in its row; it merges
+/// concurrent text edits (`TextMerge`), and the `conflicts` table also lists automatic
+/// merges (kind `merged`). Version 2 had the same tables with plain chunks only and kept
+/// every concurrent text edit as a conflict; version 1 kept one JSON row per change and
+/// rebuilt records from the log. Older files are upgraded in place when they are opened
+/// (`Replica+Upgrade`).
 enum ReplicaSchema {
   static let latestVersion = 3
 
