@@ -13,6 +13,11 @@ struct HighlightCommand: AsyncParsableCommand {
       Examples:
         folio highlight 50c4 --quote "malicious PR operation"
         folio highlight 50c4 --quote "zero-day" --section summary --color green --note "key claim"
+        folio highlight 50c4 --quote "Alibaba" --occurrence 2
+
+      A quote that occurs in several places is refused with a numbered list of them; pick
+      one with --occurrence N. A quote found only in another letter case is highlighted
+      where it is, and the command says what it matched.
       """)
 
   @OptionGroup var global: CommonOptions
@@ -32,6 +37,9 @@ struct HighlightCommand: AsyncParsableCommand {
   @Option(help: "Where to look: title, summary, background or insights.")
   var section: String?
 
+  @Option(help: "Which place, when the quote occurs in several (1 is the first, in reading order).")
+  var occurrence: Int?
+
   func run() async throws {
     var narrowed: ArticleSection?
     if let section {
@@ -44,7 +52,14 @@ struct HighlightCommand: AsyncParsableCommand {
     let replica = try global.openReplica()
     let articleID = try replica.resolveArticle(article)
     let annotation = try replica.highlight(
-      articleID: articleID, quote: quote, note: note, color: chosen.rawValue, section: narrowed)
+      articleID: articleID, quote: quote, note: note, color: chosen.rawValue, section: narrowed,
+      occurrence: occurrence)
+    if let exact = annotation.target.selector?.exact,
+      Anchoring.differsOnlyInCase(quote: quote, exact: exact)
+    {
+      Console.current.err(
+        "no match in that letter case; highlighted “\(exact.sanitizedLine)” (case ignored)")
+    }
     if global.json {
       try JSONOutput.print(try replica.annotationRecord(id: annotation.id))
     } else {

@@ -17,6 +17,19 @@ public struct ImportOutcome: Equatable, Sendable {
   public let id: String
   public let title: String
   public let status: Status
+  /// What the import did to the article's annotations (from an export).
+  public var annotations = AnnotationImportCounts()
+}
+
+/// How many of an article's imported annotations were new here, brought changes (note,
+/// colour, tags), were already as imported, or were left out because they are deleted here.
+public struct AnnotationImportCounts: Equatable, Sendable {
+  public var added = 0
+  public var updated = 0
+  public var unchanged = 0
+  public var deletedHere = 0
+
+  public init() {}
 }
 
 /// One line of `folio list`.
@@ -28,14 +41,29 @@ public struct ArticleSummary: Equatable, Sendable, Codable {
 }
 
 extension Replica {
-  /// Imports articles in one transaction. An article already present (same derived id)
-  /// gets a change only for the fields whose text differs; its tags are added to.
+  /// Imports articles, and the annotations of an export, in one transaction. An article
+  /// already present (same derived id) gets a change only for the fields whose text
+  /// differs; its tags are added to. Annotations are restored as `restore(_:)` says.
   ///
-  /// - Parameter articles: Parsed articles.
-  /// - Returns: What happened to each, in order.
+  /// - Parameters:
+  ///   - articles: Parsed articles.
+  ///   - annotations: Annotations of these articles (or of articles already here).
+  /// - Returns: What happened to each article, in order.
   /// - Throws: `ReplicaError` saying what went wrong; nothing is changed then.
-  public func importArticles(_ articles: [Article]) throws(ReplicaError) -> [ImportOutcome] {
+  public func importArticles(
+    _ articles: [Article], annotations: [Annotation] = []
+  ) throws(ReplicaError) -> [ImportOutcome] {
     try transaction {
+      var outcomes = try importArticleRecords(articles)
+      let counts = try restore(annotations)
+      for index in outcomes.indices {
+        outcomes[index].annotations = counts[outcomes[index].id] ?? AnnotationImportCounts()
+      }
+      return outcomes
+    }
+  }
+
+  private func importArticleRecords(_ articles: [Article]) throws -> [ImportOutcome] {
       var outcomes: [ImportOutcome] = []
       for article in articles {
         let entity = EntityRef.article(article.id)
@@ -56,7 +84,6 @@ extension Replica {
         outcomes.append(ImportOutcome(id: article.id, title: article.title, status: status))
       }
       return outcomes
-    }
   }
 
   /// True when the row already shows `value` for `field`.

@@ -62,6 +62,8 @@ import Testing
     try expectConforms(
       try await workspace.succeed(["log", "--json"]), to: "log-entry.schema.json", array: true)
     try expectConforms(
+      try await workspace.succeed(["export", "--format", "json"]), to: "export.schema.json")
+    try expectConforms(
       try await workspace.succeed(["status", "--json"]), to: "results.schema.json#/$defs/status")
     try expectConforms(
       try await workspace.succeed(["conflicts", "--json"]), to: "conflict.schema.json",
