@@ -49,8 +49,10 @@ struct CollapsedText {
   /// For each folded value, the offset just past its last scalar in the original.
   private(set) var ends: [Int] = []
 
-  /// - Parameter ignoringCase: Compare letters by their lower case (where that is one
-  ///   scalar, so offsets stay those of the original).
+  /// - Parameters:
+  ///   - scalars: The text.
+  ///   - ignoringCase: Compare letters by their lower case (where that is one scalar, so
+  ///     offsets stay those of the original).
   init(_ scalars: [Unicode.Scalar], ignoringCase: Bool = false) {
     values.reserveCapacity(scalars.count)
     starts.reserveCapacity(scalars.count)

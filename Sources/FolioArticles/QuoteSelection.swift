@@ -53,7 +53,12 @@ extension Anchoring {
   /// caller). The selector's `exact` is the article's own text, with up to `contextLength`
   /// scalars of prefix and suffix.
   ///
-  /// - Parameter occurrence: Which place (1-based, in reading order) when there are several.
+  /// - Parameters:
+  ///   - quote: The passage as the user typed it.
+  ///   - article: The article to find it in.
+  ///   - section: Restricts the search to one section.
+  ///   - occurrence: Which place (1-based, in reading order) when there are several.
+  /// - Returns: The selector of the chosen place.
   /// - Throws: `SelectionError`: not found, found in several places (listing them), across
   ///   a section boundary, or no such occurrence.
   public static func select(

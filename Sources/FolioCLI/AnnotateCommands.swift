@@ -141,14 +141,17 @@ struct EditCommand: AsyncParsableCommand {
     guard entity.kind == .annotation else {
       guard note == nil, color == nil else {
         throw CLIError(
-          "--note and --color change an annotation; \(replica.abbreviate(entity.id)) is an article, not an annotation")
+          "--note and --color change an annotation; \(replica.abbreviate(entity.id)) is an article, not an annotation"
+        )
       }
       try ArticleEditing(replica: replica, id: entity.id, json: global.json).run(
         title: title, summary: summary, background: background)
       return
     }
     guard title == nil, summary == nil, background == nil else {
-      throw CLIError("--title, --summary and --background change an article; \(replica.abbreviate(entity.id)) is an annotation")
+      throw CLIError(
+        "--title, --summary and --background change an article; \(replica.abbreviate(entity.id)) is an annotation"
+      )
     }
     guard note != nil || color != nil else { throw CLIError("give --note or --color") }
     let chosen = try color.map(HighlightColor.parse)

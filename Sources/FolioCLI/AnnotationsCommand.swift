@@ -126,7 +126,9 @@ struct AnnotationsCommand: AsyncParsableCommand {
         from: DateComponents(year: parts[0], month: parts[1], day: parts[2])),
       calendar.component(.day, from: date) == parts[2],
       calendar.component(.month, from: date) == parts[1], date.timeIntervalSince1970 >= 0
-    else { throw CLIError("\(option) takes a date such as 2026-11-27, not '\(text.sanitizedLine)'") }
+    else {
+      throw CLIError("\(option) takes a date such as 2026-11-27, not '\(text.sanitizedLine)'")
+    }
     return UInt64(date.timeIntervalSince1970 * 1000)
   }
 }

@@ -11,7 +11,8 @@ struct ArticleEditing {
 
   func run(title: String?, summary: String?, background: String?) throws {
     guard let current = try replica.article(id: id) else { throw ReplicaError.unknownID(id) }
-    let before = ArticleBefore(article: current, annotations: try replica.annotations(ofArticle: id))
+    let before = ArticleBefore(
+      article: current, annotations: try replica.annotations(ofArticle: id))
     var edited = current
     if title == nil && summary == nil && background == nil {
       edited = try Self.editInEditor(current)

@@ -69,7 +69,8 @@ struct ExportCommand: AsyncParsableCommand {
     do {
       try Data((text + "\n").utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
     } catch {
-      throw CLIError("\(output): cannot be written (\(error.localizedDescription)); nothing exported")
+      throw CLIError(
+        "\(output): cannot be written (\(error.localizedDescription)); nothing exported")
     }
     Console.current.err("exported \(export.articles.count) articles to \(output)")
   }

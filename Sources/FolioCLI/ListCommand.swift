@@ -32,7 +32,10 @@ struct ListCommand: AsyncParsableCommand {
   @Option(help: "Only articles published on or before this date.")
   var until: String?
 
-  @Option(help: "Order: title, published (newest first), annotations (most first), recent (latest annotated first).")
+  @Option(
+    help:
+      "Order: title, published (newest first), annotations (most first), recent (latest annotated first)."
+  )
   var sort: ArticleListRequest.Sort = .title
 
   @Option(

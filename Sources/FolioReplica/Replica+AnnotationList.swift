@@ -52,12 +52,17 @@ extension Replica {
       conditions.append("lower(n.color) = lower(\(parameters.add(color)))")
     }
     if let kind = request.kind { conditions.append("n.kind = \(parameters.add(kind.rawValue))") }
-    if let since = request.since { conditions.append("n.created >= \(parameters.add(Int64(since)))") }
-    if let until = request.until { conditions.append("n.created < \(parameters.add(Int64(until)))") }
+    if let since = request.since {
+      conditions.append("n.created >= \(parameters.add(Int64(since)))")
+    }
+    if let until = request.until {
+      conditions.append("n.created < \(parameters.add(Int64(until)))")
+    }
     if let article = request.article {
       conditions.append("n.article_id = \(parameters.add(article))")
     }
-    let from = "FROM annotations n JOIN articles a ON a.id = n.article_id WHERE "
+    let from =
+      "FROM annotations n JOIN articles a ON a.id = n.article_id WHERE "
       + conditions.joined(separator: " AND ")
     let values = parameters.values
     do {

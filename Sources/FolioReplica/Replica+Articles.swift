@@ -102,26 +102,26 @@ extension Replica {
   }
 
   private func importArticleRecords(_ articles: [Article]) throws -> [ImportOutcome] {
-      var outcomes: [ImportOutcome] = []
-      for article in articles {
-        let entity = EntityRef.article(article.id)
-        let row = try loadRow(entity)
-        let state = row?.state ?? RecordState()
-        let changed = try appendLocal { local in
-          for (field, value) in try Replica.registerValues(of: article)
-          where !Replica.shows(value, field, in: row) {
-            local.append(entity, field, .set, value: value, pred: state.currentDots(field))
-          }
-          for tag in article.tags where state.tagAdditions[tag] == nil {
-            local.append(entity, Field.tags, .add, value: .string(tag))
-          }
-          return !local.changes.isEmpty
+    var outcomes: [ImportOutcome] = []
+    for article in articles {
+      let entity = EntityRef.article(article.id)
+      let row = try loadRow(entity)
+      let state = row?.state ?? RecordState()
+      let changed = try appendLocal { local in
+        for (field, value) in try Replica.registerValues(of: article)
+        where !Replica.shows(value, field, in: row) {
+          local.append(entity, field, .set, value: value, pred: state.currentDots(field))
         }
-        let status: ImportOutcome.Status =
-          !state.exists ? .added : (changed ? .updated : .unchanged)
-        outcomes.append(ImportOutcome(id: article.id, title: article.title, status: status))
+        for tag in article.tags where state.tagAdditions[tag] == nil {
+          local.append(entity, Field.tags, .add, value: .string(tag))
+        }
+        return !local.changes.isEmpty
       }
-      return outcomes
+      let status: ImportOutcome.Status =
+        !state.exists ? .added : (changed ? .updated : .unchanged)
+      outcomes.append(ImportOutcome(id: article.id, title: article.title, status: status))
+    }
+    return outcomes
   }
 
   /// True when the row already shows `value` for `field`.
@@ -190,7 +190,8 @@ extension Replica {
     }
     let values = parameters.values
     do {
-      let total = Int(try db.scalarInt("SELECT count(*) FROM articles a WHERE \(filter)", values) ?? 0)
+      let total = Int(
+        try db.scalarInt("SELECT count(*) FROM articles a WHERE \(filter)", values) ?? 0)
       let articles = try db.rows(
         """
         SELECT a.id, a.title, a.tags,
@@ -268,7 +269,8 @@ extension Replica {
         throw ReplicaError.invalidOperation("\(entity.kind.rawValue) \(entity.id) is not deleted")
       }
       local.append(
-        entity, Field.deleted, .set, value: .bool(false), pred: row.state.currentDots(Field.deleted))
+        entity, Field.deleted, .set, value: .bool(false), pred: row.state.currentDots(Field.deleted)
+      )
     }
   }
 

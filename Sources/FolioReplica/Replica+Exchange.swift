@@ -127,7 +127,9 @@ public struct ApplySession {
   }
 
   /// The fields that hold an article's text.
-  static let textFields: Set<String> = [Field.title, Field.summary, Field.background, Field.insights]
+  static let textFields: Set<String> = [
+    Field.title, Field.summary, Field.background, Field.insights,
+  ]
 }
 
 extension Article {

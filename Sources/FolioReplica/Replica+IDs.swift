@@ -48,7 +48,8 @@ extension Replica {
       matches = try matches.filter { entity in try loadRow(entity)?.state.isDeleted == true }
       if let exact = matches.first(where: { $0.id == key }) { return exact }
       guard let only = matches.first else {
-        throw ReplicaError.invalidOperation("no deleted article or annotation starts with '\(prefix)'")
+        throw ReplicaError.invalidOperation(
+          "no deleted article or annotation starts with '\(prefix)'")
       }
       guard matches.count == 1 else {
         throw ReplicaError.ambiguousID(prefix, candidates: matches.map(\.id))

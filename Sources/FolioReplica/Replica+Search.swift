@@ -120,7 +120,8 @@ extension Replica {
     let textJoin = scan ? "JOIN article_text t ON t.key = a.key" : ""
     let condition = conditions.joined(separator: " AND ")
     guard let match = query.match else {
-      return "SELECT a.id, NULL, a.title, NULL, 0, \(plain) FROM articles a \(textJoin) WHERE \(condition)"
+      return
+        "SELECT a.id, NULL, a.title, NULL, 0, \(plain) FROM articles a \(textJoin) WHERE \(condition)"
     }
     return """
       SELECT a.id, NULL, a.title,

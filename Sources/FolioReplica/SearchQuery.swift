@@ -41,7 +41,10 @@ public struct SearchQuery: Equatable, Sendable {
         }
         prefix = prefix || index == pieces.count - 1
       }
-      guard word.unicodeScalars.contains(where: { $0.properties.isAlphabetic || $0.properties.numericType != nil })
+      guard
+        word.unicodeScalars.contains(where: {
+          $0.properties.isAlphabetic || $0.properties.numericType != nil
+        })
       else { continue }
       terms.append("\"" + word.replacingAll("\"", with: "\"\"") + "\"" + (prefix ? "*" : ""))
     }

@@ -21,7 +21,8 @@ public struct SyncSummary: Equatable, Sendable {
 
   /// Adds the articles a page changed, keeping for each its state before the first page.
   mutating func record(_ changed: [ArticleBefore]) {
-    for article in changed where !textChanged.contains(where: { $0.article.id == article.article.id }) {
+    for article in changed
+    where !textChanged.contains(where: { $0.article.id == article.article.id }) {
       textChanged.append(article)
     }
   }

@@ -34,7 +34,9 @@ enum AnchoringPhase {
         title: original.title, summary: random.edit(original.summary),
         background: random.edit(original.background),
         insights: original.insights.map {
-          Insight(question: $0.question, points: $0.points.map { random.below(4) == 0 ? random.edit($0) : $0 })
+          Insight(
+            question: $0.question,
+            points: $0.points.map { random.below(4) == 0 ? random.edit($0) : $0 })
         })
       for _ in 0..<highlightsPerArticle {
         let section = [ArticleSection.summary, .background, .background, .insights][random.below(4)]
@@ -118,7 +120,9 @@ private struct BenchRandom {
     let scalars = Array(article.text(of: section).unicodeScalars)
     var starts: [Int] = []
     for (offset, scalar) in scalars.enumerated()
-    where scalar != " " && (offset == 0 || scalars[offset - 1] == " " || scalars[offset - 1] == "\n") {
+    where scalar != " "
+      && (offset == 0 || scalars[offset - 1] == " " || scalars[offset - 1] == "\n")
+    {
       starts.append(offset)
     }
     guard starts.count > 4 else { return nil }

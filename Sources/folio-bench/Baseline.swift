@@ -124,7 +124,9 @@ enum Baseline {
             quote: highlight.quote, in: article, section: highlight.section)
           // Time-ordered ids, as the previous release made them.
           let time = String(1_700_000_000_000 + UInt64(made), radix: 16)
-          let id = String(repeating: "0", count: 12 - time.count) + time + AnnotationID.make(using: &ids).prefix(20)
+          let id =
+            String(repeating: "0", count: 12 - time.count) + time
+            + AnnotationID.make(using: &ids).prefix(20)
           made += 1
           annotationRows.append(
             AnnotationRow(

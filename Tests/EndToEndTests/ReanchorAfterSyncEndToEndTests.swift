@@ -47,14 +47,18 @@ import Testing
   @Test func theJSONOfASyncNamesTheArticleAndItsHighlights() throws {
     let team = try Team(users: ["alice", "bob"])
     let original = try team.folder.write(
-      "a.json", #"{"id": "b0b0b0b0b0b0b0b0", "title": "Port strike", "summary": "Dockers walked out on Monday. Talks resume on Friday."}"#)
+      "a.json",
+      #"{"id": "b0b0b0b0b0b0b0b0", "title": "Port strike", "summary": "Dockers walked out on Monday. Talks resume on Friday."}"#
+    )
     try team["alice"].run(["import", original])
     let id = try team["alice"].run(["highlight", "b0b0", "--quote", "Talks resume on Friday"])
       .trimmingCharacters(in: .whitespacesAndNewlines)
     try team["alice"].run(["sync"])
     try team["bob"].run(["sync"])
     let edited = try team.folder.write(
-      "b.json", #"{"id": "b0b0b0b0b0b0b0b0", "title": "Port strike", "summary": "Dockers walked out on Monday, the union said. Talks resume on Friday."}"#)
+      "b.json",
+      #"{"id": "b0b0b0b0b0b0b0b0", "title": "Port strike", "summary": "Dockers walked out on Monday, the union said. Talks resume on Friday."}"#
+    )
     try team["bob"].run(["import", edited])
     try team["bob"].run(["sync"])
     let json = try team["alice"].run(["sync", "--json"])

@@ -122,7 +122,9 @@ extension String {
   }
 
   @Test func occurrenceChoosesOnePlace() throws {
-    let all = (1...5).map { try? Anchoring.select(quote: "barriers", in: article(), occurrence: $0) }
+    let all = (1...5).map {
+      try? Anchoring.select(quote: "barriers", in: article(), occurrence: $0)
+    }
     #expect(all.allSatisfy { $0 != nil })
     #expect(Set(all.compactMap { $0.map { "\($0.section)\($0.start)" } }).count == 5)
     #expect(throws: SelectionError.noSuchOccurrence(quote: "barriers", requested: 6, count: 5)) {

@@ -84,8 +84,10 @@ import Testing
     let all = try values(try await workspace.succeed(["annotations", "--json"]))
     #expect(all.count == 3)
     #expect(
-      try values(try await workspace.succeed(["annotations", "--highlight-color", "green", "--json"]))
-        .count == 1)
+      try values(
+        try await workspace.succeed(["annotations", "--highlight-color", "green", "--json"])
+      )
+      .count == 1)
     #expect(
       try values(try await workspace.succeed(["annotations", "--kind", "note", "--json"])).count
         == 1)

@@ -35,7 +35,8 @@ import Testing
     let workspace = try await library()
     let shown = try await workspace.succeed(["search", "tariff"])
     #expect(shown.contains("10 more (use --limit 30 to see them all)"))
-    let all = try hits(try await workspace.succeed(["search", "tariff", "--limit", "100", "--json"]))
+    let all = try hits(
+      try await workspace.succeed(["search", "tariff", "--limit", "100", "--json"]))
     #expect(all.count == 30)
     let result = await workspace.run(["search", "tariff", "--limit", "0"])
     #expect(result.status != 0)
@@ -55,7 +56,8 @@ import Testing
     let found = try hits(
       try await workspace.succeed(["search", "\"deal done\"", "--limit", "100", "--json"]))
     #expect(found.count == 15)
-    #expect(found.allSatisfy { $0.objectValue?["snippet"]?.stringValue?.contains("deal done") == true })
+    #expect(
+      found.allSatisfy { $0.objectValue?["snippet"]?.stringValue?.contains("deal done") == true })
   }
 
   @Test func unsegmentedTextMatchesInsideWords() async throws {
@@ -85,13 +87,17 @@ import Testing
   @Test func filtersByTagAuthorAndKind() async throws {
     let workspace = try await library()
     let tagged = try hits(
-      try await workspace.succeed(["search", "tariff", "--tag", "china", "--limit", "100", "--json"]))
+      try await workspace.succeed([
+        "search", "tariff", "--tag", "china", "--limit", "100", "--json",
+      ]))
     #expect(tagged.count == 15)
     let listed = try await workspace.succeed(["list", "--json"])
     let article = try #require(
       try hits(listed).first { $0.objectValue?["title"]?.stringValue == "Tariff news 1" }?
         .objectValue?["id"]?.stringValue)
-    try await workspace.succeed(["highlight", article, "--quote", "Steel tariffs", "--note", "tariff!"])
+    try await workspace.succeed([
+      "highlight", article, "--quote", "Steel tariffs", "--note", "tariff!",
+    ])
     let annotations = try hits(
       try await workspace.succeed(["search", "tariff", "--only", "annotations", "--json"]))
     #expect(annotations.count == 1)
