@@ -71,6 +71,32 @@ import Testing
   }
 }
 
+/// `sync --watch` reports it too, as each pulled correction lands.
+@Suite(.serialized) struct ReanchorWhileWatchingEndToEndTests {
+  @Test func aWatchSaysWhereTheHighlightsOfAPulledCorrectionWent() throws {
+    let team = try Team(users: ["alice", "bob"])
+    let original = try team.folder.write(
+      "a.json",
+      #"{"id": "c0c0c0c0c0c0c0c0", "title": "Port strike", "summary": "Dockers walked out on Monday. Talks resume on Friday."}"#
+    )
+    try team["alice"].run(["import", original])
+    let id = try team["alice"].run(["highlight", "c0c0", "--quote", "Talks resume on Friday"])
+      .trimmingCharacters(in: .whitespacesAndNewlines)
+    try team["alice"].run(["sync"])
+    try team["bob"].run(["sync"])
+    let watch = try WatchProcess(store: team["alice"].store)
+    let seen = try #require(watch.waitForLine(containing: "Watching", timeout: 20)).index
+    let edited = try team.folder.write(
+      "b.json",
+      #"{"id": "c0c0c0c0c0c0c0c0", "title": "Port strike", "summary": "Dockers walked out on Monday, the union said. Talks resume on Friday."}"#
+    )
+    try team["bob"].run(["import", edited])
+    try team["bob"].run(["sync"])
+    let line = watch.waitForLine(containing: "highlight \(id.prefix(8))", after: seen, timeout: 20)
+    #expect(line != nil, "the watch did not report the highlight; \(watch.errorOutput)")
+  }
+}
+
 extension TestFolder {
   /// Writes a file into the folder; returns its path.
   func write(_ name: String, _ text: String) throws -> String {
