@@ -39,24 +39,6 @@ public struct Anchor: Equatable, Sendable {
   }
 }
 
-/// Why a quote cannot be turned into a selector.
-public enum SelectionError: Error, Sendable, Equatable, CustomStringConvertible {
-  case emptyQuote
-  case notFound(quote: String)
-  case ambiguous(quote: String, count: Int, sections: [ArticleSection])
-
-  public var description: String {
-    switch self {
-    case .emptyQuote: return "the quote is empty"
-    case .notFound(let quote): return "quote not found in the article: \"\(quote)\""
-    case .ambiguous(let quote, let count, let sections):
-      return "quote \"\(quote)\" occurs \(count) times (in "
-        + sections.map(\.rawValue).joined(separator: ", ")
-        + "); quote more words or narrow it with --section"
-    }
-  }
-}
-
 /// Creating selectors from quotes and re-anchoring them on changed text.
 ///
 /// Offsets are Unicode scalar offsets into one section's text (`Article.text(of:)`).
@@ -70,35 +52,6 @@ public enum Anchoring {
   /// The most cells (quote length × text length) one fuzzy search may compute; a longer
   /// section is searched only in a window around the old position.
   static let fuzzyBudget = 1_000_000
-
-  /// A selector for the one place `quote` occurs, in `section` or in the whole article.
-  ///
-  /// The quote is trimmed; runs of white space match any run of white space, and curly
-  /// quotes and apostrophes match straight ones. The selector's `exact` is the article's
-  /// own text, with up to `contextLength` scalars of prefix and suffix.
-  public static func select(
-    quote: String, in article: Article, section: ArticleSection? = nil
-  ) throws(SelectionError) -> TextSelector {
-    let trimmed = quote.trimmingWhitespace()
-    guard !trimmed.isEmpty else { throw .emptyQuote }
-    let pattern = CollapsedText(Array(trimmed.unicodeScalars)).values
-
-    var found: (section: ArticleSection, scalars: [Unicode.Scalar], range: Range<Int>)?
-    var count = 0
-    var sections: [ArticleSection] = []
-    for name in section.map({ [$0] }) ?? ArticleSection.allCases {
-      let scalars = Array(article.text(of: name).unicodeScalars)
-      let ranges = CollapsedText(scalars).occurrences(of: pattern)
-      guard let first = ranges.first else { continue }
-      if found == nil { found = (name, scalars, first) }
-      count += ranges.count
-      sections.append(name)
-    }
-
-    guard let found else { throw .notFound(quote: trimmed) }
-    guard count == 1 else { throw .ambiguous(quote: trimmed, count: count, sections: sections) }
-    return selector(in: found.section, scalars: found.scalars, range: found.range)
-  }
 
   /// Re-anchors `selector` on `article`'s current text.
   ///

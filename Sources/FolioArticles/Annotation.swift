@@ -34,17 +34,23 @@ public struct AnnotationTarget: Hashable, Codable, Sendable {
   public var article: String
   public var kind: AnnotationKind
   public var selector: TextSelector?
+  /// When the annotation was first made (Unix milliseconds), for one restored from an
+  /// export; nil for one made here, whose time is its target change's clock.
+  public var created: UInt64?
 
-  public init(article: String, kind: AnnotationKind, selector: TextSelector? = nil) {
+  public init(
+    article: String, kind: AnnotationKind, selector: TextSelector? = nil, created: UInt64? = nil
+  ) {
     self.article = article
     self.kind = kind
     self.selector = selector
+    self.created = created
   }
 }
 
 /// A highlight or note as the replica shows it (merged state).
 public struct Annotation: Hashable, Codable, Sendable {
-  /// Random and time-ordered (see `AnnotationID`).
+  /// 32 random hex digits (see `AnnotationID`).
   public var id: String
   public var target: AnnotationTarget
   public var note: String?
@@ -71,15 +77,15 @@ public struct Annotation: Hashable, Codable, Sendable {
   public var kind: AnnotationKind { target.kind }
 }
 
-/// Annotation ids: 12 hex digits of Unix milliseconds then 20 random hex digits, so
-/// they sort by creation time and never collide across replicas.
+/// Annotation ids: 32 random hex digits (128 bits), so they never collide across replicas
+/// and ids made in one session differ from their first characters on, which keeps the short
+/// prefixes people type unique. (Ids made before this were time-prefixed; both forms are
+/// valid.)
 public enum AnnotationID {
-  /// A new id for an annotation made at `milliseconds`.
+  /// A new id.
   public static func make<Generator: RandomNumberGenerator>(
-    milliseconds: UInt64, using generator: inout Generator
+    using generator: inout Generator
   ) -> String {
-    let time = String(milliseconds & 0xFFFF_FFFF_FFFF, radix: 16)
-    let random = (0..<10).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-    return String(repeating: "0", count: 12 - time.count) + time + Hex.encode(random)
+    Hex.encode((0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
   }
 }

@@ -8,6 +8,7 @@ extension AnnotationTarget {
       "article": .string(article), "kind": .string(kind.rawValue),
     ]
     if let selector { members["selector"] = selector.jsonValue }
+    if let created { members["created"] = .int(Int64(created & 0x7FFF_FFFF_FFFF_FFFF)) }
     return .object(members)
   }
 
@@ -21,7 +22,12 @@ extension AnnotationTarget {
       guard let parsed = TextSelector(json: selectorValue) else { return nil }
       selector = parsed
     }
-    self.init(article: article, kind: kind, selector: selector)
+    var created: UInt64?
+    if let value = members["created"], value != .null {
+      guard let milliseconds = value.intValue, milliseconds >= 0 else { return nil }
+      created = UInt64(milliseconds)
+    }
+    self.init(article: article, kind: kind, selector: selector, created: created)
   }
 }
 

@@ -11,7 +11,8 @@ import FolioModel
 ///
 /// Ids are kept as given; a missing or empty id is derived from the source URL or title
 /// (`Article.id(sourceURL:title:)`). Only `title` is required: missing texts are empty,
-/// missing insights and tags are none. An export's annotations are not read here.
+/// missing insights and tags are none. An export's annotations are read by
+/// `parseDocument(_:)`.
 public enum ArticleJSONFormat {
   /// Reads the articles of a JSON document.
   ///
@@ -20,13 +21,22 @@ public enum ArticleJSONFormat {
   ///   or mistyped field and its path, an unknown export format or a newer version, a
   ///   title that is empty or longer than 1,000 characters.
   public static func parse(_ text: String) throws(ArticleParseError) -> [Article] {
+    try parseDocument(text).articles
+  }
+
+  /// Reads the articles of a JSON document and, from an export, their annotations (both
+  /// export versions: 2 writes the `show --json` shapes, 1 the `Codable` shapes).
+  ///
+  /// - Throws: `ArticleParseError` as `parse(_:)`, and for an annotation that is malformed.
+  public static func parseDocument(_ text: String) throws(ArticleParseError) -> ImportDocument {
     let bytes = Array(text.utf8)
     if let problem = JSONSyntax.firstError(in: bytes) {
       throw ArticleParseError("invalid JSON: " + problem)
     }
-    let articles: [Article]
+    let document: ImportDocument
     do {
-      articles = try JSONDecoder().decode(JSONArticles.self, from: Data(bytes)).articles
+      let decoded = try JSONDecoder().decode(JSONArticles.self, from: Data(bytes))
+      document = ImportDocument(articles: decoded.articles, annotations: decoded.annotations)
     } catch let error as DecodingError {
       throw ArticleParseError(reason(for: error))
     } catch let error as ExportProblem {
@@ -34,6 +44,7 @@ public enum ArticleJSONFormat {
     } catch {
       throw ArticleParseError("invalid JSON: \(error)")
     }
+    let articles = document.articles
     for (index, article) in articles.enumerated() {
       do {
         try ArticleParser.validate(article)
@@ -42,7 +53,7 @@ public enum ArticleJSONFormat {
         throw ArticleParseError("article \(index + 1) of \(articles.count): " + error.reason)
       }
     }
-    return articles
+    return document
   }
 
   /// A decoding error in one line: what is missing or mistyped, and where.
@@ -96,9 +107,10 @@ private struct ExportProblem: Error {
   let message: String
 }
 
-/// The articles of any of the three JSON shapes.
+/// The articles of any of the three JSON shapes, and an export's annotations.
 private struct JSONArticles: Decodable {
   let articles: [Article]
+  var annotations: [Annotation] = []
 
   private enum CodingKeys: String, CodingKey {
     case format, version, articles
@@ -125,23 +137,104 @@ private struct JSONArticles: Decodable {
     if let version, version > FolioExport.currentVersion {
       throw ExportProblem(
         message: "this \(FolioExport.formatName) is version \(version); this Folio reads "
-          + "version \(FolioExport.currentVersion)")
+          + "versions up to \(FolioExport.currentVersion)")
     }
-    self.articles = try container.decode([ExportRecord].self, forKey: .articles).map(\.article)
+    let entries = try container.decode([ExportRecord].self, forKey: .articles)
+    self.articles = entries.map(\.article)
+    self.annotations = entries.flatMap(\.annotations)
   }
 }
 
-/// One entry of a `FolioExport`'s articles; its annotations are not read.
+/// One entry of a `FolioExport`'s articles: `{"article": {…}, "annotations": […]}` in
+/// version 1, the article's own keys with its `annotations` (as `show --json`) in version 2.
 private struct ExportRecord: Decodable {
   let article: Article
+  let annotations: [Annotation]
 
   private enum CodingKeys: String, CodingKey {
-    case article
+    case article, annotations
   }
 
   init(from decoder: any Decoder) throws {
     let container = try decoder.container(keyedBy: CodingKeys.self)
-    article = try container.decode(ArticleRecord.self, forKey: .article).article
+    let article =
+      container.contains(.article)
+      ? try container.decode(ArticleRecord.self, forKey: .article).article
+      : try ArticleRecord(from: decoder).article
+    let records = try container.decodeIfPresent([AnnotationRecord].self, forKey: .annotations)
+    self.article = article
+    annotations = (records ?? []).map { $0.annotation(of: article.id) }
+  }
+}
+
+/// An exported annotation, in either version's shape: version 2's flat record (`article`,
+/// `kind`, `selector`, ISO 8601 `created`), version 1's `Annotation` (`target`, `created` in
+/// Unix milliseconds). Its article is the entry it is listed under.
+private struct AnnotationRecord: Decodable {
+  let id: String
+  let kind: AnnotationKind
+  let selector: TextSelector?
+  let note: String?
+  let color: String?
+  let tags: [String]
+  let author: String
+  let created: UInt64
+
+  private enum CodingKeys: String, CodingKey {
+    case id, kind, selector, target, note, color, tags, author, created
+  }
+
+  init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    id = try container.decode(String.self, forKey: .id)
+    if container.contains(.target) {
+      let target = try container.decode(AnnotationTarget.self, forKey: .target)
+      kind = target.kind
+      selector = target.selector
+    } else {
+      kind = try container.decode(AnnotationKind.self, forKey: .kind)
+      selector = try container.decodeIfPresent(TextSelector.self, forKey: .selector)
+    }
+    if kind == .highlight && selector == nil {
+      throw DecodingError.keyNotFound(
+        CodingKeys.selector,
+        .init(codingPath: container.codingPath, debugDescription: "a highlight needs a selector"))
+    }
+    note = try container.decodeIfPresent(String.self, forKey: .note)
+    color = try container.decodeIfPresent(String.self, forKey: .color)
+    tags = try container.decodeIfPresent([String].self, forKey: .tags) ?? []
+    author = try container.decode(String.self, forKey: .author)
+    if let milliseconds = try? container.decode(UInt64.self, forKey: .created) {
+      created = milliseconds
+    } else {
+      let text = try container.decode(String.self, forKey: .created)
+      guard let milliseconds = Self.milliseconds(iso: text) else {
+        throw DecodingError.dataCorruptedError(
+          forKey: .created, in: container,
+          debugDescription: "expected an ISO 8601 time such as 2026-11-27T06:59:05.123Z")
+      }
+      created = milliseconds
+    }
+  }
+
+  /// Unix milliseconds of an ISO 8601 time, with or without fractional seconds.
+  static func milliseconds(iso text: String) -> UInt64? {
+    let styles = [
+      Date.ISO8601FormatStyle(includingFractionalSeconds: true), Date.ISO8601FormatStyle(),
+    ]
+    for style in styles {
+      if let date = try? style.parse(text), date.timeIntervalSince1970 >= 0 {
+        return UInt64((date.timeIntervalSince1970 * 1000).rounded())
+      }
+    }
+    return nil
+  }
+
+  func annotation(of article: String) -> Annotation {
+    Annotation(
+      id: id,
+      target: AnnotationTarget(article: article, kind: kind, selector: selector, created: created),
+      note: note, color: color, tags: tags, author: author, created: created)
   }
 }
 

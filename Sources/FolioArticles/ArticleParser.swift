@@ -62,11 +62,16 @@ public enum ArticleParser {
   /// - Throws: `ArticleParseError` naming what is wrong: an empty file, bytes that are not
   ///   UTF-8 text, no title, a title longer than 1,000 characters, malformed JSON.
   public static func parse(_ bytes: [UInt8]) throws(ArticleParseError) -> [Article] {
+    try parseDocument(bytes).articles
+  }
+
+  /// Parses one file like `parse(_:)`, keeping the annotations a Folio JSON export holds.
+  public static func parseDocument(_ bytes: [UInt8]) throws(ArticleParseError) -> ImportDocument {
     let text = try ArticleTextDecoding.text(from: bytes)
     switch ArticleFormat.detect(text) {
-    case .json: return try ArticleJSONFormat.parse(text)
-    case .markdown: return try ArticleMarkdownFormat.parse(text)
-    case .text: return [try ArticleTextFormat.parse(text)]
+    case .json: return try ArticleJSONFormat.parseDocument(text)
+    case .markdown: return ImportDocument(articles: try ArticleMarkdownFormat.parse(text))
+    case .text: return ImportDocument(articles: [try ArticleTextFormat.parse(text)])
     }
   }
 

@@ -49,12 +49,20 @@ struct CollapsedText {
   /// For each folded value, the offset just past its last scalar in the original.
   private(set) var ends: [Int] = []
 
-  init(_ scalars: [Unicode.Scalar]) {
+  /// - Parameters:
+  ///   - scalars: The text.
+  ///   - ignoringCase: Compare letters by their lower case (where that is one scalar, so
+  ///     offsets stay those of the original).
+  init(_ scalars: [Unicode.Scalar], ignoringCase: Bool = false) {
     values.reserveCapacity(scalars.count)
     starts.reserveCapacity(scalars.count)
     ends.reserveCapacity(scalars.count)
     for (offset, scalar) in scalars.enumerated() {
-      let value = QuoteFolding.fold(scalar)
+      var value = QuoteFolding.fold(scalar)
+      if ignoringCase, scalar.properties.changesWhenLowercased {
+        let lower = scalar.properties.lowercaseMapping.unicodeScalars
+        if lower.count == 1, let first = lower.first { value = first.value }
+      }
       if value == 0x20, values.last == 0x20, let last = ends.indices.last {
         ends[last] = offset + 1
         continue

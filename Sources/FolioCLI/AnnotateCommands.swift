@@ -13,6 +13,11 @@ struct HighlightCommand: AsyncParsableCommand {
       Examples:
         folio highlight 50c4 --quote "malicious PR operation"
         folio highlight 50c4 --quote "zero-day" --section summary --color green --note "key claim"
+        folio highlight 50c4 --quote "Alibaba" --occurrence 2
+
+      A quote that occurs in several places is refused with a numbered list of them; pick
+      one with --occurrence N. A quote found only in another letter case is highlighted
+      where it is, and the command says what it matched.
       """)
 
   @OptionGroup var global: CommonOptions
@@ -32,6 +37,9 @@ struct HighlightCommand: AsyncParsableCommand {
   @Option(help: "Where to look: title, summary, background or insights.")
   var section: String?
 
+  @Option(help: "Which place, when the quote occurs in several (1 is the first, in reading order).")
+  var occurrence: Int?
+
   func run() async throws {
     var narrowed: ArticleSection?
     if let section {
@@ -44,7 +52,14 @@ struct HighlightCommand: AsyncParsableCommand {
     let replica = try global.openReplica()
     let articleID = try replica.resolveArticle(article)
     let annotation = try replica.highlight(
-      articleID: articleID, quote: quote, note: note, color: chosen.rawValue, section: narrowed)
+      articleID: articleID, quote: quote, note: note, color: chosen.rawValue, section: narrowed,
+      occurrence: occurrence)
+    if let exact = annotation.target.selector?.exact,
+      Anchoring.differsOnlyInCase(quote: quote, exact: exact)
+    {
+      Console.current.err(
+        "no match in that letter case; highlighted “\(exact.sanitizedLine)” (case ignored)")
+    }
     if global.json {
       try JSONOutput.print(try replica.annotationRecord(id: annotation.id))
     } else {
@@ -84,69 +99,147 @@ struct NoteCommand: AsyncParsableCommand {
 
 struct EditCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "edit", abstract: "Change an annotation's note or colour.",
+    commandName: "edit", abstract: "Change an annotation's note or colour, or an article's text.",
     discussion: """
-      The annotation is an id prefix or ARTICLE#N (the number 'folio show' prints).
+      An annotation is an id prefix or ARTICLE#N (the number 'folio show' prints): give
+      --note and/or --color. An article takes --title, --summary or --background; with none
+      of them, the whole article opens in $VISUAL or $EDITOR (vi when neither is set) in the
+      text format, and what you save is written back (its id and tags stay; tags change with
+      'folio tag'). Highlights are re-anchored on the new text, and the command says where
+      they went. Fields in conflict are settled by the edit.
 
       Examples:
         folio edit 7c1e --note "new note"
         folio edit 50c4#2 --color green
+        folio edit 50c4 --title "Alibaba denies FT report"
+        folio edit 50c4
       """)
 
   @OptionGroup var global: CommonOptions
 
-  @Argument(help: "The annotation: any unique id prefix, or ARTICLE#N.")
-  var annotation: String
+  @Argument(help: "The annotation (any unique id prefix, or ARTICLE#N) or article.")
+  var id: String
 
-  @Option(help: "The new note.")
+  @Option(help: "An annotation's new note.")
   var note: String?
 
-  @Option(help: "The new colour: \(HighlightColor.names).")
+  @Option(help: "An annotation's new colour: \(HighlightColor.names).")
   var color: String?
 
-  func validate() throws {
-    if note == nil && color == nil { throw ValidationError("give --note or --color") }
-  }
+  @Option(help: "An article's new title.")
+  var title: String?
+
+  @Option(help: "An article's new summary.")
+  var summary: String?
+
+  @Option(help: "An article's new background.")
+  var background: String?
 
   func run() async throws {
-    let chosen = try color.map(HighlightColor.parse)
     let replica = try global.openReplica()
-    let id = try AnnotationReference.resolve(annotation, in: replica)
-    try replica.editAnnotation(id: id, note: note, color: chosen?.rawValue)
+    let entity = try AnnotationReference.resolveRecord(id, in: replica)
+    guard entity.kind == .annotation else {
+      guard note == nil, color == nil else {
+        throw CLIError(
+          "--note and --color change an annotation; \(replica.abbreviate(entity.id)) is an article, not an annotation"
+        )
+      }
+      try ArticleEditing(replica: replica, id: entity.id, json: global.json).run(
+        title: title, summary: summary, background: background)
+      return
+    }
+    guard title == nil, summary == nil, background == nil else {
+      throw CLIError(
+        "--title, --summary and --background change an article; \(replica.abbreviate(entity.id)) is an annotation"
+      )
+    }
+    guard note != nil || color != nil else { throw CLIError("give --note or --color") }
+    let chosen = try color.map(HighlightColor.parse)
+    try replica.editAnnotation(id: entity.id, note: note, color: chosen?.rawValue)
     if global.json {
-      try JSONOutput.print(try replica.annotationRecord(id: id))
+      try JSONOutput.print(try replica.annotationRecord(id: entity.id))
     } else {
-      Console.current.out("Edited \(id).")
+      Console.current.out("Edited \(entity.id).")
     }
   }
 }
 
 struct DeleteCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "delete", abstract: "Delete an annotation.",
+    commandName: "delete", abstract: "Delete an annotation or an article.",
     discussion: """
-      With --json, prints the annotation as it was before the delete.
+      An article is deleted with its annotations; 'folio restore' brings either back. An
+      edit a teammate made meanwhile brings the record back as a delete conflict. With
+      --json, prints the record as it was before the delete.
 
       Examples:
         folio delete 7c1e
         folio delete 50c4#2
+        folio delete 50c4 && folio restore 50c4
       """)
 
   @OptionGroup var global: GlobalOptions
 
-  @Argument(help: "The annotation: any unique id prefix, or ARTICLE#N.")
-  var annotation: String
+  @Argument(help: "The annotation (any unique id prefix, or ARTICLE#N) or article.")
+  var id: String
 
   func run() async throws {
     let replica = try global.openReplica()
-    let id = try AnnotationReference.resolve(annotation, in: replica)
-    let record = global.json ? try replica.annotationRecord(id: id) : nil
-    try replica.deleteAnnotation(id: id)
+    let entity = try AnnotationReference.resolveRecord(id, in: replica)
+    if entity.kind == .article {
+      guard let article = try replica.article(id: entity.id) else {
+        throw ReplicaError.unknownID(entity.id)
+      }
+      let record = global.json ? try replica.articleRecord(of: article) : nil
+      try replica.deleteArticle(id: entity.id)
+      if let record {
+        try JSONOutput.print(record)
+      } else {
+        Console.current.out(
+          "Deleted article \(entity.id) (\(article.title.sanitizedLine)); "
+            + "'folio restore \(replica.abbreviate(entity.id))' brings it back.")
+      }
+      return
+    }
+    let record = global.json ? try replica.annotationRecord(id: entity.id) : nil
+    try replica.deleteAnnotation(id: entity.id)
     if let record {
       try JSONOutput.print(record)
     } else {
-      Console.current.out("Deleted \(id).")
+      Console.current.out("Deleted \(entity.id).")
     }
+  }
+}
+
+struct RestoreCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "restore", abstract: "Bring back a deleted article or annotation.",
+    discussion: """
+      The id is a prefix of the deleted record's id (as 'folio delete' printed it). With
+      --json, prints the record restored.
+
+      Example:
+        folio restore 50c4
+      """)
+
+  @OptionGroup var global: GlobalOptions
+
+  @Argument(help: "The deleted article or annotation (any unique id prefix).")
+  var id: String
+
+  func run() async throws {
+    let replica = try global.openReplica()
+    let entity = try replica.resolveDeleted(id)
+    try replica.restore(entity)
+    if global.json {
+      if entity.kind == .article, let article = try replica.article(id: entity.id) {
+        try JSONOutput.print(try replica.articleRecord(of: article))
+      } else {
+        try JSONOutput.print(try replica.annotationRecord(id: entity.id))
+      }
+      return
+    }
+    Console.current.out("Restored \(entity.kind.rawValue) \(entity.id).")
   }
 }
 

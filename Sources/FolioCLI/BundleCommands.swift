@@ -100,10 +100,12 @@ struct BundleApplyCommand: AsyncParsableCommand {
     } catch {
       throw CLIError("\(file): \(error); nothing was applied")
     }
+    let reanchored = try ReanchorSummary(report.textChanged, in: replica)
     if global.json {
-      try JSONOutput.print([
-        "added": report.added, "duplicates": report.duplicates, "newConflicts": report.newConflicts,
-      ])
+      try JSONOutput.print(
+        ApplyJSON(
+          added: report.added, duplicates: report.duplicates, newConflicts: report.newConflicts,
+          articles: reanchored.json))
       return
     }
     var line = "Applied \(report.added) new change\(report.added == 1 ? "" : "s")"
@@ -113,6 +115,17 @@ struct BundleApplyCommand: AsyncParsableCommand {
       ? "; \(report.newConflicts) new conflict\(report.newConflicts == 1 ? "" : "s"): see 'folio conflicts'."
       : "."
     Console.current.out(line)
+    for text in reanchored.lines(shortID: { replica.abbreviate($0) }) { Console.current.out(text) }
+  }
+
+  /// What `bundle apply --json` prints.
+  struct ApplyJSON: Encodable {
+    let added: Int
+    let duplicates: Int
+    let newConflicts: Int
+    /// Articles the bundle brought a new text of, with the highlights that moved, changed
+    /// or were orphaned.
+    let articles: [ReanchorSummary.ArticleJSON]
   }
 }
 

@@ -8,10 +8,13 @@ struct ExportCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "export", abstract: "Export articles and annotations.",
     discussion: """
-      --json is --format json.
+      --json is --format json. A JSON export holds every article with its tags and every
+      annotation with its id, author, time, note, colour and tags: 'folio import' restores
+      them all, and importing the same file again changes nothing.
 
       Examples:
-        folio export > backup.json
+        folio export -o backup.json
+        folio import backup.json
         folio export --format markdown 50c4 > alibaba.md
         folio export --format w3c > annotations.jsonld
       """)
@@ -27,6 +30,11 @@ struct ExportCommand: AsyncParsableCommand {
   @Option(help: "json (re-importable, canonical), markdown, or w3c (Web Annotation JSON-LD).")
   var format: Format = .json
 
+  @Option(
+    name: [.short, .customLong("output")],
+    help: "Write to this file (atomically: all of it or, on failure, the file as it was).")
+  var output: String?
+
   @Argument(help: "Articles to export (any unique id prefixes); all when omitted.")
   var ids: [String] = []
 
@@ -38,16 +46,32 @@ struct ExportCommand: AsyncParsableCommand {
       for id in ids { articleIDs?.append(try replica.resolveArticle(id)) }
     }
     let export = try replica.export(articleIDs: articleIDs)
+    let text: String
     switch global.json ? Format.json : format {
     case .json:
-      Console.current.out(try JSONOutput.text(export))
+      var records: [ArticleRecord] = []
+      for exported in export.articles {
+        records.append(try replica.articleRecord(of: exported.article).sortingAnnotationsByID())
+      }
+      text = try JSONOutput.text(ExportDocument(articles: records))
     case .markdown:
       // Straight to a terminal, text written by others is sanitized like everywhere else;
       // to a file it is exported as written.
       let markdown = ExportRendering.markdown(export)
-      Console.current.out(Console.current.isTerminal ? markdown.sanitized : markdown)
+      text = Console.current.isTerminal && output == nil ? markdown.sanitized : markdown
     case .w3c:
-      Console.current.out(ExportRendering.w3c(export))
+      text = ExportRendering.w3c(export)
     }
+    guard let output else {
+      Console.current.out(text)
+      return
+    }
+    do {
+      try Data((text + "\n").utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+    } catch {
+      throw CLIError(
+        "\(output): cannot be written (\(error.localizedDescription)); nothing exported")
+    }
+    Console.current.err("exported \(export.articles.count) articles to \(output)")
   }
 }

@@ -23,7 +23,8 @@ public struct Folio: AsyncParsableCommand {
     subcommands: [
       InitCommand.self, ImportCommand.self, ListCommand.self, ShowCommand.self,
       SearchCommand.self, HighlightCommand.self, NoteCommand.self, EditCommand.self,
-      DeleteCommand.self, TagCommand.self, LogCommand.self, ExportCommand.self,
+      DeleteCommand.self, RestoreCommand.self, TagCommand.self, AnnotationsCommand.self,
+      LogCommand.self, ExportCommand.self,
       ConflictsCommand.self, ResolveCommand.self, StatusCommand.self, BundleCommand.self,
       RemoteCommand.self, SyncCommand.self,
     ])

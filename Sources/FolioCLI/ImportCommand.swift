@@ -30,10 +30,13 @@ struct ImportCommand: AsyncParsableCommand {
   func run() async throws {
     let replica = try global.openReplica()
     var articles: [Article] = []
+    var annotations: [Annotation] = []
     for file in files {
       let bytes = try Self.read(file)
       do {
-        articles += try ArticleParser.parse(bytes)
+        let document = try ArticleParser.parseDocument(bytes)
+        articles += document.articles
+        annotations += document.annotations
       } catch {
         throw CLIError(
           "\(file == "-" ? "standard input" : file): \(error.reason); nothing was imported")
@@ -45,7 +48,7 @@ struct ImportCommand: AsyncParsableCommand {
       guard let old = try replica.article(id: article.id) else { continue }
       before[article.id] = (old, try replica.annotations(ofArticle: article.id))
     }
-    let outcomes = try replica.importArticles(articles)
+    let outcomes = try replica.importArticles(articles, annotations: annotations)
     var reports: [String: [ReanchorChange]] = [:]
     for outcome in outcomes where outcome.status == .updated {
       guard let old = before[outcome.id], let new = try replica.article(id: outcome.id) else {
@@ -59,13 +62,14 @@ struct ImportCommand: AsyncParsableCommand {
         outcomes.map {
           ImportJSON(
             id: $0.id, title: $0.title, status: $0.status.rawValue,
+            annotations: AnnotationCountsJSON($0.annotations),
             highlights: (reports[$0.id] ?? []).map(HighlightChangeJSON.init))
         })
     } else {
       for outcome in outcomes {
         Console.current.out(
           "\(outcome.id)  \(outcome.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(outcome.title.sanitizedLine)"
-        )
+            + Self.describe(outcome.annotations))
         for change in reports[outcome.id] ?? [] {
           Console.current.out(
             Self.describe(change, shortID: replica.abbreviate(change.annotationID)))
@@ -93,10 +97,39 @@ struct ImportCommand: AsyncParsableCommand {
     }
   }
 
+  /// " (3 annotations added, 1 updated)", or nothing when the file had none for it.
+  static func describe(_ counts: AnnotationImportCounts) -> String {
+    var parts: [String] = []
+    let total = counts.added + counts.updated + counts.unchanged + counts.deletedHere
+    guard total > 0 else { return "" }
+    let noun = total == 1 ? "annotation" : "annotations"
+    if counts.added > 0 { parts.append("\(counts.added) added") }
+    if counts.updated > 0 { parts.append("\(counts.updated) updated") }
+    if counts.unchanged > 0 { parts.append("\(counts.unchanged) unchanged") }
+    if counts.deletedHere > 0 { parts.append("\(counts.deletedHere) kept deleted") }
+    return " (\(noun): " + parts.joined(separator: ", ") + ")"
+  }
+
+  struct AnnotationCountsJSON: Encodable {
+    let added: Int
+    let updated: Int
+    let unchanged: Int
+    let deletedHere: Int
+
+    init(_ counts: AnnotationImportCounts) {
+      added = counts.added
+      updated = counts.updated
+      unchanged = counts.unchanged
+      deletedHere = counts.deletedHere
+    }
+  }
+
   struct ImportJSON: Encodable {
     let id: String
     let title: String
     let status: String
+    /// What the import did to the article's annotations (from an export).
+    let annotations: AnnotationCountsJSON
     /// The highlights the new version moved, changed or orphaned.
     let highlights: [HighlightChangeJSON]
   }

@@ -21,6 +21,8 @@ struct AnnotationRecord: Encodable {
   /// The stored quote and the section it was made in.
   let quote: String?
   let quoteSection: String?
+  /// The stored selector, from which `import` restores the highlight.
+  let selector: TextSelector?
   let note: String?
   let color: String?
   let tags: [String]
@@ -45,6 +47,7 @@ struct AnnotationRecord: Encodable {
     text = item.anchor?.text(in: shown)
     quote = annotation.target.selector?.exact
     quoteSection = annotation.target.selector?.section.rawValue
+    selector = annotation.target.selector
     note = annotation.note
     color = annotation.color
     tags = annotation.tags
@@ -56,7 +59,8 @@ struct AnnotationRecord: Encodable {
   }
 
   enum CodingKeys: String, CodingKey {
-    case id, article, kind, section, start, end, text, quote, quoteSection, note, color, tags
+    case id, article, kind, section, start, end, text, quote, quoteSection, selector, note, color
+    case tags
     case author, created, number, anchor, conflicts
   }
 
@@ -71,6 +75,7 @@ struct AnnotationRecord: Encodable {
     try container.encode(text, forKey: .text)
     try container.encode(quote, forKey: .quote)
     try container.encode(quoteSection, forKey: .quoteSection)
+    try container.encode(selector, forKey: .selector)
     try container.encode(note, forKey: .note)
     try container.encode(color, forKey: .color)
     try container.encode(tags, forKey: .tags)
@@ -105,6 +110,16 @@ struct ArticleRecord: Encodable {
   let annotationCount: Int
   let detail: Detail?
 
+  /// The same record with its annotations sorted by id, as an export lists them.
+  func sortingAnnotationsByID() -> ArticleRecord {
+    guard let detail else { return self }
+    return ArticleRecord(
+      id: id, title: title, tags: tags, annotationCount: annotationCount,
+      detail: Detail(
+        article: detail.article, conflicts: detail.conflicts,
+        annotations: detail.annotations.sorted { $0.id < $1.id }))
+  }
+
   /// What `show` adds.
   struct Detail {
     let article: Article
@@ -134,24 +149,70 @@ struct ArticleRecord: Encodable {
   }
 }
 
-/// A search result: the article it is in, and the annotation when a highlight or note matched.
+extension Replica {
+  /// The article as `show --json` prints it, with every annotation.
+  func articleRecord(of article: Article) throws -> ArticleRecord {
+    let anchored = try numberedAnnotations(of: article)
+    var annotations: [AnnotationRecord] = []
+    for item in anchored {
+      annotations.append(
+        AnnotationRecord(
+          item, in: article,
+          conflicts: try conflictedFields(of: .annotation(item.annotation.id))))
+    }
+    return ArticleRecord(
+      id: article.id, title: article.title, tags: article.tags,
+      annotationCount: anchored.count,
+      detail: ArticleRecord.Detail(
+        article: article, conflicts: try conflictedFields(of: .article(article.id)),
+        annotations: annotations))
+  }
+}
+
+/// What `export --format json` writes: version 2 of the `folio-export` document, whose
+/// articles are `show --json` objects (annotations sorted by id, so that two replicas with
+/// the same state write the same bytes). `import` reads it back.
+struct ExportDocument: Encodable {
+  let format = FolioExport.formatName
+  let version = FolioExport.currentVersion
+  let articles: [ArticleRecord]
+
+  enum CodingKeys: String, CodingKey { case format, version, articles }
+}
+
+/// A search result: the article it is in, the annotation when a highlight or note matched,
+/// and the matching text, plain, with the matches' offsets (Unicode scalars of `snippet`).
 struct SearchHitRecord: Encodable {
   struct ArticleRef: Encodable {
     let id: String
     let title: String
   }
 
+  struct Match: Encodable {
+    let start: Int
+    let end: Int
+  }
+
   let article: ArticleRef
   let annotation: AnnotationRecord?
   let snippet: String
+  let matches: [Match]
 
-  enum CodingKeys: String, CodingKey { case article, annotation, snippet }
+  init(article: ArticleRef, annotation: AnnotationRecord?, snippet: SearchSnippet) {
+    self.article = article
+    self.annotation = annotation
+    self.snippet = snippet.text
+    matches = snippet.matches.map { Match(start: $0.lowerBound, end: $0.upperBound) }
+  }
+
+  enum CodingKeys: String, CodingKey { case article, annotation, snippet, matches }
 
   func encode(to encoder: any Encoder) throws {
     var container = encoder.container(keyedBy: CodingKeys.self)
     try container.encode(article, forKey: .article)
     try container.encode(annotation, forKey: .annotation)
     try container.encode(snippet, forKey: .snippet)
+    try container.encode(matches, forKey: .matches)
   }
 }
 

@@ -1,13 +1,20 @@
 import ArgumentParser
 import FolioReplica
 
+extension ArticleListRequest.Sort: ExpressibleByArgument {}
+
 struct ListCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "list", abstract: "List articles.",
     discussion: """
+      Dates are YYYY-MM-DD (or any prefix of it, like 2026-11), compared with each article's
+      published date.
+
       Examples:
         folio list
         folio list --tag china --limit 0
+        folio list --annotated-by alice --sort recent
+        folio list --since 2026-11-01 --until 2026-11-30 --sort published
         folio list --json | jq -r '.[].id'
       """)
 
@@ -16,18 +23,43 @@ struct ListCommand: AsyncParsableCommand {
   @Option(help: "Only articles with this tag.")
   var tag: String?
 
+  @Option(help: "Only articles this author highlighted or noted.")
+  var annotatedBy: String?
+
+  @Option(help: "Only articles published on or after this date.")
+  var since: String?
+
+  @Option(help: "Only articles published on or before this date.")
+  var until: String?
+
+  @Option(
+    help:
+      "Order: title, published (newest first), annotations (most first), recent (latest annotated first)."
+  )
+  var sort: ArticleListRequest.Sort = .title
+
   @Option(
     help: "Show at most this many articles (default 100 on screen, all with --json; 0 for all).")
   var limit: Int?
 
   func validate() throws {
     if let limit, limit < 0 { throw ValidationError("--limit takes 0 (all) or more") }
+    for (name, date) in [("--since", since), ("--until", until)] {
+      guard let date else { continue }
+      let valid =
+        date.count <= 10 && !date.isEmpty
+        && date.allSatisfy { $0.isASCII && ($0.isNumber || $0 == "-") }
+      if !valid { throw ValidationError("\(name) takes a date such as 2026-11-27") }
+    }
   }
 
   func run() async throws {
     let replica = try global.openReplica()
     let shown = limit ?? (global.json ? 0 : 100)
-    let articles = try replica.listArticles(tag: tag, limit: shown == 0 ? nil : shown)
+    let (articles, total) = try replica.listArticles(
+      ArticleListRequest(
+        tag: tag.map { $0.hasPrefix("#") ? String($0.dropFirst()) : $0 }, annotatedBy: annotatedBy,
+        publishedSince: since, publishedUntil: until, sort: sort, limit: shown == 0 ? nil : shown))
     if global.json {
       try JSONOutput.print(
         articles.map {
@@ -38,10 +70,9 @@ struct ListCommand: AsyncParsableCommand {
       return
     }
     if articles.isEmpty {
+      let filtered = tag != nil || annotatedBy != nil || since != nil || until != nil
       Console.current.out(
-        tag == nil
-          ? "No articles yet: try 'folio import FILE'."
-          : "No article is tagged \((tag ?? "").sanitizedLine).")
+        filtered ? "No article matches." : "No articles yet: try 'folio import FILE'.")
     }
     // Many rows: one pass over all ids beats a few lookups per row.
     let abbreviations = articles.count > 200 ? try replica.articleAbbreviations() : [:]
@@ -57,11 +88,8 @@ struct ListCommand: AsyncParsableCommand {
       let id = abbreviations[article.id] ?? replica.abbreviate(article.id)
       lines.append("\(id)  \(article.title.sanitizedLine)\(count)\(tags)")
     }
-    if shown > 0, articles.count == shown {
-      let total = try replica.articleCount(tag: tag)
-      if total > shown {
-        lines.append("… and \(total - shown) more: 'folio list --limit 0' shows all")
-      }
+    if shown > 0, total > articles.count {
+      lines.append("… and \(total - articles.count) more: 'folio list --limit 0' shows all")
     }
     if !lines.isEmpty { global.page(lines.joined(separator: "\n")) }
   }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FolioReplica
 @preconcurrency import Rainbow
 
 /// When to colour output: `--color auto|always|never`.
@@ -54,6 +55,25 @@ struct OutputStyle: Sendable {
     guard color else { return "[\(text)]" }
     let highlight = name.flatMap { HighlightColor(rawValue: $0.lowercased()) } ?? .standard
     return text.applyingCodes(NamedColor.black, highlight.background)
+  }
+
+  /// A search snippet on one line, its matches in bold, or between « and » without colour.
+  func marked(_ snippet: SearchSnippet) -> String {
+    let scalars = Array(snippet.text.unicodeScalars)
+    func piece(_ range: Range<Int>) -> String {
+      var text = ""
+      text.unicodeScalars.append(contentsOf: scalars[range])
+      return text.sanitizedLine
+    }
+    var result = ""
+    var position = 0
+    for match in snippet.matches
+    where match.lowerBound >= position && match.upperBound <= scalars.count {
+      result += piece(position..<match.lowerBound)
+      result += color ? bold(piece(match)) : "«" + piece(match) + "»"
+      position = match.upperBound
+    }
+    return result + piece(position..<scalars.count)
   }
 
   /// `text` wrapped to the width.

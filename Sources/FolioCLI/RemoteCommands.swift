@@ -161,10 +161,12 @@ struct SyncCommand: AsyncParsableCommand {
       bar.update($0)
     }
     bar.finish()
+    let reanchored = try ReanchorSummary(summary.textChanged, in: replica)
     if global.json {
-      try JSONOutput.print([
-        "pulled": summary.pulled, "pushed": summary.pushed, "newConflicts": summary.newConflicts,
-      ])
+      try JSONOutput.print(
+        SyncJSON(
+          pulled: summary.pulled, pushed: summary.pushed, newConflicts: summary.newConflicts,
+          articles: reanchored.json))
       return
     }
     var line = "Synced with \(name): pulled \(summary.pulled), pushed \(summary.pushed)"
@@ -173,6 +175,17 @@ struct SyncCommand: AsyncParsableCommand {
       ? ", \(summary.newConflicts) new conflict\(summary.newConflicts == 1 ? "" : "s") (see 'folio conflicts')."
       : ", no new conflicts."
     Console.current.out(line)
+    for text in reanchored.lines(shortID: { replica.abbreviate($0) }) { Console.current.out(text) }
+  }
+
+  /// What `sync --json` prints.
+  struct SyncJSON: Encodable {
+    let pulled: Int
+    let pushed: Int
+    let newConflicts: Int
+    /// Articles the sync brought a new text of, with the highlights that moved, changed or
+    /// were orphaned.
+    let articles: [ReanchorSummary.ArticleJSON]
   }
 }
 

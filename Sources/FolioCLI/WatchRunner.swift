@@ -1,3 +1,4 @@
+import FolioReplica
 import FolioSync
 import Foundation
 
@@ -18,7 +19,7 @@ struct WatchRunner {
       let replica = try global.openReplica()
       Console.current.out("Watching \(remote) (Ctrl-C stops).")
       try await SyncClient().watch(replica, remote: remote, tokenOverride: token) { event in
-        Self.report(event, remote: remote)
+        Self.report(event, remote: remote, replica: replica)
       }
     }
     let signals = [SIGINT, SIGTERM].map { number in
@@ -33,7 +34,7 @@ struct WatchRunner {
     Console.current.out("Stopped watching \(remote).")
   }
 
-  private static func report(_ event: WatchEvent, remote: String) {
+  private static func report(_ event: WatchEvent, remote: String, replica: Replica) {
     let time = TimeText.iso(UInt64(Date().timeIntervalSince1970 * 1_000))
     switch event {
     case .synced(let summary):
@@ -42,6 +43,11 @@ struct WatchRunner {
         line += ", \(summary.newConflicts) new conflict\(summary.newConflicts == 1 ? "" : "s")"
       }
       Console.current.out(line)
+      // Where the highlights of articles with a new text went.
+      let reanchored = try? ReanchorSummary(summary.textChanged, in: replica)
+      for text in reanchored?.lines(shortID: { replica.abbreviate($0) }) ?? [] {
+        Console.current.out(text)
+      }
     case .disconnected(let reason, let retryIn):
       let seconds =
         Double(retryIn.components.seconds) + Double(retryIn.components.attoseconds) / 1e18

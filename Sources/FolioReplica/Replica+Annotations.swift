@@ -12,24 +12,27 @@ public struct TagChanges: Equatable, Sendable {
 }
 
 extension Replica {
-  /// Highlights the one place `quote` occurs in the article.
+  /// Highlights the one place `quote` occurs in the article (or the chosen one).
   ///
   /// - Parameters:
   ///   - articleID: The article's full id.
-  ///   - quote: The passage; must occur exactly once (in `section` when given).
+  ///   - quote: The passage; must occur exactly once (in `section` when given) unless
+  ///     `occurrence` chooses; a match ignoring case is taken when there is no other.
   ///   - note: An optional note on the highlight.
   ///   - color: The highlight's colour.
   ///   - section: Restricts the search for the quote.
+  ///   - occurrence: Which place (1-based, reading order) when the quote occurs in several.
   /// - Returns: The new annotation.
   /// - Throws: `ReplicaError` saying what went wrong; nothing is changed then.
   public func highlight(
     articleID: String, quote: String, note: String? = nil, color: String? = nil,
-    section: ArticleSection? = nil
+    section: ArticleSection? = nil, occurrence: Int? = nil
   ) throws(ReplicaError) -> Annotation {
     guard let article = try article(id: articleID) else { throw .unknownID(articleID) }
     let selector: TextSelector
     do {
-      selector = try Anchoring.select(quote: quote, in: article, section: section)
+      selector = try Anchoring.select(
+        quote: quote, in: article, section: section, occurrence: occurrence)
     } catch {
       throw .invalidOperation(error.description)
     }
@@ -50,7 +53,7 @@ extension Replica {
     _ target: AnnotationTarget, note: String?, color: String?
   ) throws(ReplicaError) -> Annotation {
     var generator = SystemRandomNumberGenerator()
-    let id = AnnotationID.make(milliseconds: wallClock(), using: &generator)
+    let id = AnnotationID.make(using: &generator)
     let entity = EntityRef.annotation(id)
     try commitLocal { local in
       local.append(entity, Field.target, .set, value: target.jsonValue)

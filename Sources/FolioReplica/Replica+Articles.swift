@@ -17,6 +17,57 @@ public struct ImportOutcome: Equatable, Sendable {
   public let id: String
   public let title: String
   public let status: Status
+  /// What the import did to the article's annotations (from an export).
+  public var annotations = AnnotationImportCounts()
+}
+
+/// How many of an article's imported annotations were new here, brought changes (note,
+/// colour, tags), were already as imported, or were left out because they are deleted here.
+public struct AnnotationImportCounts: Equatable, Sendable {
+  public var added = 0
+  public var updated = 0
+  public var unchanged = 0
+  public var deletedHere = 0
+
+  public init() {}
+}
+
+/// Which articles `folio list` shows, and in what order.
+public struct ArticleListRequest: Sendable {
+  public enum Sort: String, Sendable, CaseIterable {
+    /// By title, A to Z.
+    case title
+    /// Newest published date first (articles without one last).
+    case published
+    /// Most annotations first.
+    case annotations
+    /// Most recently annotated first.
+    case recent
+  }
+
+  /// Only articles with this tag (any case).
+  public var tag: String?
+  /// Only articles this author annotated.
+  public var annotatedBy: String?
+  /// Only articles published on or after / up to this date (`YYYY-MM-DD`, compared with the
+  /// published text).
+  public var publishedSince: String?
+  public var publishedUntil: String?
+  public var sort: Sort
+  /// The most articles to return; nil for all.
+  public var limit: Int?
+
+  public init(
+    tag: String? = nil, annotatedBy: String? = nil, publishedSince: String? = nil,
+    publishedUntil: String? = nil, sort: Sort = .title, limit: Int? = nil
+  ) {
+    self.tag = tag
+    self.annotatedBy = annotatedBy
+    self.publishedSince = publishedSince
+    self.publishedUntil = publishedUntil
+    self.sort = sort
+    self.limit = limit
+  }
 }
 
 /// One line of `folio list`.
@@ -28,35 +79,49 @@ public struct ArticleSummary: Equatable, Sendable, Codable {
 }
 
 extension Replica {
-  /// Imports articles in one transaction. An article already present (same derived id)
-  /// gets a change only for the fields whose text differs; its tags are added to.
+  /// Imports articles, and the annotations of an export, in one transaction. An article
+  /// already present (same derived id) gets a change only for the fields whose text
+  /// differs; its tags are added to. Annotations are restored as `restore(_:)` says.
   ///
-  /// - Parameter articles: Parsed articles.
-  /// - Returns: What happened to each, in order.
+  /// - Parameters:
+  ///   - articles: Parsed articles.
+  ///   - annotations: Annotations of these articles (or of articles already here).
+  /// - Returns: What happened to each article, in order.
   /// - Throws: `ReplicaError` saying what went wrong; nothing is changed then.
-  public func importArticles(_ articles: [Article]) throws(ReplicaError) -> [ImportOutcome] {
+  public func importArticles(
+    _ articles: [Article], annotations: [Annotation] = []
+  ) throws(ReplicaError) -> [ImportOutcome] {
     try transaction {
-      var outcomes: [ImportOutcome] = []
-      for article in articles {
-        let entity = EntityRef.article(article.id)
-        let row = try loadRow(entity)
-        let state = row?.state ?? RecordState()
-        let changed = try appendLocal { local in
-          for (field, value) in try Replica.registerValues(of: article)
-          where !Replica.shows(value, field, in: row) {
-            local.append(entity, field, .set, value: value, pred: state.currentDots(field))
-          }
-          for tag in article.tags where state.tagAdditions[tag] == nil {
-            local.append(entity, Field.tags, .add, value: .string(tag))
-          }
-          return !local.changes.isEmpty
-        }
-        let status: ImportOutcome.Status =
-          !state.exists ? .added : (changed ? .updated : .unchanged)
-        outcomes.append(ImportOutcome(id: article.id, title: article.title, status: status))
+      var outcomes = try importArticleRecords(articles)
+      let counts = try restore(annotations)
+      for index in outcomes.indices {
+        outcomes[index].annotations = counts[outcomes[index].id] ?? AnnotationImportCounts()
       }
       return outcomes
     }
+  }
+
+  private func importArticleRecords(_ articles: [Article]) throws -> [ImportOutcome] {
+    var outcomes: [ImportOutcome] = []
+    for article in articles {
+      let entity = EntityRef.article(article.id)
+      let row = try loadRow(entity)
+      let state = row?.state ?? RecordState()
+      let changed = try appendLocal { local in
+        for (field, value) in try Replica.registerValues(of: article)
+        where !Replica.shows(value, field, in: row) {
+          local.append(entity, field, .set, value: value, pred: state.currentDots(field))
+        }
+        for tag in article.tags where state.tagAdditions[tag] == nil {
+          local.append(entity, Field.tags, .add, value: .string(tag))
+        }
+        return !local.changes.isEmpty
+      }
+      let status: ImportOutcome.Status =
+        !state.exists ? .added : (changed ? .updated : .unchanged)
+      outcomes.append(ImportOutcome(id: article.id, title: article.title, status: status))
+    }
+    return outcomes
   }
 
   /// True when the row already shows `value` for `field`.
@@ -79,19 +144,6 @@ extension Replica {
     return values
   }
 
-  /// Number of articles (with `tag`, when given).
-  public func articleCount(tag: String? = nil) throws(ReplicaError) -> Int {
-    do {
-      if let tag {
-        return Int(
-          try db.scalarInt(
-            "SELECT count(*) FROM tags t JOIN articles a ON a.id = t.entity_id WHERE t.tag = ?1",
-            [tag]) ?? 0)
-      }
-      return Int(try db.scalarInt("SELECT count(*) FROM articles") ?? 0)
-    } catch { throw Replica.wrap(error) }
-  }
-
   /// Articles, by title, optionally only those with `tag`.
   ///
   /// - Parameters:
@@ -102,21 +154,58 @@ extension Replica {
   public func listArticles(
     tag: String? = nil, limit: Int? = nil
   ) throws(ReplicaError) -> [ArticleSummary] {
+    try listArticles(ArticleListRequest(tag: tag, limit: limit)).articles
+  }
+
+  /// The articles `request` asks for, in its order, and how many match in all.
+  public func listArticles(
+    _ request: ArticleListRequest
+  ) throws(ReplicaError) -> (articles: [ArticleSummary], total: Int) {
+    var parameters = SQLParameters()
+    var conditions = ["a.visible"]
+    if let tag = request.tag {
+      conditions.append(
+        "EXISTS (SELECT 1 FROM json_each(a.tags) WHERE lower(value) = lower(\(parameters.add(tag))))"
+      )
+    }
+    if let author = request.annotatedBy {
+      conditions.append(
+        "EXISTS (SELECT 1 FROM annotations n WHERE n.article_id = a.id AND n.visible "
+          + "AND n.author = \(parameters.add(author)))")
+    }
+    if let since = request.publishedSince {
+      conditions.append("a.published >= \(parameters.add(since))")
+    }
+    if let until = request.publishedUntil {
+      // Inclusive of the whole day: "2026-11-27" takes "2026-11-27T18:00Z" too.
+      conditions.append("a.published <= \(parameters.add(until + "\u{10FFFF}"))")
+    }
+    let filter = conditions.joined(separator: " AND ")
+    let order: String
+    switch request.sort {
+    case .title: order = "a.title COLLATE NOCASE, a.id"
+    case .published: order = "a.published IS NULL, a.published DESC, a.title COLLATE NOCASE, a.id"
+    case .annotations: order = "4 DESC, a.title COLLATE NOCASE, a.id"
+    case .recent: order = "5 IS NULL, 5 DESC, a.title COLLATE NOCASE, a.id"
+    }
+    let values = parameters.values
     do {
-      let sql = """
-        SELECT a.id, a.title, a.tags,
-          (SELECT count(*) FROM annotations n WHERE n.article_id = a.id AND n.visible)
-        FROM articles a
-        WHERE a.visible
-        \(tag == nil ? "" : "AND EXISTS (SELECT 1 FROM json_each(a.tags) WHERE value = ?2)")
-        ORDER BY a.title COLLATE NOCASE, a.id
-        LIMIT ?1
+      let total = Int(
+        try db.scalarInt("SELECT count(*) FROM articles a WHERE \(filter)", values) ?? 0)
+      let articles = try db.rows(
         """
-      return try db.rows(sql, [limit ?? -1] + (tag.map { [$0] } ?? [])) { row in
+        SELECT a.id, a.title, a.tags,
+          (SELECT count(*) FROM annotations n WHERE n.article_id = a.id AND n.visible),
+          (SELECT max(created) FROM annotations n WHERE n.article_id = a.id AND n.visible)
+        FROM articles a WHERE \(filter)
+        ORDER BY \(order) LIMIT \(request.limit ?? -1)
+        """, values
+      ) { row in
         ArticleSummary(
           id: row.string(0), title: row.string(1), tags: Replica.decodeTags(row.string(2)),
           annotationCount: row.int(3))
       }
+      return (articles, total)
     } catch { throw Replica.wrap(error) }
   }
 
@@ -156,5 +245,57 @@ extension Replica {
     var articles: [Article] = []
     for id in ids { if let article = try article(id: id) { articles.append(article) } }
     return articles
+  }
+}
+
+extension Replica {
+  /// Deletes an article. Its annotations stay with it: `restore` brings all back. An edit
+  /// made concurrently elsewhere brings it back as a delete conflict.
+  public func deleteArticle(id: String) throws(ReplicaError) {
+    try commitLocal { local in
+      let row = try liveRow(.article(id))
+      try appendDelete(of: .article(id), state: row.state, to: &local)
+    }
+  }
+
+  /// Restores a deleted article or annotation: a restore of every current delete, which
+  /// syncs like any edit (and ends a delete conflict elsewhere the same way).
+  public func restore(_ entity: EntityRef) throws(ReplicaError) {
+    try commitLocal { local in
+      guard let row = try loadRow(entity), row.state.exists else {
+        throw ReplicaError.unknownID(entity.id)
+      }
+      guard row.state.isDeleted else {
+        throw ReplicaError.invalidOperation("\(entity.kind.rawValue) \(entity.id) is not deleted")
+      }
+      local.append(
+        entity, Field.deleted, .set, value: .bool(false), pred: row.state.currentDots(Field.deleted)
+      )
+    }
+  }
+
+  /// Gives an article the title, source, date and texts of `edited` (its id and tags are
+  /// not touched). Fields in conflict are settled by it.
+  ///
+  /// - Returns: The fields that changed (none when `edited` shows what is there).
+  /// - Throws: `ReplicaError` for an unknown article or an empty title; nothing is changed
+  ///   then.
+  @discardableResult
+  public func editArticle(id: String, to edited: Article) throws(ReplicaError) -> [String] {
+    guard !edited.title.trimmingWhitespace().isEmpty else {
+      throw .invalidOperation("the title cannot be empty")
+    }
+    return try commitLocal { local in
+      let row = try liveRow(.article(id))
+      var changed: [String] = []
+      for (field, value) in try Replica.registerValues(of: edited)
+      where !Replica.shows(value, field, in: row)
+        || row.state.registers[field, default: []].count > 1
+      {
+        local.append(.article(id), field, .set, value: value, pred: row.state.currentDots(field))
+        changed.append(field)
+      }
+      return changed
+    }
   }
 }

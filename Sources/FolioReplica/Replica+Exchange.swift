@@ -11,6 +11,9 @@ public struct ApplyReport: Equatable, Sendable {
   /// Open conflicts before and after.
   public var conflictsBefore = 0
   public var conflictsAfter = 0
+  /// Articles whose text (title, summary, background, insights) the changes altered, as
+  /// they were before, with the annotations they had: what re-anchoring compares.
+  public var textChanged: [ArticleBefore] = []
 
   public init() {}
 
@@ -69,14 +72,43 @@ extension Replica {
   }
 }
 
+/// An article as it was before an apply changed its text, with its annotations then.
+public struct ArticleBefore: Equatable, Sendable {
+  public let article: Article
+  public let annotations: [Annotation]
+
+  public init(article: Article, annotations: [Annotation]) {
+    self.article = article
+    self.annotations = annotations
+  }
+}
+
 /// Changes being applied in pieces within one transaction.
 public struct ApplySession {
   let replica: Replica
   var report: ApplyReport
+  /// Articles a piece touched the text of, and how those that existed were before the
+  /// first such piece: only they are read, once each.
+  private var touched: Set<String> = []
+  private var before: [String: ArticleBefore] = [:]
+
+  init(replica: Replica, report: ApplyReport) {
+    self.replica = replica
+    self.report = report
+  }
 
   /// Appends a piece of changes to the log and updates the records they touch. Pieces keep
   /// memory bounded however large the whole is.
   public mutating func add(_ changes: [Change]) throws {
+    for change in changes
+    where change.entity.kind == .article && ApplySession.textFields.contains(change.field)
+      && touched.insert(change.entity.id).inserted
+    {
+      let id = change.entity.id
+      guard let article = try replica.article(id: id) else { continue }
+      before[id] = ArticleBefore(
+        article: article, annotations: try replica.annotations(ofArticle: id))
+    }
     let result = try replica.integrate(changes, checkingClocks: true)
     report.added += result.added
     report.duplicates += result.duplicates
@@ -85,6 +117,25 @@ public struct ApplySession {
   /// Reports what the pieces did.
   public mutating func finish() throws -> ApplyReport {
     report.conflictsAfter = try replica.conflictCount()
+    for (id, old) in before.sorted(by: { $0.key < $1.key }) {
+      guard let now = try replica.article(id: id), !now.hasSameText(as: old.article) else {
+        continue
+      }
+      report.textChanged.append(old)
+    }
     return report
+  }
+
+  /// The fields that hold an article's text.
+  static let textFields: Set<String> = [
+    Field.title, Field.summary, Field.background, Field.insights,
+  ]
+}
+
+extension Article {
+  /// True when both have the same text in every section (what highlights anchor in).
+  func hasSameText(as other: Article) -> Bool {
+    title == other.title && summary == other.summary && background == other.background
+      && insights == other.insights
   }
 }

@@ -30,6 +30,34 @@ extension Replica {
     } catch { throw Replica.wrap(error) }
   }
 
+  /// The deleted article or annotation whose id starts with `prefix`, to restore it.
+  public func resolveDeleted(_ prefix: String) throws(ReplicaError) -> EntityRef {
+    let key = prefix.lowercased()
+    guard !key.isEmpty, key.utf8.count <= 64, Hex.isLowercaseHex(key) else {
+      throw .unknownID(prefix)
+    }
+    do {
+      let upper = key + "g"
+      var matches: [EntityRef] = []
+      for (table, kind) in [("articles", EntityKind.article), ("annotations", .annotation)] {
+        matches += try db.rows(
+          "SELECT id FROM \(table) WHERE id >= ?1 AND id < ?2 AND NOT visible LIMIT 20",
+          [key, upper]
+        ) { EntityRef(kind: kind, id: $0.string(0)) }
+      }
+      matches = try matches.filter { entity in try loadRow(entity)?.state.isDeleted == true }
+      if let exact = matches.first(where: { $0.id == key }) { return exact }
+      guard let only = matches.first else {
+        throw ReplicaError.invalidOperation(
+          "no deleted article or annotation starts with '\(prefix)'")
+      }
+      guard matches.count == 1 else {
+        throw ReplicaError.ambiguousID(prefix, candidates: matches.map(\.id))
+      }
+      return only
+    } catch { throw Replica.wrap(error) }
+  }
+
   /// Like `resolve`, but the record must be an article.
   public func resolveArticle(_ prefix: String) throws(ReplicaError) -> String {
     let entity = try resolve(prefix)

@@ -136,8 +136,10 @@ extension Replica {
       row.columns["kind"] = parsed.map { .text($0.kind.rawValue) } ?? .null
       row.columns["selector"] = parsed?.selector.map { .text($0.jsonValue.canonicalText) } ?? .null
       row.columns["author"] = parsed != nil ? change.map { .text($0.author) } ?? .null : .null
+      // A restored annotation carries its first time in its target.
       row.columns["created"] =
-        parsed != nil ? change.map { .integer(Int64($0.hlc.milliseconds)) } ?? .null : .null
+        parsed != nil
+        ? change.map { .integer(Int64(parsed?.created ?? $0.hlc.milliseconds)) } ?? .null : .null
     }
     for field in [Field.note, Field.color] {
       if let merged = row.state.freshMerges[field] {

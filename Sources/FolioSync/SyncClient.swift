@@ -71,6 +71,7 @@ public struct SyncClient {
       if !page.changes.isEmpty || page.cursor != cursor {
         let report = try replica.applyPulled(page.changes, remote: remote.name, cursor: page.cursor)
         summary.pulled += report.added
+        summary.record(report.textChanged)
         progress(SyncProgress(phase: .pulling, done: summary.pulled, total: nil))
       }
       guard page.more, page.cursor > cursor else { return }

@@ -1,3 +1,5 @@
+import FolioReplica
+
 /// What one sync did, for the one-line summary and the benchmarks.
 public struct SyncSummary: Equatable, Sendable {
   /// Changes new to this replica.
@@ -11,8 +13,19 @@ public struct SyncSummary: Equatable, Sendable {
   /// Bytes of request and response bodies and headers, as sent on the wire.
   public var bytesSent = 0
   public var bytesReceived = 0
+  /// Articles whose text the pulled changes altered, as they were before the sync (with
+  /// their annotations then), to tell where their highlights went.
+  public var textChanged: [ArticleBefore] = []
 
   public init() {}
+
+  /// Adds the articles a page changed, keeping for each its state before the first page.
+  mutating func record(_ changed: [ArticleBefore]) {
+    for article in changed
+    where !textChanged.contains(where: { $0.article.id == article.article.id }) {
+      textChanged.append(article)
+    }
+  }
 }
 
 /// Progress of a long sync, reported after each page.

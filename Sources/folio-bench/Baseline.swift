@@ -122,9 +122,11 @@ enum Baseline {
         for highlight in item.highlights {
           let selector = try Anchoring.select(
             quote: highlight.quote, in: article, section: highlight.section)
-          // Time-ordered ids, like Folio's, so rows go in at the end of the index.
-          let id = AnnotationID.make(
-            milliseconds: 1_700_000_000_000 + UInt64(made), using: &ids)
+          // Time-ordered ids, as the previous release made them.
+          let time = String(1_700_000_000_000 + UInt64(made), radix: 16)
+          let id =
+            String(repeating: "0", count: 12 - time.count) + time
+            + AnnotationID.make(using: &ids).prefix(20)
           made += 1
           annotationRows.append(
             AnnotationRow(

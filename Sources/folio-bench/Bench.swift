@@ -1,3 +1,4 @@
+import FolioArticles
 import Foundation
 
 /// One run of the benchmark: runs the phases in order in a work folder and collects the
@@ -71,6 +72,7 @@ final class Bench {
       case .concurrent: try runConcurrent()
       case .history: try runHistory()
       case .load: try await runLoad()
+      case .anchoring: runAnchoring()
       }
       let seconds = Double(MonotonicClock.now() - start) / 1e9
       // Measurements inside the phase reset the peak; each noted its own.
@@ -298,6 +300,24 @@ final class Bench {
       target: "= \(expected)", met: result.conflictsB == expected)
     add(phase, "peak resident memory", megabytes(result.peakBytes), "MB")
     notePeak(result.peakBytes)
+  }
+
+  private func runAnchoring() {
+    // 1,000 highlights on 20 articles at the standard size; a small run does one article.
+    let result = AnchoringPhase.run(
+      articles: min(20, max(1, workload.count / 100)), highlightsPerArticle: 50,
+      seed: workload.seed)
+    let phase = "anchoring (\(result.wordsPerArticle)-word articles, corrected)"
+    add(phase, "highlights re-anchored", Double(result.highlights), "highlights")
+    add(
+      phase, "mean per highlight", result.meanMilliseconds, "ms", target: "< 5 ms",
+      met: result.meanMilliseconds < 5)
+    add(
+      phase, "slowest highlight", result.slowestMilliseconds, "ms", target: "< 50 ms",
+      met: result.slowestMilliseconds < 50)
+    for state in [AnchorState.exact, .moved, .fuzzy, .partial, .orphan] {
+      add(phase, "landed \(state.rawValue)", Double(result.states[state, default: 0]), "highlights")
+    }
   }
 
   private func runHistory() throws {

@@ -20,11 +20,13 @@ enum Phase: String, CaseIterable, Sendable {
   /// 50 concurrent clients against a real folio-server on each store; bytes per change
   /// pulled with and without gzip.
   case load
+  /// Highlights re-anchored on edited 3,000-word articles: time per highlight.
+  case anchoring
 
   /// The phases whose results this one uses.
   var needs: [Phase] {
     switch self {
-    case .baseline, .history: return []
+    case .baseline, .history, .anchoring: return []
     case .authoring: return [.baseline]
     case .size, .bundle, .latency, .sync: return [.authoring]
     case .concurrent: return [.bundle]

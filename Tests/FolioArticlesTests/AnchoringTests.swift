@@ -104,10 +104,50 @@ extension String {
     }
   }
 
-  @Test func ambiguousQuoteListsCountAndSections() {
-    let expected = SelectionError.ambiguous(
-      quote: "barriers", count: 5, sections: [.title, .summary, .background, .insights])
-    #expect(throws: expected) { try select("barriers") }
+  @Test func ambiguousQuoteListsEveryPlaceInReadingOrder() throws {
+    do throws(SelectionError) {
+      _ = try Anchoring.select(quote: "barriers", in: article())
+      Issue.record("an ambiguous quote was accepted")
+    } catch {
+      guard case .ambiguous(let quote, let places) = error else {
+        Issue.record("unexpected \(error)")
+        return
+      }
+      #expect(quote == "barriers")
+      #expect(places.count == 5)
+      #expect(places.map(\.section).first == .title && places.map(\.section).last == .insights)
+      #expect(places.allSatisfy { $0.excerpt.contains("[barriers]") })
+      #expect(error.description.contains("--occurrence N"))
+    }
+  }
+
+  @Test func occurrenceChoosesOnePlace() throws {
+    let all = (1...5).map {
+      try? Anchoring.select(quote: "barriers", in: article(), occurrence: $0)
+    }
+    #expect(all.allSatisfy { $0 != nil })
+    #expect(Set(all.compactMap { $0.map { "\($0.section)\($0.start)" } }).count == 5)
+    #expect(throws: SelectionError.noSuchOccurrence(quote: "barriers", requested: 6, count: 5)) {
+      try Anchoring.select(quote: "barriers", in: article(), occurrence: 6)
+    }
+  }
+
+  @Test func aQuoteInAnotherCaseIsFoundAndSaidSo() throws {
+    let text = "Patches for zero-day vulnerabilities came late."
+    let selector = try Anchoring.select(
+      quote: "ZERO-DAY VULNERABILITIES", in: article(summary: text))
+    #expect(selector.exact == "zero-day vulnerabilities")
+    #expect(Anchoring.differsOnlyInCase(quote: "ZERO-DAY VULNERABILITIES", exact: selector.exact))
+    #expect(!Anchoring.differsOnlyInCase(quote: "zero-day vulnerabilities", exact: selector.exact))
+  }
+
+  @Test func aQuoteAcrossSectionsSaysSo() {
+    let crossing = Article(
+      title: "T", summary: "The summary ends here.", background: "The background starts here.")
+    #expect(
+      throws: SelectionError.acrossSections(
+        quote: "ends here. The background", sections: [.summary, .background])
+    ) { try Anchoring.select(quote: "ends here. The background", in: crossing) }
   }
 
   @Test func sectionNarrowsTheSearch() throws {

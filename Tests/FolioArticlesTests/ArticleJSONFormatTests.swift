@@ -94,8 +94,8 @@ import Testing
       "unknown JSON format \"other\" (Folio reads \"folio-export\")"
     ),
     (
-      "{\"format\": \"folio-export\", \"version\": 2, \"articles\": []}",
-      "this folio-export is version 2; this Folio reads version 1"
+      "{\"format\": \"folio-export\", \"version\": 3, \"articles\": []}",
+      "this folio-export is version 3; this Folio reads versions up to 2"
     ),
     ("{\"title\": \"  \"}", "no title found"),
     ("[{\"title\": \"A\"}, {\"title\": \"\"}]", "article 2 of 2: no title found"),

@@ -41,7 +41,7 @@ import Testing
 
   static let allPhases = [
     "baseline", "authoring", "size", "bundle", "latency", "sync", "concurrent", "history",
-    "load",
+    "load", "anchoring",
   ]
 
   @Test func aSmallRunReportsEveryPhaseWithAgreeingCounts() throws {

@@ -48,7 +48,7 @@ func workspaceWithFixture(author: String = "alice") async throws -> (CLIWorkspac
     #expect(missing.errorOutput.contains("not found"))
     let ambiguous = await workspace.run(["highlight", article, "--quote", "Alibaba"])
     #expect(ambiguous.status != 0)
-    #expect(ambiguous.errorOutput.contains("--section"))
+    #expect(ambiguous.errorOutput.contains("--occurrence N"))
     let badSection = await workspace.run([
       "highlight", article, "--quote", "Alibaba", "--section", "nowhere",
     ])
@@ -147,5 +147,55 @@ func workspaceWithFixture(author: String = "alice") async throws -> (CLIWorkspac
     try await workspace.succeed(["import", edited])
     let json = try await workspace.succeed(["show", article, "--json"])
     #expect(json.contains("\"anchor\" : \"moved\""))
+  }
+}
+
+/// Highlights that always have a way (issue 10, problem 3), and ids people can type
+/// (problem 6).
+@Suite struct HighlightChoiceTests {
+  @Test func occurrenceChoosesAmongRepeats() async throws {
+    let (workspace, article) = try await workspaceWithFixture()
+    let refused = await workspace.run(["highlight", article, "--quote", "Alibaba"])
+    #expect(refused.errorOutput.contains("1. title:"))
+    #expect(refused.errorOutput.contains("2. summary:"))
+    let second = try await workspace.succeed([
+      "highlight", article, "--quote", "Alibaba", "--occurrence", "2", "--json",
+    ])
+    #expect(second.contains("\"section\" : \"summary\""))
+    let tooFar = await workspace.run([
+      "highlight", article, "--quote", "Alibaba", "--occurrence", "99",
+    ])
+    #expect(tooFar.status != 0 && tooFar.errorOutput.contains("no occurrence 99"))
+  }
+
+  @Test func anotherLetterCaseIsTakenAndSaid() async throws {
+    let (workspace, article) = try await workspaceWithFixture()
+    let console = Console.capturing()
+    let result = await workspace.run(
+      ["highlight", article, "--quote", "MALICIOUS PR OPERATION"], console: console)
+    #expect(result.status == 0)
+    #expect(result.errorOutput.contains("“malicious PR operation” (case ignored)"))
+  }
+
+  @Test func aQuoteAcrossSectionsIsExplained() async throws {
+    let (workspace, article) = try await workspaceWithFixture()
+    let result = await workspace.run([
+      "highlight", article, "--quote",
+      "PLA ties as ‘completely false’, ‘malicious’ Alibaba Group Holding",
+    ])
+    #expect(result.status != 0)
+    #expect(result.errorOutput.contains("runs across sections (title into summary)"))
+  }
+
+  @Test func annotationIdsMadeTogetherDifferFromTheStart() async throws {
+    let (workspace, article) = try await workspaceWithFixture()
+    var ids: [String] = []
+    for quote in ["malicious PR operation", "zero-day", "customer data", "IP addresses"] {
+      ids.append(
+        try await workspace.succeed(["highlight", article, "--quote", quote])
+          .trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+    #expect(Set(ids.map { $0.prefix(6) }).count == ids.count)
+    try await workspace.succeed(["tag", String(ids[0].prefix(6)), "+x"])
   }
 }

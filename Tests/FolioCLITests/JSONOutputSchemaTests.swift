@@ -62,6 +62,14 @@ import Testing
     try expectConforms(
       try await workspace.succeed(["log", "--json"]), to: "log-entry.schema.json", array: true)
     try expectConforms(
+      try await workspace.succeed(["export", "--format", "json"]), to: "export.schema.json")
+    try expectConforms(
+      try await workspace.succeed(["annotations", "--json"]), to: "annotation.schema.json",
+      array: true)
+    try expectConforms(
+      try await workspace.succeed(["edit", article, "--title", "Renamed", "--json"]),
+      to: "article.schema.json")
+    try expectConforms(
       try await workspace.succeed(["status", "--json"]), to: "results.schema.json#/$defs/status")
     try expectConforms(
       try await workspace.succeed(["conflicts", "--json"]), to: "conflict.schema.json",
@@ -89,6 +97,13 @@ import Testing
     let deleted = try expectConforms(
       try await workspace.succeed(["delete", annotation, "--json"]), to: "annotation.schema.json")
     #expect(deleted.objectValue?["id"]?.stringValue == annotation)
+    try expectConforms(
+      try await workspace.succeed(["restore", annotation, "--json"]),
+      to: "annotation.schema.json")
+    try expectConforms(
+      try await workspace.succeed(["delete", article, "--json"]), to: "article.schema.json")
+    try expectConforms(
+      try await workspace.succeed(["restore", article, "--json"]), to: "article.schema.json")
   }
 
   @Test func oneAnnotationShapeEverywhere() async throws {

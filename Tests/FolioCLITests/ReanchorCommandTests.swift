@@ -1,3 +1,4 @@
+import FolioModel
 import Foundation
 import Testing
 
@@ -132,5 +133,40 @@ import Testing
     for number in 1...4 {
       #expect(shown.contains("  [\(number)] “"), "list entry \(number)")
     }
+  }
+}
+
+/// `bundle apply` of a new text says where the highlights went (issue 11, point 3).
+@Suite struct ReanchorAfterApplyTests {
+  @Test func aBundleWithANewTextReportsTheHighlights() async throws {
+    let workspace = try CLIWorkspace()
+    try await workspace.succeed(["init", "--author", "alice"])
+    let original = try workspace.write(
+      "a.json",
+      #"{"id": "b0b0b0b0b0b0b0b0", "title": "Port strike", "summary": "Dockers walked out on Monday. Talks resume on Friday."}"#
+    )
+    try await workspace.succeed(["import", original])
+    let id = try await workspace.succeed(["highlight", "b0b0", "--quote", "Talks resume on Friday"])
+      .trimmingCharacters(in: .whitespacesAndNewlines)
+    let all = workspace.path("all.bundle")
+    try await workspace.succeed(["bundle", "create", all])
+    try await workspace.succeed(["init", "--author", "bob"], store: "bob.sqlite")
+    try await workspace.succeed(["bundle", "apply", all], store: "bob.sqlite")
+    let edited = try workspace.write(
+      "b.json",
+      #"{"id": "b0b0b0b0b0b0b0b0", "title": "Port strike", "summary": "Dockers walked out on Monday, the union said. Talks resume on Friday."}"#
+    )
+    try await workspace.succeed(["import", edited], store: "bob.sqlite")
+    let fromBob = workspace.path("bob.bundle")
+    try await workspace.succeed(["bundle", "create", fromBob], store: "bob.sqlite")
+    let output = try await workspace.succeed(["bundle", "apply", fromBob, "--json"])
+    let value = try JSONDecoder().decode(JSONValue.self, from: Data(output.utf8))
+    let article = try #require(value.objectValue?["articles"]?.arrayValue?.first?.objectValue)
+    let highlight = try #require(article["highlights"]?.arrayValue?.first?.objectValue)
+    #expect(highlight["id"]?.stringValue == id)
+    #expect(highlight["change"]?.stringValue == "moved")
+    // Applying it again changes no text: no article is named.
+    let again = try await workspace.succeed(["bundle", "apply", fromBob])
+    #expect(!again.contains("new text"))
   }
 }

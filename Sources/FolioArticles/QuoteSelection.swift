@@ -1,0 +1,160 @@
+import FolioModel
+
+/// Why a quote cannot be turned into a selector.
+public enum SelectionError: Error, Sendable, Equatable, CustomStringConvertible {
+  case emptyQuote
+  case notFound(quote: String)
+  /// The quote occurs more than once; each place, in reading order.
+  case ambiguous(quote: String, occurrences: [QuoteOccurrence])
+  /// The quote is there, but runs from the end of one section into the next.
+  case acrossSections(quote: String, sections: [ArticleSection])
+  /// `--occurrence N` beyond the number of places.
+  case noSuchOccurrence(quote: String, requested: Int, count: Int)
+
+  public var description: String {
+    switch self {
+    case .emptyQuote: return "the quote is empty"
+    case .notFound(let quote): return "quote not found in the article: \"\(quote)\""
+    case .ambiguous(let quote, let occurrences):
+      var lines = [
+        "quote \"\(quote)\" occurs \(occurrences.count) times; quote more words, or choose "
+          + "one with --occurrence N:"
+      ]
+      for (index, occurrence) in occurrences.enumerated() {
+        lines.append("  \(index + 1). \(occurrence.section.rawValue): \(occurrence.excerpt)")
+      }
+      return lines.joined(separator: "\n")
+    case .acrossSections(let quote, let sections):
+      return "quote \"\(quote)\" runs across sections ("
+        + sections.map(\.rawValue).joined(separator: " into ")
+        + "); a highlight stays within one section: highlight each part on its own"
+    case .noSuchOccurrence(let quote, let requested, let count):
+      return "quote \"\(quote)\" occurs \(count) time\(count == 1 ? "" : "s"); "
+        + "there is no occurrence \(requested)"
+    }
+  }
+}
+
+/// One place a quote occurs, for choosing among several.
+public struct QuoteOccurrence: Equatable, Sendable {
+  public let section: ArticleSection
+  /// Unicode scalar offsets into the section's text.
+  public let range: Range<Int>
+  /// The place with a few words either side, on one line: "…lead [quote] trail…".
+  public let excerpt: String
+}
+
+extension Anchoring {
+  /// A selector for the one place `quote` occurs, in `section` or in the whole article.
+  ///
+  /// The quote is trimmed; runs of white space match any run of white space, and curly
+  /// quotes and apostrophes match straight ones. When the quote does not occur as written,
+  /// a match that differs only in letter case is taken (`differsOnlyInCase` tells the
+  /// caller). The selector's `exact` is the article's own text, with up to `contextLength`
+  /// scalars of prefix and suffix.
+  ///
+  /// - Parameters:
+  ///   - quote: The passage as the user typed it.
+  ///   - article: The article to find it in.
+  ///   - section: Restricts the search to one section.
+  ///   - occurrence: Which place (1-based, in reading order) when there are several.
+  /// - Returns: The selector of the chosen place.
+  /// - Throws: `SelectionError`: not found, found in several places (listing them), across
+  ///   a section boundary, or no such occurrence.
+  public static func select(
+    quote: String, in article: Article, section: ArticleSection? = nil, occurrence: Int? = nil
+  ) throws(SelectionError) -> TextSelector {
+    let trimmed = quote.trimmingWhitespace()
+    guard !trimmed.isEmpty else { throw .emptyQuote }
+    let sections = section.map { [$0] } ?? ArticleSection.allCases
+    var found = occurrences(of: trimmed, in: article, sections: sections, ignoringCase: false)
+    if found.isEmpty {
+      found = occurrences(of: trimmed, in: article, sections: sections, ignoringCase: true)
+    }
+    guard !found.isEmpty else {
+      if let spanned = crossedSections(by: trimmed, in: article, sections: sections) {
+        throw .acrossSections(quote: trimmed, sections: spanned)
+      }
+      throw .notFound(quote: trimmed)
+    }
+    let chosen: QuoteOccurrence
+    if let occurrence {
+      guard occurrence >= 1, occurrence <= found.count else {
+        throw .noSuchOccurrence(quote: trimmed, requested: occurrence, count: found.count)
+      }
+      chosen = found[occurrence - 1]
+    } else {
+      guard found.count == 1 else { throw .ambiguous(quote: trimmed, occurrences: found) }
+      chosen = found[0]
+    }
+    return selector(
+      in: chosen.section, scalars: Array(article.text(of: chosen.section).unicodeScalars),
+      range: chosen.range)
+  }
+
+  /// True when `exact` (a selector's text) matches `quote` only if letter case is ignored:
+  /// what `select` took as a fallback.
+  public static func differsOnlyInCase(quote: String, exact: String) -> Bool {
+    let pattern = CollapsedText(Array(quote.trimmingWhitespace().unicodeScalars)).values
+    let text = CollapsedText(Array(exact.unicodeScalars))
+    return text.values != pattern
+      && CollapsedText(Array(exact.unicodeScalars), ignoringCase: true).values
+        == CollapsedText(Array(quote.trimmingWhitespace().unicodeScalars), ignoringCase: true)
+        .values
+  }
+
+  /// Every place `quote` occurs in `sections`, in reading order.
+  static func occurrences(
+    of quote: String, in article: Article, sections: [ArticleSection], ignoringCase: Bool
+  ) -> [QuoteOccurrence] {
+    let pattern = CollapsedText(Array(quote.unicodeScalars), ignoringCase: ignoringCase).values
+    var result: [QuoteOccurrence] = []
+    for name in sections {
+      let scalars = Array(article.text(of: name).unicodeScalars)
+      for range in CollapsedText(scalars, ignoringCase: ignoringCase).occurrences(of: pattern) {
+        result.append(
+          QuoteOccurrence(
+            section: name, range: range, excerpt: excerpt(of: range, in: scalars)))
+      }
+    }
+    return result
+  }
+
+  /// The sections a quote runs across when it is found only in their texts put end to end.
+  static func crossedSections(
+    by quote: String, in article: Article, sections: [ArticleSection]
+  ) -> [ArticleSection]? {
+    guard sections.count > 1 else { return nil }
+    var joined: [Unicode.Scalar] = []
+    var starts: [(ArticleSection, Int)] = []
+    for name in sections {
+      if !joined.isEmpty { joined.append("\n") }
+      starts.append((name, joined.count))
+      joined += Array(article.text(of: name).unicodeScalars)
+    }
+    let pattern = CollapsedText(Array(quote.unicodeScalars), ignoringCase: true).values
+    guard
+      let range = CollapsedText(joined, ignoringCase: true).occurrences(of: pattern).first
+    else { return nil }
+    let spanned = starts.enumerated().filter { index, start in
+      let end = index + 1 < starts.count ? starts[index + 1].1 : joined.count
+      return start.1 < range.upperBound && range.lowerBound < end
+    }.map(\.element.0)
+    return spanned.count > 1 ? spanned : nil
+  }
+
+  /// "…a few words [the quote] a few words…" on one line.
+  static func excerpt(of range: Range<Int>, in scalars: [Unicode.Scalar]) -> String {
+    let margin = 30
+    let lower = max(0, range.lowerBound - margin)
+    let upper = min(scalars.count, range.upperBound + margin)
+    var text = lower > 0 ? "…" : ""
+    for (offset, scalar) in scalars[lower..<upper].enumerated() {
+      if lower + offset == range.lowerBound { text += "[" }
+      if lower + offset == range.upperBound { text += "]" }
+      text.unicodeScalars.append(scalar.properties.isWhitespace ? " " : scalar)
+    }
+    if range.upperBound == upper { text += "]" }
+    return text + (upper < scalars.count ? "…" : "")
+  }
+}
