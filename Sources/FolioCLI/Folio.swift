@@ -25,7 +25,7 @@ public struct Folio: AsyncParsableCommand {
       SearchCommand.self, HighlightCommand.self, NoteCommand.self, EditCommand.self,
       DeleteCommand.self, TagCommand.self, LogCommand.self, ExportCommand.self,
       ConflictsCommand.self, ResolveCommand.self, StatusCommand.self, BundleCommand.self,
-      RemoteCommand.self, SyncCommand.self,
+      RemoteCommand.self, SyncCommand.self, RekeyCommand.self,
     ])
 
   public init() {}

@@ -161,6 +161,12 @@ struct SyncCommand: AsyncParsableCommand {
       bar.update($0)
     }
     bar.finish()
+    if summary.historyRestarted {
+      Console.current.err(
+        "note: the server's history changed since the last sync (restored from a backup?);"
+          + " read it again and pushed again what it had lost")
+    }
+    if let skew = summary.clockSkew { Console.current.err("warning: \(skew)") }
     if global.json {
       try JSONOutput.print([
         "pulled": summary.pulled, "pushed": summary.pushed, "newConflicts": summary.newConflicts,

@@ -56,6 +56,7 @@ extension Replica {
     try transaction {
       try db.run("DELETE FROM remotes WHERE name = ?1", name)
       if db.changes == 0 { throw ReplicaError.invalidOperation("no remote named '\(name)'") }
+      try db.run("DELETE FROM meta WHERE key = ?1", Replica.cursorDotKey(name))
     }
   }
 
@@ -85,7 +86,9 @@ extension Replica {
   }
 
   /// Applies a page of pulled changes and records the new cursor in the same transaction,
-  /// so a sync killed at any point resumes where it stopped.
+  /// so a sync killed at any point resumes where it stopped. The page's last change is
+  /// remembered with the cursor (`cursorDot`): the next sync checks that the server still
+  /// holds it there.
   public func applyPulled(
     _ changes: [Change], remote: String, cursor: Int
   ) throws(ReplicaError) -> ApplyReport {
@@ -94,9 +97,48 @@ extension Replica {
       try session.add(changes)
       let report = try session.finish()
       try db.run("UPDATE remotes SET cursor = ?1 WHERE name = ?2", cursor, remote)
+      if let last = changes.last {
+        try db.run(
+          "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+          Replica.cursorDotKey(remote), "\(last.site.rawValue):\(last.seq)")
+      }
       return report
     }
   }
+
+  /// The change at a remote's cursor: the last change pulled from it (nil before the first
+  /// pull, or for a cursor recorded by an older Folio).
+  public func cursorDot(remote: String) throws(ReplicaError) -> Dot? {
+    do {
+      guard
+        let text = try db.firstRow(
+          "SELECT value FROM meta WHERE key = ?1", [Replica.cursorDotKey(remote)], { $0.string(0) }
+        )
+      else { return nil }
+      let parts = text.split(separator: ":")
+      guard parts.count == 2, let site = SiteID(rawValue: String(parts[0])),
+        let seq = Int(parts[1])
+      else { throw StoredDataDamaged() }
+      return Dot(site: site, seq: seq)
+    } catch { throw Replica.wrap(error) }
+  }
+
+  /// Starts reading a remote's history again from the beginning, and makes `pushedSeq` the
+  /// highest of this replica's changes it holds: for a server whose history is not the one
+  /// the cursor came from (restored from a backup, failed over to a lagging database).
+  /// Changes already here are skipped when they come again.
+  public func restartHistory(remote: String, pushedSeq: Int) throws(ReplicaError) {
+    try transaction {
+      try db.run(
+        "UPDATE remotes SET cursor = 0, pushed = ?1 WHERE name = ?2", pushedSeq, remote)
+      try db.run("DELETE FROM meta WHERE key = ?1", Replica.cursorDotKey(remote))
+    }
+  }
+
+  static func cursorDotKey(_ remote: String) -> String { "cursor-dot:\(remote)" }
+
+  /// This machine's wall clock, Unix milliseconds (the one the replica stamps changes with).
+  public var wallClockNow: UInt64 { wallClock() }
 
   /// Records that the server acknowledged this replica's changes up to `seq`.
   public func recordPushed(remote: String, upTo seq: Int) throws(ReplicaError) {

@@ -8,6 +8,8 @@ import Foundation
 struct HTTPReply {
   let status: Int
   let body: Data
+  /// The server's `Date` header: its clock, to the second.
+  var date: String? = nil
 }
 
 /// Sends requests to a sync server with URLSession and counts the bytes on the wire.
@@ -60,7 +62,8 @@ struct HTTPTransport {
     summary.requests += 1
     summary.bytesSent += Self.requestHeaderBytes(request) + (sentBody?.count ?? 0)
     summary.bytesReceived += Self.responseHeaderBytes(http) + wireBytes
-    return HTTPReply(status: http.statusCode, body: plain)
+    return HTTPReply(
+      status: http.statusCode, body: plain, date: http.value(forHTTPHeaderField: "Date"))
   }
 
   /// Request bodies smaller than this go uncompressed.

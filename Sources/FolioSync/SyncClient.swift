@@ -64,25 +64,86 @@ public struct SyncClient {
     _ summary: inout SyncSummary, _ progress: (SyncProgress) -> Void
   ) async throws {
     var cursor = remote.cursor
+    if cursor > 0, waitSeconds > 0 {
+      // A long poll must not start at the change already held: check the history first.
+      guard try await historyIsIntact(replica, remote, transport, &summary) else {
+        try await restartHistory(replica, remote, transport, &summary)
+        return try await pull(replica, remote, transport, 0, &summary, progress)
+      }
+    }
+    // Without a wait, the first page starts one change early: the change at the cursor must
+    // be the one pulled last, or the server's history is not the one the cursor came from.
+    var checking = cursor > 0 && waitSeconds == 0
     var wait = waitSeconds > 0 ? "&wait=\(waitSeconds)" : ""
     while true {
       let url = try endpoint(
-        remote, "changes", query: "after=\(cursor)&limit=\(pageSize)\(wait)")
+        remote, "changes", query: "after=\(checking ? cursor - 1 : cursor)&limit=\(pageSize)\(wait)")
       wait = ""
-      let reply = try await transport.send("GET", url, body: nil, summary: &summary)
-      try checkStatus(reply, remote: remote.name)
-      let page: PullResponse
-      do { page = try PullResponse.decode([UInt8](reply.body)) } catch {
-        throw SyncError.badResponse("a pull page is malformed: \(error)")
+      let page = try await pullPage(url, replica, remote, transport, &summary)
+      var changes = page.changes
+      if checking {
+        checking = false
+        guard let first = changes.first, try isCursorChange(first, replica, remote) else {
+          try await restartHistory(replica, remote, transport, &summary)
+          cursor = 0
+          continue
+        }
+        changes.removeFirst()
       }
-      if !page.changes.isEmpty || page.cursor != cursor {
-        let report = try replica.applyPulled(page.changes, remote: remote.name, cursor: page.cursor)
+      if !changes.isEmpty || page.cursor != cursor {
+        let report = try replica.applyPulled(changes, remote: remote.name, cursor: page.cursor)
         summary.pulled += report.added
         progress(SyncProgress(phase: .pulling, done: summary.pulled, total: nil))
       }
       guard page.more, page.cursor > cursor else { return }
       cursor = page.cursor
     }
+  }
+
+  private func pullPage(
+    _ url: URL, _ replica: Replica, _ remote: Remote, _ transport: HTTPTransport,
+    _ summary: inout SyncSummary
+  ) async throws -> PullResponse {
+    let reply = try await transport.send("GET", url, body: nil, summary: &summary)
+    noteClock(reply, replica, &summary)
+    try checkStatus(reply, remote: remote.name)
+    do { return try PullResponse.decode([UInt8](reply.body)) } catch {
+      throw SyncError.badResponse("a pull page is malformed: \(error)")
+    }
+  }
+
+  /// True when the server still holds, at the remote's cursor, the change pulled last.
+  private func historyIsIntact(
+    _ replica: Replica, _ remote: Remote, _ transport: HTTPTransport,
+    _ summary: inout SyncSummary
+  ) async throws -> Bool {
+    let url = try endpoint(remote, "changes", query: "after=\(remote.cursor - 1)&limit=1")
+    let page = try await pullPage(url, replica, remote, transport, &summary)
+    guard let first = page.changes.first else { return false }
+    return try isCursorChange(first, replica, remote)
+  }
+
+  /// True when `change`, found at the cursor's position, is the change pulled last there (a
+  /// cursor an older Folio recorded has no change to compare: only its position is checked).
+  private func isCursorChange(_ change: Change, _ replica: Replica, _ remote: Remote) throws
+    -> Bool
+  {
+    guard let expected = try replica.cursorDot(remote: remote.name) else { return true }
+    return change.dot == expected
+  }
+
+  /// The server's history changed under the cursor (restored from a backup, or a failover to
+  /// a lagging database): read it again from the start (changes held are skipped) and push
+  /// again whatever of this replica's it no longer holds.
+  private func restartHistory(
+    _ replica: Replica, _ remote: Remote, _ transport: HTTPTransport,
+    _ summary: inout SyncSummary
+  ) async throws {
+    let vectorReply = try await transport.send(
+      "GET", try endpoint(remote, "vector", query: nil), body: nil, summary: &summary)
+    let vector: VectorResponse = try decode(vectorReply, remote: remote.name)
+    try replica.restartHistory(remote: remote.name, pushedSeq: vector.vector[replica.site])
+    summary.historyRestarted = true
   }
 
   private func push(
@@ -92,13 +153,15 @@ public struct SyncClient {
     var retriedAfterGap = false
     while true {
       guard let remote = try replica.remote(named: remoteName) else { return }
-      let batch = try replica.unpushedChanges(remote: remote, limit: pushBatchSize)
+      var batch = try replica.unpushedChanges(remote: remote, limit: pushBatchSize)
+      batch.removeLast(batch.count - Self.prefixFittingOneBody(batch))
       guard let last = batch.last else { return }
       let total = try replica.unpushedCount(remote: remote)
       let body = Data(PushRequest(changes: batch).encoded())
       let url = try endpoint(remote, "changes", query: nil)
       let reply = try await transport.send("POST", url, body: body, summary: &summary)
-      if reply.status == 409, !retriedAfterGap, errorCode(reply) == SyncErrorCode.gap.rawValue {
+      noteClock(reply, replica, &summary)
+      if reply.status == 409, !retriedAfterGap, errorDetail(reply)?.code == .gap {
         // The server lost changes it had acknowledged (restored from a backup): ask what it
         // has of this site and push again from there.
         retriedAfterGap = true
@@ -108,6 +171,12 @@ public struct SyncClient {
         try replica.resetPushed(remote: remote.name, to: vector.vector[replica.site])
         continue
       }
+      if reply.status == 409, let detail = errorDetail(reply), detail.code == .conflictingChange,
+        let dot = detail.change, dot.site == replica.site
+      {
+        // Another file with this replica's site id pushed a different change with this seq.
+        throw ReplicaError.sharedSite(dot)
+      }
       let response: PushResponse = try decode(reply, remote: remote.name)
       try replica.recordPushed(remote: remote.name, upTo: last.seq)
       summary.pushed += response.accepted
@@ -115,6 +184,35 @@ public struct SyncClient {
         SyncProgress(
           phase: .pushing, done: summary.pushed, total: summary.pushed + total - batch.count))
     }
+  }
+
+  /// How many of `changes`, from the first, fit in one push body of at most
+  /// `SyncProtocol.maximumBodyBytes` (always at least one: the largest valid change fits).
+  static func prefixFittingOneBody(
+    _ changes: [Change], limit: Int = SyncProtocol.maximumBodyBytes
+  ) -> Int {
+    var size = #"{"changes":[]}"#.utf8.count
+    for (index, change) in changes.enumerated() {
+      size += ChangeJSON.encode(change).count + (index > 0 ? 1 : 0)
+      if size > limit { return max(index, 1) }
+    }
+    return changes.count
+  }
+
+  /// Compares the server's clock (its `Date` header) with this machine's and keeps a warning
+  /// when they disagree by more than the clock's tolerance.
+  private func noteClock(_ reply: HTTPReply, _ replica: Replica, _ summary: inout SyncSummary) {
+    guard summary.clockSkew == nil, let text = reply.date else { return }
+    // The HTTP `Date` format (RFC 9110 IMF-fixdate), to the second.
+    let formatter = DateFormatter()
+    formatter.locale = Locale(identifier: "en_US_POSIX")
+    formatter.timeZone = TimeZone(identifier: "GMT")
+    formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+    guard let date = formatter.date(from: text) else { return }
+    let server = UInt64(max(0, date.timeIntervalSince1970 * 1000))
+    summary.clockSkew = ClockSkew(
+      localMilliseconds: replica.wallClockNow, remoteMilliseconds: server,
+      toleranceMilliseconds: HybridClock.defaultTolerance)
   }
 
   private func endpoint(_ remote: Remote, _ resource: String, query: String?) throws -> URL {
@@ -126,8 +224,8 @@ public struct SyncClient {
     return url
   }
 
-  private func errorCode(_ reply: HTTPReply) -> String? {
-    (try? JSONDecoder().decode(ErrorResponse.self, from: reply.body))?.error.code.rawValue
+  private func errorDetail(_ reply: HTTPReply) -> ErrorResponse.Detail? {
+    (try? JSONDecoder().decode(ErrorResponse.self, from: reply.body))?.error
   }
 
   private func decode<T: Decodable>(_ reply: HTTPReply, remote: String) throws -> T {

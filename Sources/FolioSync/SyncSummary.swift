@@ -1,3 +1,5 @@
+import FolioModel
+
 /// What one sync did, for the one-line summary and the benchmarks.
 public struct SyncSummary: Equatable, Sendable {
   /// Changes new to this replica.
@@ -11,6 +13,11 @@ public struct SyncSummary: Equatable, Sendable {
   /// Bytes of request and response bodies and headers, as sent on the wire.
   public var bytesSent = 0
   public var bytesReceived = 0
+  /// The server's history was not the one the cursor came from (restored from a backup): the
+  /// sync read it again from the start and pushed again what the server had lost.
+  public var historyRestarted = false
+  /// The server's clock and this machine's disagree by more than the clock's tolerance.
+  public var clockSkew: ClockSkew?
 
   public init() {}
 }

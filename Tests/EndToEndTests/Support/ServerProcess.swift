@@ -12,6 +12,8 @@ final class ServerProcess {
   let name: String
   private(set) var process: Process?
   private(set) var url = ""
+  /// Variables added to the server's environment (a faked clock, for one).
+  var extraEnvironment: [String: String] = [:]
 
   init(folder: URL, databaseURL: String? = nil, name: String = "server") throws {
     self.folder = folder
@@ -55,6 +57,7 @@ final class ServerProcess {
       ["serve", "--host", "127.0.0.1", "--port", String(port)] + storeArguments
     var environment = ProcessInfo.processInfo.environment
     environment.removeValue(forKey: "FOLIO_DATABASE_URL")
+    environment.merge(extraEnvironment) { $1 }
     process.environment = environment
     let out = Pipe()
     process.standardOutput = out
