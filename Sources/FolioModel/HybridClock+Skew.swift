@@ -41,12 +41,13 @@ public struct ClockSkew: Sendable, Equatable, CustomStringConvertible {
       + " (Folio keeps syncing; the clock of changes made meanwhile is off by as much)"
   }
 
-  /// A gap in the largest whole unit: "10 minutes", "1 day".
+  /// A gap in the largest unit it holds at least once, rounded: "10 minutes", "1 day" (a
+  /// `Date` header counts whole seconds, so 9 min 59.4 s is 10 minutes).
   static func duration(_ milliseconds: UInt64) -> String {
-    let seconds = milliseconds / 1000
+    let seconds = (milliseconds + 500) / 1000
     let units: [(UInt64, String)] = [(86_400, "day"), (3_600, "hour"), (60, "minute"), (1, "second")]
-    for (size, name) in units where seconds >= size {
-      let count = seconds / size
+    for (size, name) in units where seconds + size / 60 >= size {
+      let count = (seconds + size / 2) / size
       return "\(count) \(name)\(count == 1 ? "" : "s")"
     }
     return "\(milliseconds) ms"

@@ -64,26 +64,33 @@ public struct SyncClient {
     _ summary: inout SyncSummary, _ progress: (SyncProgress) -> Void
   ) async throws {
     var cursor = remote.cursor
-    if cursor > 0, waitSeconds > 0 {
-      // A long poll must not start at the change already held: check the history first.
-      guard try await historyIsIntact(replica, remote, transport, &summary) else {
+    let checkpoint = try replica.historyCheckpoint(remote: remote.name)
+    // The first page starts one change early when the checkpoint is at the cursor (and no
+    // long poll is asked for, which the change at the cursor would answer at once); else the
+    // checkpoint is checked on its own first.
+    var checking = waitSeconds == 0 && cursor > 0 && (checkpoint?.position ?? cursor) == cursor
+    var wait = waitSeconds > 0 ? "&wait=\(waitSeconds)" : ""
+    if !checking, let checkpoint {
+      let url = try endpoint(
+        remote, "changes", query: "after=\(checkpoint.position - 1)&limit=1")
+      let page = try await pullPage(url, replica, remote, transport, &summary)
+      if page.changes.first?.dot != checkpoint.dot {
         try await restartHistory(replica, remote, transport, &summary)
-        return try await pull(replica, remote, transport, 0, &summary, progress)
+        cursor = 0
+        wait = ""
       }
     }
-    // Without a wait, the first page starts one change early: the change at the cursor must
-    // be the one pulled last, or the server's history is not the one the cursor came from.
-    var checking = cursor > 0 && waitSeconds == 0
-    var wait = waitSeconds > 0 ? "&wait=\(waitSeconds)" : ""
     while true {
       let url = try endpoint(
-        remote, "changes", query: "after=\(checking ? cursor - 1 : cursor)&limit=\(pageSize)\(wait)")
+        remote, "changes",
+        query: "after=\(checking ? cursor - 1 : cursor)&limit=\(pageSize)\(wait)")
       wait = ""
       let page = try await pullPage(url, replica, remote, transport, &summary)
       var changes = page.changes
       if checking {
         checking = false
-        guard let first = changes.first, try isCursorChange(first, replica, remote) else {
+        // A cursor an older Folio recorded has no checkpoint: only its position is checked.
+        guard let first = changes.first, checkpoint.map({ first.dot == $0.dot }) ?? true else {
           try await restartHistory(replica, remote, transport, &summary)
           cursor = 0
           continue
@@ -112,29 +119,9 @@ public struct SyncClient {
     }
   }
 
-  /// True when the server still holds, at the remote's cursor, the change pulled last.
-  private func historyIsIntact(
-    _ replica: Replica, _ remote: Remote, _ transport: HTTPTransport,
-    _ summary: inout SyncSummary
-  ) async throws -> Bool {
-    let url = try endpoint(remote, "changes", query: "after=\(remote.cursor - 1)&limit=1")
-    let page = try await pullPage(url, replica, remote, transport, &summary)
-    guard let first = page.changes.first else { return false }
-    return try isCursorChange(first, replica, remote)
-  }
-
-  /// True when `change`, found at the cursor's position, is the change pulled last there (a
-  /// cursor an older Folio recorded has no change to compare: only its position is checked).
-  private func isCursorChange(_ change: Change, _ replica: Replica, _ remote: Remote) throws
-    -> Bool
-  {
-    guard let expected = try replica.cursorDot(remote: remote.name) else { return true }
-    return change.dot == expected
-  }
-
-  /// The server's history changed under the cursor (restored from a backup, or a failover to
-  /// a lagging database): read it again from the start (changes held are skipped) and push
-  /// again whatever of this replica's it no longer holds.
+  /// The server's history is not the one the checkpoint came from (restored from a backup, or
+  /// a failover to a lagging database): read it again from the start (changes held are
+  /// skipped) and push again whatever of this replica's it no longer holds.
   private func restartHistory(
     _ replica: Replica, _ remote: Remote, _ transport: HTTPTransport,
     _ summary: inout SyncSummary
@@ -178,7 +165,12 @@ public struct SyncClient {
         throw ReplicaError.sharedSite(dot)
       }
       let response: PushResponse = try decode(reply, remote: remote.name)
-      try replica.recordPushed(remote: remote.name, upTo: last.seq)
+      // Changes of one site are stored in seq order after its resent ones: when any was
+      // new, the batch's last change is the last stored, at `cursor`.
+      try replica.recordPushed(
+        remote: remote.name, upTo: last.seq,
+        checkpoint: response.accepted > 0
+          ? HistoryCheckpoint(position: response.cursor, dot: last.dot) : nil)
       summary.pushed += response.accepted
       progress(
         SyncProgress(

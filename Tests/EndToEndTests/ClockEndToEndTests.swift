@@ -1,14 +1,14 @@
 import Foundation
 import Testing
 
-/// A machine's clock set wrong, through libfaketime (installed by `script/bootstrap`).
+/// A machine's clock set wrong, through `faketime` (installed by `script/bootstrap`). The
+/// `faketime` command, not a bare `LD_PRELOAD` of its library: under the latter a Swift
+/// program does not see its arguments.
 enum FakeClock {
-  static let library = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1"
+  static let command = "/usr/bin/faketime"
 
-  /// The environment that runs a program `offset` from the real time ("+1d", "-10m").
-  static func environment(_ offset: String) -> [String: String] {
-    ["LD_PRELOAD": library, "FAKETIME": offset, "FAKETIME_DONT_FAKE_MONOTONIC": "1"]
-  }
+  /// The launcher that runs a program `offset` from the real time ("+1d", "-10m").
+  static func launcher(_ offset: String) -> [String] { [command, "-f", offset] }
 
   /// Runs `folio` on `replica` with its clock `offset` from the real time.
   @discardableResult
@@ -17,7 +17,7 @@ enum FakeClock {
     sourceLocation: SourceLocation = #_sourceLocation
   ) throws -> ProcessResult {
     let result = try runProcess(
-      Binaries.folio, ["--store", replica.store] + arguments, environment: environment(offset))
+      command, ["-f", offset, Binaries.folio, "--store", replica.store] + arguments)
     #expect(
       result.status == 0, "folio \(arguments.joined(separator: " ")) at \(offset): \(result.errorOutput)",
       sourceLocation: sourceLocation)
@@ -43,7 +43,7 @@ enum FakeClock {
   }
 
   @Test func aClockAheadThenFixedRecoversAndDragsNobody() throws {
-    try #require(FileManager.default.fileExists(atPath: FakeClock.library), "run script/bootstrap")
+    try #require(FileManager.default.isExecutableFile(atPath: FakeClock.command), "run script/bootstrap")
     let team = try Team(users: ["alice", "bob"])
     let article = String(
       try team["bob"].run(["import", Fixture.articlePath]).split(separator: " ").first ?? "")
@@ -75,7 +75,7 @@ enum FakeClock {
   }
 
   @Test func clocksBehindOrSlightlyOffNeverRefuseEachOther() throws {
-    try #require(FileManager.default.fileExists(atPath: FakeClock.library), "run script/bootstrap")
+    try #require(FileManager.default.isExecutableFile(atPath: FakeClock.command), "run script/bootstrap")
     let team = try Team(users: ["carol", "dave", "erin"])
     let article = String(
       try team["dave"].run(["import", Fixture.articlePath]).split(separator: " ").first ?? "")
@@ -100,11 +100,11 @@ enum FakeClock {
   }
 
   @Test func aServerClockBrieflyADayAheadWedgesNoReplica() throws {
-    try #require(FileManager.default.fileExists(atPath: FakeClock.library), "run script/bootstrap")
+    try #require(FileManager.default.isExecutableFile(atPath: FakeClock.command), "run script/bootstrap")
     let team = try Team(users: ["alice", "bob"])
     let port = team.server.port
     team.server.stop()
-    team.server.extraEnvironment = FakeClock.environment("+1d")
+    team.server.launcher = FakeClock.launcher("+1d")
     try team.server.start(port: port)
     // The server's clock is ahead: the warning names the server.
     let article = String(
@@ -118,7 +118,7 @@ enum FakeClock {
     try FakeClock.folio(team["bob"], "+1d", ["sync"])
     // The server's clock is put right; a brand-new replica syncs, and so does everyone.
     team.server.stop()
-    team.server.extraEnvironment = [:]
+    team.server.launcher = []
     try team.server.start(port: port)
     let newcomer = ReplicaProcess(store: team.folder.path("newcomer.sqlite"))
     try newcomer.run(["init", "--author", "newcomer"])

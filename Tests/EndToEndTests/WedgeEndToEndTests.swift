@@ -86,11 +86,15 @@ import Testing
     #expect(bad.status != 0)
     #expect(bad.errorOutput.contains("id"), "\(bad.errorOutput)")
 
-    let article = String(try team["alice"].run(["list", "--json"]).split(separator: "\"")[3])
+    let article = String(
+      try team["alice"].run(["import", Fixture.articlePath]).split(separator: " ").first ?? "")
     let note = try team["alice"].run(["note", article, "short"])
       .trimmingCharacters(in: .whitespacesAndNewlines)
     let afterNote = try team["alice"].run(["export"])
-    let edit = try team["alice"].attempt(["edit", note, "--note", huge])
+    // 50,000 control characters: 300,002 bytes of canonical JSON (each escapes to six), in
+    // an argument short enough for the kernel.
+    let escaped = String(repeating: "\u{01}", count: 50_000)
+    let edit = try team["alice"].attempt(["edit", note, "--note", escaped])
     #expect(edit.status != 0)
     #expect(edit.errorOutput.contains("C7"), "\(edit.errorOutput)")
     #expect(try team["alice"].run(["export"]) == afterNote, "a refused edit changed nothing")
