@@ -100,8 +100,31 @@ import Testing
     #expect(try team["alice"].run(["export"]) == afterNote, "a refused edit changed nothing")
     #expect(afterNote != before)
 
+    // `resolve --edit` with an editor that writes 300,000 bytes.
+    try team["alice"].run(["sync"])
+    try team["bob"].run(["sync"])
+    try team["alice"].run(["edit", note, "--note", "alice's"])
+    try team["bob"].run(["edit", note, "--note", "bob's"])
+    try team["bob"].run(["sync"])
+    try team["alice"].run(["sync"])
+    let listed = try team["alice"].run(["conflicts", "--json"])
+    let conflict = try #require(
+      (try JSONSerialization.jsonObject(with: Data(listed.utf8)) as? [[String: Any]])?.first?["id"]
+        as? String)
+    let editor = team.folder.path("big-editor.sh")
+    try Data("#!/bin/sh\nhead -c 300000 /dev/zero | tr '\\0' x > \"$1\"\n".utf8).write(
+      to: URL(fileURLWithPath: editor))
+    chmod(editor, 0o755)
+    let beforeResolve = try team["alice"].run(["export"])
+    let resolved = try runProcess(
+      Binaries.folio, ["--store", team["alice"].store, "resolve", conflict, "--edit"],
+      environment: ["EDITOR": editor, "VISUAL": editor])
+    #expect(resolved.status != 0)
+    #expect(resolved.errorOutput.contains("C7"), "\(resolved.errorOutput)")
+    #expect(try team["alice"].run(["export"]) == beforeResolve)
+
     let export = try Self.expectConvergence(team, ["alice", "bob"])
-    #expect(export.contains("short"))
+    #expect(export.contains("alice's") || export.contains("bob's"), "the conflict's winner is shown")
     let bundle = team.folder.path("alice.bundle")
     try team["alice"].run(["bundle", "create", bundle])
     try team["bob"].run(["bundle", "apply", bundle])
