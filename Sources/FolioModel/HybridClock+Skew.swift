@@ -45,7 +45,9 @@ public struct ClockSkew: Sendable, Equatable, CustomStringConvertible {
   /// `Date` header counts whole seconds, so 9 min 59.4 s is 10 minutes).
   static func duration(_ milliseconds: UInt64) -> String {
     let seconds = (milliseconds + 500) / 1000
-    let units: [(UInt64, String)] = [(86_400, "day"), (3_600, "hour"), (60, "minute"), (1, "second")]
+    let units: [(UInt64, String)] = [
+      (86_400, "day"), (3_600, "hour"), (60, "minute"), (1, "second"),
+    ]
     for (size, name) in units where seconds + size / 60 >= size {
       let count = (seconds + size / 2) / size
       return "\(count) \(name)\(count == 1 ? "" : "s")"

@@ -19,7 +19,8 @@ enum FakeClock {
     let result = try runProcess(
       command, ["-f", offset, Binaries.folio, "--store", replica.store] + arguments)
     #expect(
-      result.status == 0, "folio \(arguments.joined(separator: " ")) at \(offset): \(result.errorOutput)",
+      result.status == 0,
+      "folio \(arguments.joined(separator: " ")) at \(offset): \(result.errorOutput)",
       sourceLocation: sourceLocation)
     return result
   }
@@ -43,7 +44,8 @@ enum FakeClock {
   }
 
   @Test func aClockAheadThenFixedRecoversAndDragsNobody() throws {
-    try #require(FileManager.default.isExecutableFile(atPath: FakeClock.command), "run script/bootstrap")
+    try #require(
+      FileManager.default.isExecutableFile(atPath: FakeClock.command), "run script/bootstrap")
     let team = try Team(users: ["alice", "bob"])
     let article = String(
       try team["bob"].run(["import", Fixture.articlePath]).split(separator: " ").first ?? "")
@@ -75,7 +77,8 @@ enum FakeClock {
   }
 
   @Test func clocksBehindOrSlightlyOffNeverRefuseEachOther() throws {
-    try #require(FileManager.default.isExecutableFile(atPath: FakeClock.command), "run script/bootstrap")
+    try #require(
+      FileManager.default.isExecutableFile(atPath: FakeClock.command), "run script/bootstrap")
     let team = try Team(users: ["carol", "dave", "erin"])
     let article = String(
       try team["dave"].run(["import", Fixture.articlePath]).split(separator: " ").first ?? "")
@@ -96,11 +99,13 @@ enum FakeClock {
     try FakeClock.folio(team["erin"], "-2m", ["sync"])
     let exports = try ["carol", "dave", "erin"].map { try team[$0].run(["export"]) }
     #expect(Set(exports).count == 1)
-    #expect(exports[0].contains("late") && exports[0].contains("erin") && exports[0].contains("dave"))
+    #expect(
+      exports[0].contains("late") && exports[0].contains("erin") && exports[0].contains("dave"))
   }
 
   @Test func aServerClockBrieflyADayAheadWedgesNoReplica() throws {
-    try #require(FileManager.default.isExecutableFile(atPath: FakeClock.command), "run script/bootstrap")
+    try #require(
+      FileManager.default.isExecutableFile(atPath: FakeClock.command), "run script/bootstrap")
     let team = try Team(users: ["alice", "bob"])
     let port = team.server.port
     team.server.stop()

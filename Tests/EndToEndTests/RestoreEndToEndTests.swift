@@ -37,7 +37,9 @@ import Testing
 
     // Dave, who knew nothing of the lost work, pushes first: his changes take the server
     // sequence numbers Carol's cursor already passed.
-    for index in 0..<6 { try team["dave"].run(["note", article, "dave after the restore \(index)"]) }
+    for index in 0..<6 {
+      try team["dave"].run(["note", article, "dave after the restore \(index)"])
+    }
     try team["dave"].run(["sync"])
     let carolSync = try team["carol"].attempt(["sync"])
     #expect(carolSync.status == 0, "\(carolSync.errorOutput)")

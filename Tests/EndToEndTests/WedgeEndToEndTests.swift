@@ -124,7 +124,8 @@ import Testing
     #expect(try team["alice"].run(["export"]) == beforeResolve)
 
     let export = try Self.expectConvergence(team, ["alice", "bob"])
-    #expect(export.contains("alice's") || export.contains("bob's"), "the conflict's winner is shown")
+    #expect(
+      export.contains("alice's") || export.contains("bob's"), "the conflict's winner is shown")
     let bundle = team.folder.path("alice.bundle")
     try team["alice"].run(["bundle", "create", bundle])
     try team["bob"].run(["bundle", "apply", bundle])
@@ -156,7 +157,10 @@ import Testing
     let limits = ChangeLimits.standard
     func sites(_ count: Int) -> VersionVector {
       VersionVector(
-        Dictionary(uniqueKeysWithValues: (0..<count).map { _ in (SiteID.random(), Int(JSONReader.maximumInteger)) }))
+        Dictionary(
+          uniqueKeysWithValues: (0..<count).map { _ in
+            (SiteID.random(), Int(JSONReader.maximumInteger))
+          }))
     }
     let oversized = Self.change(
       entity: annotation, field: "deleted", value: .bool(true), context: sites(70_000))

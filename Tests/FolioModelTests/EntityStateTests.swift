@@ -345,7 +345,8 @@ struct HybridClockTests {
     // The wall clock is put right: the next reading is within the tolerance of it.
     let next = clock.tick(now: now)
     #expect(next == HybridTimestamp(milliseconds: now + 300_000, counter: 1))
-    #expect(clock.tick(now: now + 400_000) == HybridTimestamp(milliseconds: now + 400_000, counter: 0))
+    #expect(
+      clock.tick(now: now + 400_000) == HybridTimestamp(milliseconds: now + 400_000, counter: 0))
     var observing = HybridClock(latest: HybridTimestamp(milliseconds: dayAhead, counter: 5))
     observing.observe(HybridTimestamp(milliseconds: now, counter: 0), now: now)
     #expect(observing.latest == HybridTimestamp(milliseconds: now + 300_000, counter: 0))

@@ -16,7 +16,8 @@ import Testing
     context: VersionVector? = nil
   ) -> Change {
     Change(
-      site: old, seq: seq, hlc: HybridTimestamp(milliseconds: 1_700_000_000_000 + UInt64(seq), counter: 0),
+      site: old, seq: seq,
+      hlc: HybridTimestamp(milliseconds: 1_700_000_000_000 + UInt64(seq), counter: 0),
       author: "alice", entity: EntityRef(kind: .annotation, id: "n1"), field: field, op: .set,
       value: value, pred: pred, context: context)
   }

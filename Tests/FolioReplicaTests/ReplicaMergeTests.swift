@@ -242,13 +242,15 @@ struct ReplicaMergeTests {
     #expect(try pair.bob.annotation(id: pair.note.id)?.note == "from the future")
     // Bob's clock follows it only up to five minutes ahead of his own wall clock.
     try pair.bob.editAnnotation(id: pair.note.id, note: "bob's")
-    let bobs = try #require(try pair.bob.changes(notCoveredBy: VersionVector(), site: pair.bob.site).last)
+    let bobs = try #require(
+      try pair.bob.changes(notCoveredBy: VersionVector(), site: pair.bob.site).last)
     #expect(bobs.hlc.milliseconds <= pair.clock.now + 5 * 60 * 1000)
 
     // Carol's clock is put right: her next change is within five minutes of her wall clock.
     aheadClock.now = pair.clock.now
     try carol.editAnnotation(id: pair.note.id, note: "clock fixed")
-    let fixed = try #require(try carol.changes(notCoveredBy: VersionVector(), site: carol.site).last)
+    let fixed = try #require(
+      try carol.changes(notCoveredBy: VersionVector(), site: carol.site).last)
     #expect(fixed.hlc.milliseconds <= pair.clock.now + 5 * 60 * 1000)
   }
 

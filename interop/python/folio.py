@@ -545,9 +545,17 @@ class Replica:
     def pull(self, base, space, token, limit=1000):
         r = self.remote.setdefault(base + "|" + space, {"cursor": 0, "acked": 0})
         pages = 0
-        # README.md "History regressions": the first page starts one change early; the change
-        # at the cursor must be the one pulled last, else the server's history changed.
-        checking = r["cursor"] > 0
+        # README.md "History regressions": the furthest position seen (pulled or pushed) and
+        # the change there must still be the same; the first page starts one change early
+        # when that position is the cursor, else it is asked for on its own.
+        cp = r.get("checkpoint")  # [position, site, seq]
+        checking = r["cursor"] > 0 and (cp is None or cp[0] == r["cursor"])
+        if not checking and cp is not None:
+            st, body = self._req(f"{base}/v1/spaces/{space}/changes?after={cp[0] - 1}&limit=1",
+                                 "GET", token)
+            page, raw = parse_json(body, spans=True)
+            if not raw or list(dot_of(decode_change(raw[0]))) != cp[1:]:
+                self._restart(base, space, token, r)
         while True:
             after = r["cursor"] - 1 if checking else r["cursor"]
             st, body = self._req(f"{base}/v1/spaces/{space}/changes?after={after}&limit={limit}",
@@ -559,22 +567,30 @@ class Replica:
                 raise RuntimeError("pull: malformed page")
             if checking:
                 checking = False
-                first = dot_of(decode_change(raw[0])) if raw else None
-                if first is None or ("dot" in r and list(first) != r["dot"]):
-                    st2, v = self._req(f"{base}/v1/spaces/{space}/vector", "GET", token)
-                    r["cursor"], r["acked"] = 0, json.loads(v)["vector"].get(self.site, 0)
-                    r.pop("dot", None)
-                    self.save()
+                first = list(dot_of(decode_change(raw[0]))) if raw else None
+                if first is None or (cp is not None and first != cp[1:]):
+                    self._restart(base, space, token, r)
                     continue
                 raw = raw[1:]
             self.apply(raw)  # each element's own bytes, checked as a change (K1 included)
             r["cursor"] = page["cursor"]
             if raw:
-                r["dot"] = list(dot_of(decode_change(raw[-1])))
+                self._advance(r, [page["cursor"]] + list(dot_of(decode_change(raw[-1]))))
             self.save()  # cursor saved only after the page is applied
             pages += 1
             if not page["more"]:
                 return pages
+
+    def _advance(self, r, checkpoint):
+        if r.get("checkpoint") is None or r["checkpoint"][0] <= checkpoint[0]:
+            r["checkpoint"] = checkpoint
+
+    def _restart(self, base, space, token, r):
+        """The server's history went back: read it all again, push again what it lost."""
+        st, v = self._req(f"{base}/v1/spaces/{space}/vector", "GET", token)
+        r["cursor"], r["acked"] = 0, json.loads(v)["vector"].get(self.site, 0)
+        r.pop("checkpoint", None)
+        self.save()
 
     def push(self, base, space, token, batch=5000):
         r = self.remote.setdefault(base + "|" + space, {"cursor": 0, "acked": 0})
@@ -587,8 +603,11 @@ class Replica:
             body = b'{"changes":[' + b",".join(b for _, b in chunk) + b"]}"
             st, resp = self._req(f"{base}/v1/spaces/{space}/changes", "POST", token, body)
             if st == 200:
-                pushed += json.loads(resp)["accepted"]
+                answer = json.loads(resp)
+                pushed += answer["accepted"]
                 r["acked"] = chunk[-1][0]
+                if answer["accepted"] > 0:  # the batch's last change is the last stored
+                    self._advance(r, [answer["cursor"], self.site, chunk[-1][0]])
                 self.save()
                 continue
             err = json.loads(resp).get("error", {})

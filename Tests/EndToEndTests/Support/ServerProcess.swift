@@ -90,9 +90,11 @@ final class ServerProcess {
   func stop(kill: Bool = false) {
     guard let process, process.isRunning else { return }
     // A launcher does not pass signals on: signal the server under it first.
-    let children = (try? String(
-      contentsOfFile: "/proc/\(process.processIdentifier)/task/\(process.processIdentifier)/children",
-      encoding: .utf8)) ?? ""
+    let children =
+      (try? String(
+        contentsOfFile:
+          "/proc/\(process.processIdentifier)/task/\(process.processIdentifier)/children",
+        encoding: .utf8)) ?? ""
     for child in children.split(separator: " ").compactMap({ Int32($0) }) where !launcher.isEmpty {
       Foundation.kill(child, kill ? SIGKILL : SIGTERM)
     }
