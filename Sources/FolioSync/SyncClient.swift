@@ -141,10 +141,16 @@ public struct SyncClient {
     while true {
       guard let remote = try replica.remote(named: remoteName) else { return }
       var batch = try replica.unpushedChanges(remote: remote, limit: pushBatchSize)
-      batch.removeLast(batch.count - Self.prefixFittingOneBody(batch))
+      guard !batch.isEmpty else { return }
+      var encoded = PushRequest(changes: batch).encoded()
+      if encoded.count > SyncProtocol.maximumBodyBytes {
+        // Large changes: send what fits in one body, the rest in the next round.
+        batch.removeLast(batch.count - Self.prefixFittingOneBody(batch))
+        encoded = PushRequest(changes: batch).encoded()
+      }
       guard let last = batch.last else { return }
       let total = try replica.unpushedCount(remote: remote)
-      let body = Data(PushRequest(changes: batch).encoded())
+      let body = Data(encoded)
       let url = try endpoint(remote, "changes", query: nil)
       let reply = try await transport.send("POST", url, body: body, summary: &summary)
       noteClock(reply, replica, &summary)
