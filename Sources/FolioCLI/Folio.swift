@@ -26,7 +26,7 @@ public struct Folio: AsyncParsableCommand {
       DeleteCommand.self, RestoreCommand.self, TagCommand.self, AnnotationsCommand.self,
       LogCommand.self, ExportCommand.self,
       ConflictsCommand.self, ResolveCommand.self, StatusCommand.self, BundleCommand.self,
-      RemoteCommand.self, SyncCommand.self,
+      RemoteCommand.self, SyncCommand.self, RekeyCommand.self,
     ])
 
   public init() {}

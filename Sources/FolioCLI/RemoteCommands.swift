@@ -162,6 +162,12 @@ struct SyncCommand: AsyncParsableCommand {
     }
     bar.finish()
     let reanchored = try ReanchorSummary(summary.textChanged, in: replica)
+    if summary.historyRestarted {
+      Console.current.err(
+        "note: the server's history changed since the last sync (restored from a backup?);"
+          + " read it again and pushed again what it had lost")
+    }
+    if let skew = summary.clockSkew { Console.current.err("warning: \(skew)") }
     if global.json {
       try JSONOutput.print(
         SyncJSON(

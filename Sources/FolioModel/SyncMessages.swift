@@ -12,7 +12,9 @@ public enum SyncProtocol {
   public static let maximumPushChanges = 5_000
   /// The largest request body the server reads, in bytes (8 MiB).
   public static let maximumBodyBytes = 8 * 1024 * 1024
-  /// How far ahead of the server's wall clock a change's clock may be, in milliseconds.
+  /// How far ahead of the server's wall clock a change's clock may be before the server logs
+  /// a warning about the pushing machine's clock, in milliseconds. No change is refused for
+  /// its clock.
   public static let maximumClockSkewMilliseconds: UInt64 = 5 * 60 * 1_000
 }
 
@@ -112,7 +114,9 @@ public struct SyncErrorCode: RawRepresentable, Hashable, Codable, Sendable,
   /// 400: a change breaks a rule of `Protocol/canonical-json.md` (its JSON, its shape, its
   /// sizes, or its bytes are not the canonical form); `error.rule` names the rule.
   public static let invalidChange = SyncErrorCode(rawValue: "invalid-change")
-  /// 400: a change's clock is more than five minutes ahead of the server's wall clock.
+  /// 400: a change's clock was too far ahead of the server's wall clock. Servers since protocol
+  /// 1.1 never send it (a change is never refused for its clock); kept so clients still read
+  /// it from an older server.
   public static let clockAhead = SyncErrorCode(rawValue: "clock-ahead")
   /// 401: no token, an unknown token or a revoked one.
   public static let unauthorized = SyncErrorCode(rawValue: "unauthorized")

@@ -23,7 +23,8 @@ public struct ApplyReport: Equatable, Sendable {
 
 extension Replica {
   /// Takes in changes made elsewhere (a bundle, a pull), in one transaction. Each change
-  /// is checked (shape, sizes, clock not far ahead); one bad change refuses them all.
+  /// is checked (`Change.validate`); one bad change refuses them all. A change is never
+  /// refused for its clock: a reading far ahead is taken in only up to the clock's tolerance.
   public func applyRemote(_ changes: [Change]) throws(ReplicaError) -> ApplyReport {
     try transaction {
       var session = try beginApply()
@@ -109,7 +110,7 @@ public struct ApplySession {
       before[id] = ArticleBefore(
         article: article, annotations: try replica.annotations(ofArticle: id))
     }
-    let result = try replica.integrate(changes, checkingClocks: true)
+    let result = try replica.integrate(changes, fromElsewhere: true)
     report.added += result.added
     report.duplicates += result.duplicates
   }

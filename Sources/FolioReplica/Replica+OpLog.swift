@@ -49,7 +49,7 @@ extension Replica {
     let result = try body(&local)
     if !local.changes.isEmpty {
       for change in local.changes { try change.validate() }
-      _ = try integrate(local.changes, checkingClocks: false)
+      _ = try integrate(local.changes, fromElsewhere: false)
       try saveClock(local.clock)
     }
     return result
@@ -68,7 +68,9 @@ extension Replica {
 
   /// Appends changes to the log and merges them into the records they touch. A change
   /// already present is skipped; one with the same dot but other content is refused.
-  func integrate(_ changes: [Change], checkingClocks: Bool) throws -> AppendResult {
+  /// Changes from elsewhere are validated and their clocks taken in (never refused for their
+  /// clock: `HybridClock.observe`); local ones were validated when made.
+  func integrate(_ changes: [Change], fromElsewhere: Bool) throws -> AppendResult {
     let sites = try sites()
     let log = try changeLog()
     var result = AppendResult()
@@ -78,17 +80,20 @@ extension Replica {
     var newClock = clock
     let now = wallClock()
     for change in changes {
-      if checkingClocks {
+      if fromElsewhere {
         try change.validate()
-        try newClock.observe(change.hlc, now: now)
+        newClock.observe(change.hlc, now: now)
       }
       let earlier =
         try batch[change.dot] ?? (sites.hasArrived(change.dot) ? log.change(change.dot) : nil)
       if let earlier {
         guard ChangeJSON.encode(earlier) == ChangeJSON.encode(change) else {
+          if change.site == site { throw ReplicaError.sharedSite(change.dot) }
           throw ReplicaError.rejectedChange(
-            "change \(change.dot) differs from the change with the same id already here;"
-              + " the source is corrupt or not from this team")
+            "change \(change.dot) differs from the change with the same id already here:"
+              + " two replica files share the site id \(change.site) (a copied file), and the"
+              + " copy that made this one must run 'folio rekey'; or the source is corrupt or"
+              + " not from this team")
         }
         result.duplicates += 1
         continue
@@ -98,7 +103,7 @@ extension Replica {
       if byRecord[change.entity] == nil { order.append(change.entity) }
       byRecord[change.entity, default: []].append(change)
     }
-    if checkingClocks, newClock != clock { try saveClock(newClock) }
+    if fromElsewhere, newClock != clock { try saveClock(newClock) }
     let context = IntegrationContext(log: log, sites: sites, batch: batch)
     for entity in order {
       try merge(byRecord[entity] ?? [], into: entity, context: context)

@@ -2,6 +2,20 @@ import FolioArticles
 import FolioModel
 import FolioSQLite
 
+/// A position in a server's history and the change this replica saw there: if the server
+/// later holds another change there (or none), its history went back (a restore).
+public struct HistoryCheckpoint: Equatable, Sendable {
+  /// The server sequence number.
+  public let position: Int
+  /// The change at that position.
+  public let dot: Dot
+
+  public init(position: Int, dot: Dot) {
+    self.position = position
+    self.dot = dot
+  }
+}
+
 /// A sync server this replica exchanges changes with.
 public struct Remote: Equatable, Sendable {
   public let name: String
@@ -56,6 +70,7 @@ extension Replica {
     try transaction {
       try db.run("DELETE FROM remotes WHERE name = ?1", name)
       if db.changes == 0 { throw ReplicaError.invalidOperation("no remote named '\(name)'") }
+      try db.run("DELETE FROM meta WHERE key = ?1", Replica.checkpointKey(name))
     }
   }
 
@@ -85,7 +100,8 @@ extension Replica {
   }
 
   /// Applies a page of pulled changes and records the new cursor in the same transaction,
-  /// so a sync killed at any point resumes where it stopped.
+  /// so a sync killed at any point resumes where it stopped. The page's last change becomes
+  /// the remote's history checkpoint when it is the furthest position known.
   public func applyPulled(
     _ changes: [Change], remote: String, cursor: Int
   ) throws(ReplicaError) -> ApplyReport {
@@ -94,16 +110,68 @@ extension Replica {
       try session.add(changes)
       let report = try session.finish()
       try db.run("UPDATE remotes SET cursor = ?1 WHERE name = ?2", cursor, remote)
+      if let last = changes.last {
+        try advanceCheckpoint(HistoryCheckpoint(position: cursor, dot: last.dot), remote: remote)
+      }
       return report
     }
   }
 
-  /// Records that the server acknowledged this replica's changes up to `seq`.
-  public func recordPushed(remote: String, upTo seq: Int) throws(ReplicaError) {
+  /// Records that the server acknowledged this replica's changes up to `seq`; `checkpoint`
+  /// is where the server stored the last of them, when it stored any.
+  public func recordPushed(
+    remote: String, upTo seq: Int, checkpoint: HistoryCheckpoint? = nil
+  ) throws(ReplicaError) {
     try transaction {
       try db.run("UPDATE remotes SET pushed = max(pushed, ?1) WHERE name = ?2", seq, remote)
+      if let checkpoint { try advanceCheckpoint(checkpoint, remote: remote) }
     }
   }
+
+  /// The furthest position of a remote's history this replica has seen, and the change
+  /// there (nil before the first exchange, or for a remote an older Folio synced with).
+  public func historyCheckpoint(remote: String) throws(ReplicaError) -> HistoryCheckpoint? {
+    do {
+      guard
+        let text = try db.firstRow(
+          "SELECT value FROM meta WHERE key = ?1", [Replica.checkpointKey(remote)],
+          { $0.string(0) })
+      else { return nil }
+      let parts = text.split(separator: ":")
+      guard parts.count == 3, let position = Int(parts[0]),
+        let site = SiteID(rawValue: String(parts[1])), let seq = Int(parts[2])
+      else { throw StoredDataDamaged() }
+      return HistoryCheckpoint(position: position, dot: Dot(site: site, seq: seq))
+    } catch { throw Replica.wrap(error) }
+  }
+
+  private func advanceCheckpoint(_ checkpoint: HistoryCheckpoint, remote: String) throws {
+    if let current = try historyCheckpoint(remote: remote),
+      current.position > checkpoint.position
+    {
+      return
+    }
+    try db.run(
+      "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)", Replica.checkpointKey(remote),
+      "\(checkpoint.position):\(checkpoint.dot.site.rawValue):\(checkpoint.dot.seq)")
+  }
+
+  /// Starts reading a remote's history again from the beginning, and makes `pushedSeq` the
+  /// highest of this replica's changes it holds: for a server whose history is not the one
+  /// the checkpoint came from (restored from a backup, failed over to a lagging database).
+  /// Changes already here are skipped when they come again.
+  public func restartHistory(remote: String, pushedSeq: Int) throws(ReplicaError) {
+    try transaction {
+      try db.run(
+        "UPDATE remotes SET cursor = 0, pushed = ?1 WHERE name = ?2", pushedSeq, remote)
+      try db.run("DELETE FROM meta WHERE key = ?1", Replica.checkpointKey(remote))
+    }
+  }
+
+  static func checkpointKey(_ remote: String) -> String { "checkpoint:\(remote)" }
+
+  /// This machine's wall clock, Unix milliseconds (the one the replica stamps changes with).
+  public var wallClockNow: UInt64 { wallClock() }
 
   /// Resets what the server is believed to have of this replica (after the server lost data).
   public func resetPushed(remote: String, to seq: Int) throws(ReplicaError) {

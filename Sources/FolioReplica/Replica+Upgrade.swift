@@ -31,11 +31,11 @@ extension Replica {
       while try statement.step() {
         piece.append(try ChangeJSON.decode(statement.currentRow.blob(0), migratingOldForm: true))
         if piece.count == 2_000 {
-          _ = try integrate(piece, checkingClocks: false)
+          _ = try integrate(piece, fromElsewhere: false)
           piece.removeAll(keepingCapacity: true)
         }
       }
-      _ = try integrate(piece, checkingClocks: false)
+      _ = try integrate(piece, fromElsewhere: false)
       try db.execute("DROP TABLE changes_v1")
       try db.execute("PRAGMA user_version = \(ReplicaSchema.latestVersion)")
     }

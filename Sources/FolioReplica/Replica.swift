@@ -144,7 +144,6 @@ public final class Replica {
           path: path, reason: "not a Folio replica (not an SQLite database)")
       }
       return .database(error)
-    case let error as ClockError: return .rejectedChange(error.description)
     case let error as InvalidChange: return .rejectedChange(error.description)
     default: return .invalidOperation("\(error)")
     }

@@ -18,6 +18,9 @@ public enum ReplicaError: Error, Sendable, CustomStringConvertible {
   case invalidOperation(String)
   /// A change from elsewhere cannot be accepted.
   case rejectedChange(String)
+  /// A change from elsewhere has this replica's own site id but other content than this
+  /// replica's change of that seq: another copy of this replica file made it.
+  case sharedSite(Dot)
   /// The underlying database failed.
   case database(SQLiteError)
 
@@ -34,6 +37,10 @@ public enum ReplicaError: Error, Sendable, CustomStringConvertible {
         + (candidates.count > 5 ? " and \(candidates.count - 5) more" : "")
     case .invalidOperation(let reason): return reason
     case .rejectedChange(let reason): return reason
+    case .sharedSite(let dot):
+      return "change \(dot) was made by another copy of this replica file (a copied file shares"
+        + " its site id \(dot.site)): run 'folio rekey' here to give this copy its own id;"
+        + " its changes not yet pushed are kept"
     case .database(let error): return "database error: \(error)"
     }
   }

@@ -69,15 +69,6 @@ extension SyncError {
       change: invalid.dot, rule: invalid.rule)
   }
 
-  /// 400: a change's clock is too far ahead of the server's.
-  public static func clockAhead(_ change: Change, serverMilliseconds: UInt64) -> SyncError {
-    let ahead = change.hlc.milliseconds - serverMilliseconds
-    return SyncError(
-      .badRequest, code: .clockAhead,
-      message: "change \(change.dot) has a clock \(ahead / 1_000) s ahead of the server's",
-      change: change.dot)
-  }
-
   /// 401: no usable token. The message never says which of missing, unknown or revoked.
   public static let unauthorized = SyncError(
     .unauthorized, code: .unauthorized, message: "a valid bearer token is required")

@@ -9,6 +9,8 @@ import Synchronization
 struct HTTPReply {
   let status: Int
   let body: Data
+  /// The server's `Date` header: its clock, to the second.
+  var date: String? = nil
 }
 
 /// Sends requests to a sync server with AsyncHTTPClient and counts the bytes on the wire.
@@ -74,7 +76,8 @@ struct HTTPTransport {
     summary.requests += 1
     summary.bytesSent += Self.headerBytes(request, url: url) + (sentBody?.count ?? 0)
     summary.bytesReceived += Self.headerBytes(response) + wire.count
-    return HTTPReply(status: Int(response.status.code), body: plain)
+    return HTTPReply(
+      status: Int(response.status.code), body: plain, date: response.headers.first(name: "Date"))
   }
 
   /// Hosts already found to resolve in this process.

@@ -57,19 +57,41 @@ public struct SyncClient {
     _ summary: inout SyncSummary, _ progress: (SyncProgress) -> Void
   ) async throws {
     var cursor = remote.cursor
+    let checkpoint = try replica.historyCheckpoint(remote: remote.name)
+    // The first page starts one change early when the checkpoint is at the cursor (and no
+    // long poll is asked for, which the change at the cursor would answer at once); else the
+    // checkpoint is checked on its own first.
+    var checking = waitSeconds == 0 && cursor > 0 && (checkpoint?.position ?? cursor) == cursor
     var wait = waitSeconds > 0 ? "&wait=\(waitSeconds)" : ""
+    if !checking, let checkpoint {
+      let url = try endpoint(
+        remote, "changes", query: "after=\(checkpoint.position - 1)&limit=1")
+      let page = try await pullPage(url, replica, remote, transport, &summary)
+      if page.changes.first?.dot != checkpoint.dot {
+        try await restartHistory(replica, remote, transport, &summary)
+        cursor = 0
+        wait = ""
+      }
+    }
     while true {
       let url = try endpoint(
-        remote, "changes", query: "after=\(cursor)&limit=\(pageSize)\(wait)")
+        remote, "changes",
+        query: "after=\(checking ? cursor - 1 : cursor)&limit=\(pageSize)\(wait)")
       wait = ""
-      let reply = try await transport.send("GET", url, body: nil, summary: &summary)
-      try checkStatus(reply, remote: remote.name)
-      let page: PullResponse
-      do { page = try PullResponse.decode([UInt8](reply.body)) } catch {
-        throw SyncError.badResponse("a pull page is malformed: \(error)")
+      let page = try await pullPage(url, replica, remote, transport, &summary)
+      var changes = page.changes
+      if checking {
+        checking = false
+        // A cursor an older Folio recorded has no checkpoint: only its position is checked.
+        guard let first = changes.first, checkpoint.map({ first.dot == $0.dot }) ?? true else {
+          try await restartHistory(replica, remote, transport, &summary)
+          cursor = 0
+          continue
+        }
+        changes.removeFirst()
       }
-      if !page.changes.isEmpty || page.cursor != cursor {
-        let report = try replica.applyPulled(page.changes, remote: remote.name, cursor: page.cursor)
+      if !changes.isEmpty || page.cursor != cursor {
+        let report = try replica.applyPulled(changes, remote: remote.name, cursor: page.cursor)
         summary.pulled += report.added
         summary.record(report.textChanged)
         progress(SyncProgress(phase: .pulling, done: summary.pulled, total: nil))
@@ -79,6 +101,32 @@ public struct SyncClient {
     }
   }
 
+  private func pullPage(
+    _ url: URL, _ replica: Replica, _ remote: Remote, _ transport: HTTPTransport,
+    _ summary: inout SyncSummary
+  ) async throws -> PullResponse {
+    let reply = try await transport.send("GET", url, body: nil, summary: &summary)
+    noteClock(reply, replica, &summary)
+    try checkStatus(reply, remote: remote.name)
+    do { return try PullResponse.decode([UInt8](reply.body)) } catch {
+      throw SyncError.badResponse("a pull page is malformed: \(error)")
+    }
+  }
+
+  /// The server's history is not the one the checkpoint came from (restored from a backup, or
+  /// a failover to a lagging database): read it again from the start (changes held are
+  /// skipped) and push again whatever of this replica's it no longer holds.
+  private func restartHistory(
+    _ replica: Replica, _ remote: Remote, _ transport: HTTPTransport,
+    _ summary: inout SyncSummary
+  ) async throws {
+    let vectorReply = try await transport.send(
+      "GET", try endpoint(remote, "vector", query: nil), body: nil, summary: &summary)
+    let vector: VectorResponse = try decode(vectorReply, remote: remote.name)
+    try replica.restartHistory(remote: remote.name, pushedSeq: vector.vector[replica.site])
+    summary.historyRestarted = true
+  }
+
   private func push(
     _ replica: Replica, _ remoteName: String, _ transport: HTTPTransport,
     _ summary: inout SyncSummary, _ progress: (SyncProgress) -> Void
@@ -86,13 +134,21 @@ public struct SyncClient {
     var retriedAfterGap = false
     while true {
       guard let remote = try replica.remote(named: remoteName) else { return }
-      let batch = try replica.unpushedChanges(remote: remote, limit: pushBatchSize)
+      var batch = try replica.unpushedChanges(remote: remote, limit: pushBatchSize)
+      guard !batch.isEmpty else { return }
+      var encoded = PushRequest(changes: batch).encoded()
+      if encoded.count > SyncProtocol.maximumBodyBytes {
+        // Large changes: send what fits in one body, the rest in the next round.
+        batch.removeLast(batch.count - Self.prefixFittingOneBody(batch))
+        encoded = PushRequest(changes: batch).encoded()
+      }
       guard let last = batch.last else { return }
       let total = try replica.unpushedCount(remote: remote)
-      let body = Data(PushRequest(changes: batch).encoded())
+      let body = Data(encoded)
       let url = try endpoint(remote, "changes", query: nil)
       let reply = try await transport.send("POST", url, body: body, summary: &summary)
-      if reply.status == 409, !retriedAfterGap, errorCode(reply) == SyncErrorCode.gap.rawValue {
+      noteClock(reply, replica, &summary)
+      if reply.status == 409, !retriedAfterGap, errorDetail(reply)?.code == .gap {
         // The server lost changes it had acknowledged (restored from a backup): ask what it
         // has of this site and push again from there.
         retriedAfterGap = true
@@ -102,13 +158,53 @@ public struct SyncClient {
         try replica.resetPushed(remote: remote.name, to: vector.vector[replica.site])
         continue
       }
+      if reply.status == 409, let detail = errorDetail(reply), detail.code == .conflictingChange,
+        let dot = detail.change, dot.site == replica.site
+      {
+        // Another file with this replica's site id pushed a different change with this seq.
+        throw ReplicaError.sharedSite(dot)
+      }
       let response: PushResponse = try decode(reply, remote: remote.name)
-      try replica.recordPushed(remote: remote.name, upTo: last.seq)
+      // Changes of one site are stored in seq order after its resent ones: when any was
+      // new, the batch's last change is the last stored, at `cursor`.
+      try replica.recordPushed(
+        remote: remote.name, upTo: last.seq,
+        checkpoint: response.accepted > 0
+          ? HistoryCheckpoint(position: response.cursor, dot: last.dot) : nil)
       summary.pushed += response.accepted
       progress(
         SyncProgress(
           phase: .pushing, done: summary.pushed, total: summary.pushed + total - batch.count))
     }
+  }
+
+  /// How many of `changes`, from the first, fit in one push body of at most
+  /// `SyncProtocol.maximumBodyBytes` (always at least one: the largest valid change fits).
+  static func prefixFittingOneBody(
+    _ changes: [Change], limit: Int = SyncProtocol.maximumBodyBytes
+  ) -> Int {
+    var size = #"{"changes":[]}"#.utf8.count
+    for (index, change) in changes.enumerated() {
+      size += ChangeJSON.encode(change).count + (index > 0 ? 1 : 0)
+      if size > limit { return max(index, 1) }
+    }
+    return changes.count
+  }
+
+  /// Compares the server's clock (its `Date` header) with this machine's and keeps a warning
+  /// when they disagree by more than the clock's tolerance.
+  private func noteClock(_ reply: HTTPReply, _ replica: Replica, _ summary: inout SyncSummary) {
+    guard summary.clockSkew == nil, let text = reply.date else { return }
+    // The HTTP `Date` format (RFC 9110 IMF-fixdate), to the second.
+    let formatter = DateFormatter()
+    formatter.locale = Locale(identifier: "en_US_POSIX")
+    formatter.timeZone = TimeZone(identifier: "GMT")
+    formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+    guard let date = formatter.date(from: text) else { return }
+    let server = UInt64(max(0, date.timeIntervalSince1970 * 1000))
+    summary.clockSkew = ClockSkew(
+      localMilliseconds: replica.wallClockNow, remoteMilliseconds: server,
+      toleranceMilliseconds: HybridClock.defaultTolerance)
   }
 
   private func endpoint(_ remote: Remote, _ resource: String, query: String?) throws -> URL {
@@ -120,8 +216,8 @@ public struct SyncClient {
     return url
   }
 
-  private func errorCode(_ reply: HTTPReply) -> String? {
-    (try? JSONDecoder().decode(ErrorResponse.self, from: reply.body))?.error.code.rawValue
+  private func errorDetail(_ reply: HTTPReply) -> ErrorResponse.Detail? {
+    (try? JSONDecoder().decode(ErrorResponse.self, from: reply.body))?.error
   }
 
   private func decode<T: Decodable>(_ reply: HTTPReply, remote: String) throws -> T {

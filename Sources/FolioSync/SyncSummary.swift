@@ -1,3 +1,4 @@
+import FolioModel
 import FolioReplica
 
 /// What one sync did, for the one-line summary and the benchmarks.
@@ -16,6 +17,11 @@ public struct SyncSummary: Equatable, Sendable {
   /// Articles whose text the pulled changes altered, as they were before the sync (with
   /// their annotations then), to tell where their highlights went.
   public var textChanged: [ArticleBefore] = []
+  /// The server's history was not the one the cursor came from (restored from a backup): the
+  /// sync read it again from the start and pushed again what the server had lost.
+  public var historyRestarted = false
+  /// The server's clock and this machine's disagree by more than the clock's tolerance.
+  public var clockSkew: ClockSkew?
 
   public init() {}
 

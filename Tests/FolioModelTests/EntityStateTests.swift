@@ -316,34 +316,50 @@ struct HybridClockTests {
   @Test func tickAfterObservingIsGreaterThanTheRemoteReading() throws {
     var clock = HybridClock()
     let remote = HybridTimestamp(milliseconds: 5_000, counter: 7)
-    try clock.observe(remote, now: 4_000)
+    clock.observe(remote, now: 4_000)
     #expect(clock.latest == remote)
     #expect(clock.tick(now: 4_000) == HybridTimestamp(milliseconds: 5_000, counter: 8))
-    try clock.observe(HybridTimestamp(milliseconds: 10, counter: 0), now: 4_000)
+    clock.observe(HybridTimestamp(milliseconds: 10, counter: 0), now: 4_000)
     #expect(clock.latest == HybridTimestamp(milliseconds: 5_000, counter: 8), "never goes back")
   }
 
-  @Test func observeRefusesReadingsMoreThanFiveMinutesAhead() throws {
+  @Test func observeTakesAReadingFarAheadOnlyUpToTheTolerance() {
     let now: UInt64 = 1_700_000_000_000
     let limit = now + 5 * 60 * 1000
+    #expect(HybridClock.defaultTolerance == 300_000)
     var clock = HybridClock()
-    #expect(HybridClock.defaultMaximumDrift == 300_000)
-    try clock.observe(HybridTimestamp(milliseconds: limit, counter: .max), now: now)
-    #expect(clock.latest == HybridTimestamp(milliseconds: limit, counter: .max))
+    clock.observe(HybridTimestamp(milliseconds: limit - 1, counter: 9), now: now)
+    #expect(clock.latest == HybridTimestamp(milliseconds: limit - 1, counter: 9))
 
     var fresh = HybridClock()
-    let tooFar = HybridTimestamp(milliseconds: limit + 1, counter: 0)
-    let refusal = #expect(throws: ClockError.self) { try fresh.observe(tooFar, now: now) }
-    #expect(refusal?.remote == tooFar)
-    #expect(refusal?.localMilliseconds == now)
-    #expect(fresh.latest == HybridTimestamp(rawValue: 0), "a refused reading is not taken in")
-    let tenMinutes = HybridTimestamp(milliseconds: now + 600_000, counter: 0)
-    do {
-      try fresh.observe(tenMinutes, now: now)
-      Issue.record("a reading ten minutes ahead was accepted")
-    } catch {
-      #expect(error.description.contains("600s ahead"))
-    }
+    fresh.observe(HybridTimestamp(milliseconds: now + 86_400_000, counter: 0), now: now)
+    #expect(fresh.latest == HybridTimestamp(milliseconds: limit, counter: 0), "never refused")
+    #expect(fresh.tick(now: now) == HybridTimestamp(milliseconds: limit, counter: 1))
+  }
+
+  @Test func aClockPutRightFromAheadForgetsItsFutureReadings() {
+    let now: UInt64 = 1_700_000_000_000
+    let dayAhead = now + 86_400_000
+    var clock = HybridClock()
+    #expect(clock.tick(now: dayAhead) == HybridTimestamp(milliseconds: dayAhead, counter: 0))
+    // The wall clock is put right: the next reading is within the tolerance of it.
+    let next = clock.tick(now: now)
+    #expect(next == HybridTimestamp(milliseconds: now + 300_000, counter: 1))
+    #expect(
+      clock.tick(now: now + 400_000) == HybridTimestamp(milliseconds: now + 400_000, counter: 0))
+    var observing = HybridClock(latest: HybridTimestamp(milliseconds: dayAhead, counter: 5))
+    observing.observe(HybridTimestamp(milliseconds: now, counter: 0), now: now)
+    #expect(observing.latest == HybridTimestamp(milliseconds: now + 300_000, counter: 0))
+  }
+
+  @Test func clockSkewNamesTheMachineAhead() throws {
+    let now: UInt64 = 1_700_000_000_000
+    #expect(ClockSkew(localMilliseconds: now, remoteMilliseconds: now + 299_000) == nil)
+    let behind = try #require(ClockSkew(localMilliseconds: now, remoteMilliseconds: now + 600_000))
+    #expect("\(behind)".hasPrefix("the server's clock is 10 minutes ahead of this machine's"))
+    let ahead = try #require(
+      ClockSkew(localMilliseconds: now + 86_400_000, remoteMilliseconds: now))
+    #expect("\(ahead)".hasPrefix("this machine's clock is 1 day ahead of the server's"))
   }
 
   @Test func timestampLayoutAndHex() {

@@ -82,18 +82,16 @@ struct PushRefusalTests {
     }
   }
 
-  @Test(arguments: StoreKind.allCases) func aClockFarAheadIsRefused(store: StoreKind) async throws {
+  @Test(arguments: StoreKind.allCases) func aClockFarAheadIsNeverRefused(store: StoreKind)
+    async throws
+  {
     try await withServer(store: store) { client, fixture in
+      // A refusal would hold back every later change of the site: the server stores it.
       let site = SiteID.random()
-      let tenMinutesAhead = nowMilliseconds() + 10 * 60 * 1_000
-      let ahead = makeChanges(site: site, count: 1, milliseconds: tenMinutesAhead)
+      let dayAhead = nowMilliseconds() + 24 * 3_600 * 1_000
+      let ahead = makeChanges(site: site, count: 2, milliseconds: dayAhead)
       let response = try await client.push(ahead, token: fixture.alice)
-      expectError(response, .badRequest, "clock-ahead")
-      #expect(try response.decode(ErrorResponse.self).error.change == ahead[0].dot)
-
-      let fourMinutesAhead = nowMilliseconds() + 4 * 60 * 1_000
-      let slightlyAhead = makeChanges(site: site, count: 1, milliseconds: fourMinutesAhead)
-      #expect(try await client.push(slightlyAhead, token: fixture.alice).status == .ok)
+      #expect(response.status == .ok)
     }
   }
 

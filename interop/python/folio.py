@@ -611,9 +611,15 @@ class Replica:
             json.dump(st, f)
         os.replace(tmp, self.path)
 
-    # clock, merge-rules.md §3
+    # clock, merge-rules.md §3: never more than 5 minutes ahead of this machine's wall clock
+    TOLERANCE = 300000
+
+    def _ceiling(self, now):
+        return (now + self.TOLERANCE) << 16
+
     def tick(self):
         now = int(time.time() * 1000)
+        self.latest = min(self.latest, self._ceiling(now))
         ms, ctr = self.latest >> 16, self.latest & 0xFFFF
         if now > ms:
             self.latest = now << 16
@@ -624,14 +630,12 @@ class Replica:
         return "%016x" % self.latest
 
     def observe(self, hlc):
-        r = int(hlc, 16)
-        if (r >> 16) > int(time.time() * 1000) + 300000:
-            raise Refused(None, f"clock {hlc} more than 5 minutes ahead", code="clock-ahead")
-        return r
+        """The reading to take in: never refused, never beyond the tolerance."""
+        return min(int(hlc, 16), self._ceiling(int(time.time() * 1000)))
 
     def apply(self, blobs):
         """Apply a batch of change bytes all-or-nothing. Returns the number of new changes."""
-        new, latest = {}, self.latest
+        new, latest = {}, min(self.latest, self._ceiling(int(time.time() * 1000)))
         for b in blobs:
             c = decode_change(b)
             latest = max(latest, self.observe(c["hlc"]))
@@ -694,20 +698,52 @@ class Replica:
     def pull(self, base, space, token, limit=1000):
         r = self.remote.setdefault(base + "|" + space, {"cursor": 0, "acked": 0})
         pages = 0
+        # README.md "History regressions": the furthest position seen (pulled or pushed) and
+        # the change there must still be the same; the first page starts one change early
+        # when that position is the cursor, else it is asked for on its own.
+        cp = r.get("checkpoint")  # [position, site, seq]
+        checking = r["cursor"] > 0 and (cp is None or cp[0] == r["cursor"])
+        if not checking and cp is not None:
+            st, body = self._req(f"{base}/v1/spaces/{space}/changes?after={cp[0] - 1}&limit=1",
+                                 "GET", token)
+            page, raw = parse_json(body, spans=True)
+            if not raw or list(dot_of(decode_change(raw[0]))) != cp[1:]:
+                self._restart(base, space, token, r)
         while True:
-            st, body = self._req(f"{base}/v1/spaces/{space}/changes?after={r['cursor']}&limit={limit}",
+            after = r["cursor"] - 1 if checking else r["cursor"]
+            st, body = self._req(f"{base}/v1/spaces/{space}/changes?after={after}&limit={limit}",
                                  "GET", token)
             if st != 200:
                 raise RuntimeError(f"pull: HTTP {st}: {body[:300]!r}")
             page, raw = parse_json(body, spans=True)  # ordinary JSON (J6, J7), white space allowed
             if not isinstance(page, dict) or not isinstance(page.get("changes"), list):
                 raise RuntimeError("pull: malformed page")
+            if checking:
+                checking = False
+                first = list(dot_of(decode_change(raw[0]))) if raw else None
+                if first is None or (cp is not None and first != cp[1:]):
+                    self._restart(base, space, token, r)
+                    continue
+                raw = raw[1:]
             self.apply(raw)  # each element's own bytes, checked as a change (K1 included)
             r["cursor"] = page["cursor"]
+            if raw:
+                self._advance(r, [page["cursor"]] + list(dot_of(decode_change(raw[-1]))))
             self.save()  # cursor saved only after the page is applied
             pages += 1
             if not page["more"]:
                 return pages
+
+    def _advance(self, r, checkpoint):
+        if r.get("checkpoint") is None or r["checkpoint"][0] <= checkpoint[0]:
+            r["checkpoint"] = checkpoint
+
+    def _restart(self, base, space, token, r):
+        """The server's history went back: read it all again, push again what it lost."""
+        st, v = self._req(f"{base}/v1/spaces/{space}/vector", "GET", token)
+        r["cursor"], r["acked"] = 0, json.loads(v)["vector"].get(self.site, 0)
+        r.pop("checkpoint", None)
+        self.save()
 
     def push(self, base, space, token, batch=5000):
         r = self.remote.setdefault(base + "|" + space, {"cursor": 0, "acked": 0})
@@ -720,8 +756,11 @@ class Replica:
             body = b'{"changes":[' + b",".join(b for _, b in chunk) + b"]}"
             st, resp = self._req(f"{base}/v1/spaces/{space}/changes", "POST", token, body)
             if st == 200:
-                pushed += json.loads(resp)["accepted"]
+                answer = json.loads(resp)
+                pushed += answer["accepted"]
                 r["acked"] = chunk[-1][0]
+                if answer["accepted"] > 0:  # the batch's last change is the last stored
+                    self._advance(r, [answer["cursor"], self.site, chunk[-1][0]])
                 self.save()
                 continue
             err = json.loads(resp).get("error", {})

@@ -8,6 +8,10 @@ enum Binaries {
   }
 
   static func path(_ name: String) -> String {
+    // FOLIO_E2E_BINARIES runs the tests against other builds (another branch's, a release).
+    if let other = ProcessInfo.processInfo.environment["FOLIO_E2E_BINARIES"], !other.isEmpty {
+      return URL(fileURLWithPath: other).appendingPathComponent(name).path
+    }
     var candidate = folder
     // On Linux the tests run from FolioPackageTests.xctest in the bin folder; elsewhere
     // from inside a bundle a few levels down.

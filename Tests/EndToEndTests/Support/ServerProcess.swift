@@ -12,6 +12,9 @@ final class ServerProcess {
   let name: String
   private(set) var process: Process?
   private(set) var url = ""
+  /// A command the server runs under (`["/usr/bin/faketime", "-f", "+1d"]`), if any; it must
+  /// run the server as its child.
+  var launcher: [String] = []
 
   init(folder: URL, databaseURL: String? = nil, name: String = "server") throws {
     self.folder = folder
@@ -50,9 +53,11 @@ final class ServerProcess {
   /// address.
   func start(port: Int = 0) throws {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: Binaries.server)
-    process.arguments =
-      ["serve", "--host", "127.0.0.1", "--port", String(port)] + storeArguments
+    let command =
+      launcher + [Binaries.server, "serve", "--host", "127.0.0.1", "--port", String(port)]
+      + storeArguments
+    process.executableURL = URL(fileURLWithPath: command[0])
+    process.arguments = Array(command.dropFirst())
     var environment = ProcessInfo.processInfo.environment
     environment.removeValue(forKey: "FOLIO_DATABASE_URL")
     process.environment = environment
@@ -84,6 +89,15 @@ final class ServerProcess {
   /// Stops the server: SIGTERM (graceful) or SIGKILL.
   func stop(kill: Bool = false) {
     guard let process, process.isRunning else { return }
+    // A launcher does not pass signals on: signal the server under it first.
+    let children =
+      (try? String(
+        contentsOfFile:
+          "/proc/\(process.processIdentifier)/task/\(process.processIdentifier)/children",
+        encoding: .utf8)) ?? ""
+    for child in children.split(separator: " ").compactMap({ Int32($0) }) where !launcher.isEmpty {
+      Foundation.kill(child, kill ? SIGKILL : SIGTERM)
+    }
     Foundation.kill(process.processIdentifier, kill ? SIGKILL : SIGTERM)
     process.waitUntilExit()
     self.process = nil
