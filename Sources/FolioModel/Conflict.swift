@@ -14,12 +14,18 @@ public struct Conflict: Equatable, Sendable {
   /// The competing changes, greatest (the one shown) first. For a delete conflict: the
   /// deletes and restores first, then the concurrent edits.
   public let versions: [Change]
+  /// For a value conflict: the change every version supersedes (`MergeBase`), the base a
+  /// word diff or diff3 markers compare against; nil when there is none (and always for a
+  /// delete conflict).
+  public let base: Change?
 
-  public init(entity: EntityRef, field: String, kind: Kind, versions: [Change]) {
+  public init(entity: EntityRef, field: String, kind: Kind, versions: [Change], base: Change? = nil)
+  {
     self.entity = entity
     self.field = field
     self.kind = kind
     self.versions = versions
+    self.base = base
   }
 
   /// A short id, the same on every replica: derived from the record and the field.

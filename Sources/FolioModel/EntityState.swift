@@ -3,6 +3,9 @@
 /// - Registers are multi-value: the current values of a field are its `set` changes that
 ///   no change lists in `pred`. The value shown is the greatest by (hlc, site, seq);
 ///   several different current values are a conflict. Equal values are not.
+/// - Different current values of a text field (`TextMerge.fields`) that have a common base
+///   (`MergeBase`) and whose word-level edits of it do not collide merge: the field shows the
+///   merged text and no conflict is listed (`automaticMerges`).
 /// - Tags are an observed-remove set: an `add` is present until a `remove` names it.
 /// - A delete is a `set` of `deleted` to true with a `context`. A change to the record that
 ///   no current delete's context covers was concurrent with it: the record stays visible
@@ -15,6 +18,10 @@ public struct EntityState: Equatable, Sendable {
   public let tagAdditions: [String: [Dot]]
   /// Changes concurrent with a current delete (empty when there is no delete).
   public let editsConcurrentWithDelete: [Change]
+  /// Text fields whose different current values merged cleanly, by field.
+  public let automaticMerges: [String: AutomaticMerge]
+  /// The common base of each field whose current values differ and did not merge.
+  public let conflictBases: [String: Change]
 
   /// Merges the changes of one record. Order and duplicates do not matter.
   ///
@@ -47,6 +54,20 @@ public struct EntityState: Equatable, Sendable {
     self.registers = registers
     self.tagAdditions = tagAdditions.mapValues { $0.sorted() }
 
+    var merges: [String: AutomaticMerge] = [:]
+    var bases: [String: Change] = [:]
+    for (field, heads) in registers where field != Field.deleted {
+      guard Set(heads.map(\.value)).count > 1 else { continue }
+      let base = MergeBase.find(of: heads) { unique[$0] }
+      if let merge = AutomaticMerge.merging(heads: heads, base: base) {
+        merges[field] = merge
+      } else if let base {
+        bases[field] = base
+      }
+    }
+    automaticMerges = merges
+    conflictBases = bases
+
     let deletes = (registers[Field.deleted] ?? []).filter(\.isDelete)
     if deletes.isEmpty {
       editsConcurrentWithDelete = []
@@ -61,8 +82,11 @@ public struct EntityState: Equatable, Sendable {
   /// Present tags, sorted.
   public var tags: [String] { tagAdditions.keys.sorted() }
 
-  /// The value shown for `field`: the greatest current value.
-  public func value(_ field: String) -> JSONValue? { registers[field]?.first?.value }
+  /// The value shown for `field`: the merged text, or else the greatest current value.
+  public func value(_ field: String) -> JSONValue? {
+    if let merge = automaticMerges[field] { return .string(merge.value) }
+    return registers[field]?.first?.value
+  }
 
   /// The string shown for `field`, or nil.
   public func string(_ field: String) -> String? { value(field)?.stringValue }
@@ -82,9 +106,12 @@ public struct EntityState: Equatable, Sendable {
     // conflicts come back if it is restored.
     guard !isDeleted else { return [] }
     var result: [Conflict] = []
-    for (field, heads) in registers where field != Field.deleted {
+    for (field, heads) in registers where field != Field.deleted && automaticMerges[field] == nil {
       if Set(heads.map(\.value)).count > 1 {
-        result.append(Conflict(entity: entity, field: field, kind: .value, versions: heads))
+        result.append(
+          Conflict(
+            entity: entity, field: field, kind: .value, versions: heads,
+            base: conflictBases[field]))
       }
     }
     if let deleteHeads = registers[Field.deleted], deleteHeads.contains(where: \.isDelete) {

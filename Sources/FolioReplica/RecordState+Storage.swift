@@ -1,7 +1,9 @@
 import FolioModel
 
 extension RecordState {
-  private static let formatVersion: UInt8 = 1
+  /// Version 2 adds the merged fields after the conflicted ones; version 1 (written before
+  /// text merges) is still read, with no merged field.
+  private static let formatVersion: UInt8 = 2
 
   /// The compact binary form stored in the record's row; sites are written as site keys.
   func encoded(siteKey: (SiteID) throws -> Int) rethrows -> [UInt8] {
@@ -28,6 +30,8 @@ extension RecordState {
     }
     writer.varint(conflictedFields.count)
     for field in conflictedFields.sorted() { writer.string(field) }
+    writer.varint(mergedFields.count)
+    for field in mergedFields.sorted() { writer.string(field) }
     writer.varint(tagAdditions.count)
     for tag in tagAdditions.keys.sorted() {
       writer.string(tag)
@@ -59,7 +63,8 @@ extension RecordState {
       for _ in 0..<(try reader.varint()) { result.append(try dot()) }
       return result
     }
-    guard try reader.byte() == RecordState.formatVersion else { throw StoredDataDamaged() }
+    let version = try reader.byte()
+    guard version == 1 || version == RecordState.formatVersion else { throw StoredDataDamaged() }
     self.init()
     for _ in 0..<(try reader.varint()) {
       let field = try reader.string()
@@ -72,6 +77,9 @@ extension RecordState {
       registers[field] = heads
     }
     for _ in 0..<(try reader.varint()) { conflictedFields.insert(try reader.string()) }
+    if version >= 2 {
+      for _ in 0..<(try reader.varint()) { mergedFields.insert(try reader.string()) }
+    }
     for _ in 0..<(try reader.varint()) {
       let tag = try reader.string()
       tagAdditions[tag] = try dots()

@@ -40,14 +40,21 @@ protocol ChangeLookup {
 ///
 /// Applying a change touches only what its `pred` names, so a write costs the same on a
 /// record with ten changes as on one with ten thousand. The log is read back only in rare
-/// cases: concurrent values (to tell whether they differ), and a delete whose context does
+/// cases: concurrent values (to tell whether they differ, and for a text field that differs,
+/// the changes back to their common base to merge them), and a delete whose context does
 /// not cover every change of the record (to list the concurrent edits).
 /// `EntityState` stays the oracle: tests check that both agree on random histories.
 struct RecordState: Equatable, Sendable {
   /// Current changes per register field, greatest first.
   var registers: [String: [Head]] = [:]
-  /// Register fields whose current changes hold two or more different values.
+  /// Register fields whose current changes hold two or more different values that did not
+  /// merge.
   var conflictedFields: Set<String> = []
+  /// Text fields whose different current values merged cleanly (`AutomaticMerge`).
+  var mergedFields: Set<String> = []
+  /// The merged text of each field merged by the last `apply` (not stored: the row's column
+  /// keeps it).
+  var freshMerges: [String: String] = [:]
   /// Live additions per present tag.
   var tagAdditions: [String: [Dot]] = [:]
   /// Dots named in some `pred` that have not arrived yet: when they do, they are born
@@ -87,6 +94,17 @@ struct RecordState: Equatable, Sendable {
     return result.sorted { $0.field < $1.field }
   }
 
+  /// The rows of the `conflicts` table: each open conflict (kind `value` or `delete`), then
+  /// each automatic merge (kind `merged`), by field. A deleted record lists nothing.
+  var listed: [(field: String, kind: String)] {
+    guard !isDeleted else { return [] }
+    let merges = mergedFields.sorted().map { (field: $0, kind: RecordState.mergedKind) }
+    return conflicts.map { (field: $0.field, kind: $0.kind.rawValue) } + merges
+  }
+
+  /// The `conflicts` table's kind for an automatic merge, which is not a conflict.
+  static let mergedKind = "merged"
+
   /// The head whose value `field` shows.
   func winner(_ field: String) -> Head? { registers[field]?.first }
 
@@ -111,6 +129,10 @@ struct RecordState: Equatable, Sendable {
         pendingSuperseded.insert(dot)
       }
     }
+    // A change that arrives superseded may be an ancestor that a merge base walk was
+    // waiting for.
+    var recheck = Set<String>()
+    if change.op == .set, (registers[change.field]?.count ?? 0) > 1 { recheck.insert(change.field) }
     if !bornSuperseded {
       switch change.op {
       case .set:
@@ -136,8 +158,8 @@ struct RecordState: Equatable, Sendable {
     {
       editsConcurrentWithDelete.insert(change.dot)
     }
-    for field in touched where field != Field.tags {
-      try recheckConflict(field, lookup: lookup)
+    for field in touched.union(recheck) where field != Field.tags {
+      try recheckConflict(field, applying: change, lookup: lookup)
     }
     return touched
   }
@@ -162,14 +184,35 @@ struct RecordState: Equatable, Sendable {
     return nil
   }
 
-  private mutating func recheckConflict(_ field: String, lookup: some ChangeLookup) throws {
-    guard let heads = registers[field], heads.count > 1 else {
-      conflictedFields.remove(field)
-      return
+  private mutating func recheckConflict(
+    _ field: String, applying change: Change, lookup: some ChangeLookup
+  ) throws {
+    conflictedFields.remove(field)
+    mergedFields.remove(field)
+    freshMerges[field] = nil
+    guard let heads = registers[field], heads.count > 1 else { return }
+    let changes = try heads.map { try lookup.change($0.dot) }
+    guard Set(changes.map(\.value)).count > 1 else { return }
+    if TextMerge.fields.contains(field),
+      let merge = AutomaticMerge.merging(
+        heads: changes, base: try RecordState.base(of: changes, applying: change, lookup: lookup))
+    {
+      mergedFields.insert(field)
+      freshMerges[field] = merge.value
+    } else {
+      conflictedFields.insert(field)
     }
-    var values = Set<JSONValue?>()
-    for head in heads { values.insert(try lookup.change(head.dot).value) }
-    if values.count > 1 { conflictedFields.insert(field) } else { conflictedFields.remove(field) }
+  }
+
+  /// The common base of a field's current changes, read from the log (`MergeBase`); the
+  /// change being applied counts as arrived.
+  static func base(
+    of heads: [Change], applying change: Change? = nil, lookup: some ChangeLookup
+  ) throws -> Change? {
+    try MergeBase.find(of: heads) { dot in
+      if dot == change?.dot { return change }
+      return lookup.hasArrived(dot) ? try lookup.change(dot) : nil
+    }
   }
 
   /// The current deletes changed: their merged context, and every change to another field

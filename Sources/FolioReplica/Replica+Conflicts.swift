@@ -7,6 +7,18 @@ public struct ConflictView: Sendable {
   public let conflict: Conflict
   /// The article's title, or the annotation's quote (or note).
   public let label: String
+  /// The article the record is or belongs to, and its title (nil when not known here).
+  public let article: ArticleLabel?
+
+  /// The change every version supersedes, when there is one (`Conflict.base`).
+  public var base: Change? { conflict.base }
+}
+
+/// An article named the way people know it.
+public struct ArticleLabel: Sendable, Equatable {
+  public let id: String
+  /// Its title, when the article is here.
+  public let title: String?
 }
 
 /// How a person settles a conflict.
@@ -28,22 +40,27 @@ extension Replica {
   public func conflicts() throws(ReplicaError) -> [ConflictView] {
     do {
       let entities = try db.rows(
-        "SELECT DISTINCT entity_kind, entity_id FROM conflicts ORDER BY entity_kind, entity_id"
+        """
+        SELECT DISTINCT entity_kind, entity_id FROM conflicts WHERE kind != ?1
+        ORDER BY entity_kind, entity_id
+        """, [RecordState.mergedKind]
       ) { row in EntityRef(kind: EntityKind(rawValue: row.string(0)) ?? .article, id: row.string(1))
       }
       var views: [ConflictView] = []
       for entity in entities {
         guard let row = try loadRow(entity) else { continue }
         let label = Replica.label(of: entity, row: row)
+        let article = try articleLabel(of: entity, row: row)
         views += try conflicts(of: entity, state: row.state).map {
-          ConflictView(conflict: $0, label: label)
+          ConflictView(conflict: $0, label: label, article: article)
         }
       }
       return views
     } catch { throw Replica.wrap(error) }
   }
 
-  /// The open conflicts of one record, with the competing changes read from the log.
+  /// The open conflicts of one record, with the competing changes (and for a value
+  /// conflict, their common base) read from the log.
   func conflicts(of entity: EntityRef, state: RecordState) throws -> [Conflict] {
     let log = try changeLog()
     func changes(_ dots: some Sequence<Dot>) throws -> [Change] {
@@ -55,7 +72,9 @@ extension Replica {
     return try state.conflicts.map { conflict in
       let heads = try changes((state.registers[conflict.field] ?? []).map(\.dot))
       guard conflict.kind == .delete else {
-        return Conflict(entity: entity, field: conflict.field, kind: .value, versions: heads)
+        let base = try MergeBase.find(of: heads) { try log.change($0) }
+        return Conflict(
+          entity: entity, field: conflict.field, kind: .value, versions: heads, base: base)
       }
       let edits = try changes(state.editsConcurrentWithDelete).sorted { Change.precedes($1, $0) }
       return Conflict(entity: entity, field: conflict.field, kind: .delete, versions: heads + edits)
@@ -64,7 +83,11 @@ extension Replica {
 
   /// Number of open conflicts.
   public func conflictCount() throws(ReplicaError) -> Int {
-    do { return Int(try db.scalarInt("SELECT count(*) FROM conflicts") ?? 0) } catch {
+    do {
+      return Int(
+        try db.scalarInt(
+          "SELECT count(*) FROM conflicts WHERE kind != ?1", [RecordState.mergedKind]) ?? 0)
+    } catch {
       throw Replica.wrap(error)
     }
   }
@@ -73,13 +96,16 @@ extension Replica {
   public func conflictedFields(of entity: EntityRef) throws(ReplicaError) -> [String] {
     do {
       return try db.rows(
-        "SELECT field FROM conflicts WHERE entity_kind = ?1 AND entity_id = ?2 ORDER BY field",
-        [entity.kind.rawValue, entity.id]
+        """
+        SELECT field FROM conflicts WHERE entity_kind = ?1 AND entity_id = ?2 AND kind != ?3
+        ORDER BY field
+        """,
+        [entity.kind.rawValue, entity.id, RecordState.mergedKind]
       ) { $0.string(0) }
     } catch { throw Replica.wrap(error) }
   }
 
-  private static func label(of entity: EntityRef, row: RecordRow) -> String {
+  static func label(of entity: EntityRef, row: RecordRow) -> String {
     switch entity.kind {
     case .article: return row.text("title") ?? entity.id
     case .annotation:
@@ -88,6 +114,16 @@ extension Replica {
       }
       if let quote = selector?.exact { return "“\(quote)”" }
       return row.text("note").map { "note “\($0)”" } ?? entity.id
+    }
+  }
+
+  /// The article a record is, or the one an annotation belongs to, with its title.
+  func articleLabel(of entity: EntityRef, row: RecordRow) throws -> ArticleLabel? {
+    switch entity.kind {
+    case .article: return ArticleLabel(id: entity.id, title: row.text("title"))
+    case .annotation:
+      guard let id = row.text("article_id") else { return nil }
+      return ArticleLabel(id: id, title: try loadRow(.article(id))?.text("title"))
     }
   }
 

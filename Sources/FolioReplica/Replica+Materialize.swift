@@ -100,8 +100,13 @@ extension Replica {
     _ row: inout RecordRow, before: RecordRow, context: IntegrationContext
   ) throws {
     for (field, column) in RecordColumns.articleFields {
+      if let merged = row.state.freshMerges[field] {
+        row.columns[column] = .text(merged)
+        continue
+      }
       let winner = row.state.winner(field)
-      guard winner?.dot != before.state.winner(field)?.dot else { continue }
+      guard winner?.dot != before.state.winner(field)?.dot || mergeEnded(field, row, before)
+      else { continue }
       let value = try winner.map { try context.change($0.dot).value } ?? nil
       if field == Field.insights {
         row.columns[column] = value.map { .text($0.canonicalText) } ?? .null
@@ -129,13 +134,24 @@ extension Replica {
         parsed != nil ? change.map { .integer(Int64($0.hlc.milliseconds)) } ?? .null : .null
     }
     for field in [Field.note, Field.color] {
+      if let merged = row.state.freshMerges[field] {
+        row.columns[field] = .text(merged)
+        continue
+      }
       let winner = row.state.winner(field)
-      guard winner?.dot != before.state.winner(field)?.dot else { continue }
+      guard winner?.dot != before.state.winner(field)?.dot || mergeEnded(field, row, before)
+      else { continue }
       let value = try winner.map { try context.change($0.dot).value } ?? nil
       row.columns[field] = value?.stringValue.map(SQLiteValue.text) ?? .null
     }
     row.columns["tags"] = .text(Replica.tagsJSON(row.state.tags))
     row.visible = row.text("article_id") != nil && !row.state.isDeleted
+  }
+
+  /// True when `field` showed a merged text and no longer does: it shows its winner again
+  /// even if the winner did not change.
+  private func mergeEnded(_ field: String, _ row: RecordRow, _ before: RecordRow) -> Bool {
+    before.state.mergedFields.contains(field) && !row.state.mergedFields.contains(field)
   }
 
   static func tagsJSON(_ tags: [String]) -> String {
@@ -170,20 +186,22 @@ extension Replica {
     if row.visible, !before.visible || textChanged {
       try updateSearch(search, entity.kind, key: key, deleting: false)
     }
-    let conflictsBefore = before.state.conflicts.map { "\($0.field)/\($0.kind.rawValue)" }
-    let conflictsAfter = row.state.conflicts
-    if conflictsBefore != conflictsAfter.map({ "\($0.field)/\($0.kind.rawValue)" }) {
+    let listedBefore = before.state.listed
+    let listedAfter = row.state.listed
+    if listedBefore.map(\.field) != listedAfter.map(\.field)
+      || listedBefore.map(\.kind) != listedAfter.map(\.kind)
+    {
       try db.run(
         "DELETE FROM conflicts WHERE entity_kind = ?1 AND entity_id = ?2",
         entity.kind.rawValue, entity.id)
-      for conflict in conflictsAfter {
+      for entry in listedAfter {
         try db.run(
           """
           INSERT INTO conflicts (entity_kind, entity_id, field, id, kind)
           VALUES (?1, ?2, ?3, ?4, ?5)
           """,
-          entity.kind.rawValue, entity.id, conflict.field,
-          Conflict.id(entity: entity, field: conflict.field), conflict.kind.rawValue)
+          entity.kind.rawValue, entity.id, entry.field,
+          Conflict.id(entity: entity, field: entry.field), entry.kind)
       }
     }
   }
