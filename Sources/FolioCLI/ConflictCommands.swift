@@ -12,12 +12,19 @@ struct ConflictsCommand: AsyncParsableCommand {
         folio conflicts
         folio conflicts --exit-code     # status 1 while any conflict is open
         folio conflicts --json
+        folio conflicts --merged        # concurrent edits that merged cleanly, for review
       """)
 
   @OptionGroup var global: GlobalOptions
 
   @Flag(help: "Exit with status 1 when any conflict is open.")
   var exitCode = false
+
+  @Flag(
+    help:
+      "List the automatic merges instead: text fields whose concurrent edits merged on their own, for review."
+  )
+  var merged = false
 
   struct Version: Encodable {
     let value: JSONValue?
@@ -83,6 +90,7 @@ struct ConflictsCommand: AsyncParsableCommand {
 
   func run() async throws {
     let replica = try global.openReplica()
+    if merged { return try listMerges(replica) }
     let conflicts = try replica.conflicts().map { try ConflictDetails.load($0, from: replica) }
     if global.json {
       try JSONOutput.print(conflicts.map(ConflictsCommand.entry))
@@ -95,6 +103,41 @@ struct ConflictsCommand: AsyncParsableCommand {
     if exitCode && !conflicts.isEmpty { throw ExitCode(1) }
   }
 
+  /// An automatic merge, as `--merged --json` prints it.
+  struct MergeEntry: Encodable {
+    let entity: RecordRef
+    let label: String
+    let field: String
+    let article: ArticleRef?
+    let quote: String?
+    let base: Version
+    let values: [Version]
+    let merged: String
+  }
+
+  private func listMerges(_ replica: Replica) throws {
+    let merges = try replica.automaticMerges()
+    let details = try merges.map { try ConflictDetails.load($0, from: replica) }
+    if global.json {
+      try JSONOutput.print(
+        zip(merges, details).map { merge, details in
+          MergeEntry(
+            entity: RecordRef(merge.merge.entity), label: merge.label, field: merge.merge.field,
+            article: details.articleID.map { ArticleRef(id: $0, title: details.articleTitle) },
+            quote: details.quote, base: ConflictsCommand.version(merge.merge.base),
+            values: merge.merge.versions.map(ConflictsCommand.version), merged: merge.merge.value)
+        })
+    } else if merges.isEmpty {
+      Console.current.out("No automatic merges.")
+    } else {
+      let text = ConflictText(style: global.style, shortID: { replica.abbreviate($0) })
+      global.page(
+        global.style.wrap(
+          zip(merges, details).map { text.renderMerge($1, merged: $0.merge.value) }
+            .joined(separator: "\n\n")))
+    }
+  }
+
   static func version(_ change: Change) -> Version {
     Version(
       value: change.value, author: change.author, time: TimeText.iso(change.hlc.milliseconds),
@@ -104,7 +147,7 @@ struct ConflictsCommand: AsyncParsableCommand {
   static func entry(_ details: ConflictDetails) -> Entry {
     let conflict = details.conflict
     return Entry(
-      id: conflict.id, entity: RecordRef(conflict.entity), label: details.view.label,
+      id: conflict.id, entity: RecordRef(conflict.entity), label: details.label,
       field: conflict.field, kind: conflict.kind.rawValue,
       article: details.articleID.map { ArticleRef(id: $0, title: details.articleTitle) },
       quote: details.quote, base: details.base.map(version),

@@ -15,23 +15,39 @@ struct ConflictText {
     (header(details) + versions(details) + [hint(details)]).joined(separator: "\n")
   }
 
+  /// An automatic merge for review: the versions against their base, then the merged text
+  /// the field now shows.
+  func renderMerge(_ details: ConflictDetails, merged: String) -> String {
+    var lines = header(details, showingID: false)
+    lines[0] += "  " + style.dim("(merged automatically)")
+    lines += versions(details)
+    lines.append("    merged, as the field now reads:")
+    let diff = WordDiff(
+      from: ConflictDetails.text(of: details.base).sanitized, to: merged.sanitized)
+    lines += render(diff).split(separator: "\n", omittingEmptySubsequences: false).map {
+      "        " + $0
+    }
+    return lines.joined(separator: "\n")
+  }
+
   /// What is in conflict: the field, the record, the article.
-  func header(_ details: ConflictDetails) -> [String] {
+  func header(_ details: ConflictDetails, showingID: Bool = true) -> [String] {
     let conflict = details.conflict
     let entity = conflict.entity
     let record = "\(entity.kind.rawValue) \(shortID(entity.id))"
     var lines: [String] = []
+    let id = showingID ? style.bold(conflict.id) + "  " : ""
     switch entity.kind {
     case .article:
-      let title = (details.articleTitle ?? details.view.label).sanitizedLine
+      let title = (details.articleTitle ?? details.label).sanitizedLine
       let what = conflict.kind == .delete ? "deleted while edited:" : "\(conflict.field) of"
-      lines.append("\(style.bold(conflict.id))  \(what) \(record) “\(title)”")
+      lines.append(id + "\(what) \(record) “\(title)”")
     case .annotation:
-      let label = details.quote.map { "“\($0.sanitizedLine)”" } ?? details.view.label.sanitizedLine
+      let label = details.quote.map { "“\($0.sanitizedLine)”" } ?? details.label.sanitizedLine
       let what =
         conflict.kind == .delete
         ? "\(record) \(label) deleted while edited" : "\(conflict.field) of \(record) \(label)"
-      lines.append("\(style.bold(conflict.id))  \(what)")
+      lines.append(id + what)
       if let articleID = details.articleID {
         let title = details.articleTitle.map { " “\($0.sanitizedLine)”" } ?? ""
         lines.append("    in article \(shortID(articleID))\(title)")

@@ -71,10 +71,12 @@ struct LogCommand: AsyncParsableCommand {
     }
     let tags = try LogCommand.removedTags(in: changes, replica: replica)
     let quotes = try LogCommand.quotes(in: changes, replica: replica)
+    let merged = try LogCommand.mergedWith(in: changes, replica: replica)
     let lines = changes.map { change in
       "\(TimeText.short(change.hlc.milliseconds))  \(change.author.sanitizedLine)  "
         + LogCommand.describe(change, removedTag: tags[change.dot], quote: quotes[change.entity.id])
       { replica.abbreviate($0) }
+        + (merged[change.dot].map { " (merged automatically with \($0))" } ?? "")
     }
     if lines.isEmpty {
       Console.current.out("No changes.")
@@ -100,6 +102,27 @@ struct LogCommand: AsyncParsableCommand {
       names[removal.dot] = removal.pred.lazy.compactMap { added[$0] }.first
     }
     return names
+  }
+
+  /// For each change that is part of a current automatic merge, the other edits it was
+  /// merged with ("bob's edit", "bob's and carol's edits").
+  static func mergedWith(in changes: [Change], replica: Replica) throws -> [Dot: String] {
+    var result: [Dot: String] = [:]
+    let entities = Set(changes.filter { $0.op == .set }.map(\.entity))
+    for entity in entities.sorted(by: { $0.id < $1.id }) {
+      for view in try replica.automaticMerges(of: entity) {
+        for version in view.merge.versions {
+          let others = view.merge.versions.filter { $0.dot != version.dot }
+            .map { $0.author.sanitizedLine + "'s" }
+          guard !others.isEmpty else { continue }
+          let names =
+            others.count == 1
+            ? others[0] : others.dropLast().joined(separator: ", ") + " and " + (others.last ?? "")
+          result[version.dot] = names + (others.count == 1 ? " edit" : " edits")
+        }
+      }
+    }
+    return result
   }
 
   /// The quote of each highlight whose creation or deletion is among `changes`, so that

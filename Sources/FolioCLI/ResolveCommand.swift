@@ -147,7 +147,7 @@ struct ResolveCommand: AsyncParsableCommand {
 
   /// "Resolved 3f2a… (“quote”: note)."
   static func resolvedLine(_ details: ConflictDetails) -> String {
-    "Resolved \(details.conflict.id) (\(details.view.label.sanitizedLine): \(details.conflict.field))."
+    "Resolved \(details.conflict.id) (\(details.label.sanitizedLine): \(details.conflict.field))."
   }
 
   /// What `resolve --json` prints: the conflict as it was listed, now settled.
