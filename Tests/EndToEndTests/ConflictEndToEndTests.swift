@@ -65,6 +65,8 @@ import Testing
     #expect(lines.first?.hasPrefix("<<<<<<< ") == true)
     #expect(lines.last?.hasPrefix(">>>>>>> ") == true)
     #expect(lines.filter { $0.hasPrefix("=======") }.count == 2)
+    #expect(lines.contains { $0.hasPrefix("||||||| base, alice (") })
+    #expect(lines.contains("The FT calls this a PR operation"))
     for user in Self.users {
       #expect(lines.contains(versions[user] ?? ""), "\(user)'s version is missing:\n\(file)")
       #expect(
@@ -82,6 +84,58 @@ import Testing
       #expect(settled["author"] as? String == "alice")
       #expect(settled["noteAuthors"] as? [String] == ["carol"])
       #expect(try team[user].run(["log", highlight]).contains("carol  set note of annotation"))
+    }
+    #expect(Set(try Self.users.map { try team[$0].run(["export"]) }).count == 1)
+  }
+
+  @Test func disjointEditsOfANoteAndASummaryMergeWithNoConflict() throws {
+    let team = try Team(users: Self.users)
+    let article = String(
+      try team["alice"].run(["import", Fixture.articlePath]).split(separator: " ").first ?? "")
+    let highlight = try team["alice"].run([
+      "highlight", article, "--quote", "malicious PR operation", "--note",
+      "The FT calls this a PR operation. Analysts expect 70% of readers to agree.",
+    ]).trimmingCharacters(in: .whitespacesAndNewlines)
+    try syncAll(team)
+
+    // Alice and Bob fix different sentences of the note; Bob and Carol different sentences
+    // of the summary (by importing their corrected copies of the article).
+    try team["alice"].run([
+      "edit", highlight, "--note",
+      "The FT calls this a malicious PR operation. Analysts expect 70% of readers to agree.",
+    ])
+    try team["bob"].run([
+      "edit", highlight, "--note",
+      "The FT calls this a PR operation. Analysts expect 60% of readers to agree, as expected.",
+    ])
+    let original = try String(contentsOfFile: Fixture.articlePath, encoding: .utf8)
+    for (user, from, to) in [
+      ("bob", "on Saturday denied", "on Sunday denied"),
+      ("carol", "the motivation behind", "the motive behind"),
+    ] {
+      let copy = team.folder.path("\(user).txt")
+      try original.replacingOccurrences(of: from, with: to)
+        .write(toFile: copy, atomically: true, encoding: .utf8)
+      try team[user].run(["import", copy])
+    }
+    try syncAll(team)
+
+    for user in Self.users {
+      #expect(try team[user].run(["conflicts"]).contains("No conflicts."))
+      let annotation = try note(in: team, user, article: article)
+      #expect(
+        annotation["note"] as? String
+          == "The FT calls this a malicious PR operation. Analysts expect 60% of readers to agree, as expected."
+      )
+      let shown = try team[user].run(["show", article, "--json"])
+      let summary =
+        (try JSONSerialization.jsonObject(with: Data(shown.utf8)) as? [String: Any])?["summary"]
+        as? String ?? ""
+      #expect(summary.contains("on Sunday denied") && summary.contains("the motive behind"))
+      let merges = try team[user].run(["conflicts", "--merged", "--json"])
+      let listed = try JSONSerialization.jsonObject(with: Data(merges.utf8)) as? [[String: Any]]
+      #expect(Set(listed?.compactMap { $0["field"] as? String } ?? []) == ["note", "summary"])
+      #expect(try team[user].run(["log", highlight]).contains("merged automatically with"))
     }
     #expect(Set(try Self.users.map { try team[$0].run(["export"]) }).count == 1)
   }

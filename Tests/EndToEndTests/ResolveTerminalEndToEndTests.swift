@@ -25,10 +25,10 @@ struct ConflictedPair {
     ]).trimmingCharacters(in: .whitespacesAndNewlines)
     try send(from: alice, to: bob)
     try alice.run(
-      ["edit", highlight, "--note", "The FT calls this a malicious PR operation"]
+      ["edit", highlight, "--note", "The FT calls this a PR stunt"]
         + (colors ? ["--color", "green"] : []))
     try bob.run(
-      ["edit", highlight, "--note", "Alibaba calls this a PR operation"]
+      ["edit", highlight, "--note", "The FT calls this a PR campaign"]
         + (colors ? ["--color", "blue"] : []))
     try send(from: bob, to: alice)
   }
@@ -89,7 +89,7 @@ struct ConflictedPair {
     try terminal.expect("Keep which? [1-2]")
     terminal.type("d")
     let diff = try terminal.expect("Keep which? [1-2]")
-    #expect(diff.contains("[2]") && diff.contains("against") && diff.contains("[-"))
+    #expect(diff.contains("[2]") && diff.contains("against the base") && diff.contains("[-"))
     terminal.type("s")
     try terminal.expect("(2/2) ")
     let secondID = try terminal.expect("  ").trimmingCharacters(in: .whitespaces)
@@ -125,8 +125,10 @@ struct ConflictedPair {
     try terminal.expect("still holds a conflict marker (line 1")
     try terminal.expect("Keep which? [1-2]")
     #expect(pair.editorSaw.contains("<<<<<<< "))
-    #expect(pair.editorSaw.contains("The FT calls this a malicious PR operation"))
-    #expect(pair.editorSaw.contains("Alibaba calls this a PR operation"))
+    #expect(pair.editorSaw.contains("||||||| base, alice (2"))
+    #expect(pair.editorSaw.contains("\nThe FT calls this a PR operation\n"))
+    #expect(pair.editorSaw.contains("The FT calls this a PR stunt"))
+    #expect(pair.editorSaw.contains("The FT calls this a PR campaign"))
     try pair.editorWillSave("\n\n")
     terminal.type("e")
     try terminal.expect("the edited file is empty: cancelled")
@@ -231,7 +233,7 @@ struct ConflictedPair {
     #expect(output.contains("kept bob's version"))
     #expect(output.contains("Resolved 2 conflicts; 0 left open."))
     let shown = try pair.alice.run(["show", pair.article, "--json"])
-    #expect(shown.contains("Alibaba calls this a PR operation"))
+    #expect(shown.contains("The FT calls this a PR campaign"))
     #expect(shown.contains("\"blue\""))
     let refused = try pair.alice.attempt(["resolve", "--all", "--pick", "1"])
     #expect(refused.status != 0)
