@@ -113,6 +113,22 @@ struct ConflictsCommand: AsyncParsableCommand {
     let base: Version
     let values: [Version]
     let merged: String
+
+    enum CodingKeys: String, CodingKey {
+      case entity, label, field, article, quote, base, values, merged
+    }
+
+    func encode(to encoder: any Encoder) throws {
+      var container = encoder.container(keyedBy: CodingKeys.self)
+      try container.encode(entity, forKey: .entity)
+      try container.encode(label, forKey: .label)
+      try container.encode(field, forKey: .field)
+      try container.encode(article, forKey: .article)
+      try container.encode(quote, forKey: .quote)
+      try container.encode(base, forKey: .base)
+      try container.encode(values, forKey: .values)
+      try container.encode(merged, forKey: .merged)
+    }
   }
 
   private func listMerges(_ replica: Replica) throws {

@@ -85,6 +85,50 @@ import Testing
     #expect((json["article"] as? [String: Any])?["id"] as? String == article)
   }
 
+  @Test func versionsShowAsWordDiffsInColourOnATerminalAndMarkedElsewhere() async throws {
+    let pair = try await TwoReplicas()
+    let article = String(
+      try await pair.a(["import", Fixture.articlePath]).split(separator: " ").first ?? "")
+    let highlight = try await pair.a([
+      "highlight", article, "--quote", "malicious PR operation", "--note",
+      "Analysts expect 70% of readers to agree with the report in the coming weeks",
+    ]).trimmingCharacters(in: .whitespacesAndNewlines)
+    try await pair.send(from: "a", to: "b")
+    try await pair.a([
+      "edit", highlight, "--note",
+      "Analysts expect 75% of readers to agree with the report in the coming weeks",
+    ])
+    try await pair.b([
+      "edit", highlight, "--note",
+      "Analysts expect 60% of readers to agree with the report in the coming weeks",
+    ])
+    try await pair.send(from: "b", to: "a")
+    let plain = try await pair.a(["conflicts"])
+    #expect(plain.contains("base, alice, "))
+    #expect(plain.contains("Analysts expect [-70%-]{+60%+} of readers"))
+    #expect(plain.contains("Analysts expect [-70%-]{+75%+} of readers"))
+    #expect(!plain.contains("\u{1B}"))
+
+    let terminal = Console.capturing(isTerminal: true, width: 50)
+    // --color auto is OutputStyleTests' business (it reads NO_COLOR and TERM).
+    let coloured = await pair.workspace.run(
+      ["conflicts", "--color", "always"], store: "a.sqlite", console: terminal)
+    #expect(coloured.status == 0)
+    #expect(coloured.output.contains("\u{1B}[31;9m70%\u{1B}[0m\u{1B}[32m60%\u{1B}[0m"))
+    #expect(!coloured.output.contains("[-70%-]"))
+    let visible = coloured.output.replacingOccurrences(
+      of: "\u{1B}\\[[0-9;]*m", with: "", options: .regularExpression)
+    for line in visible.split(separator: "\n") where !line.contains(" ") || line.count > 50 {
+      // Only a single word longer than the width may overflow it.
+      #expect(!line.trimmingCharacters(in: .whitespaces).contains(" "), "too wide: \(line)")
+    }
+    let never = await pair.workspace.run(
+      ["conflicts", "--color", "never"], store: "a.sqlite",
+      console: .capturing(isTerminal: true, width: 50))
+    #expect(!never.output.contains("\u{1B}"))
+    #expect(never.output.contains("[-70%-]"))
+  }
+
   @Test func unknownConflictIdsAndMissingChoicesSayWhatToDo() async throws {
     let workspace = try CLIWorkspace()
     try await workspace.succeed(["init", "--author", "alice"])

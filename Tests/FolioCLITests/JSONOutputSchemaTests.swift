@@ -152,5 +152,21 @@ import Testing
       try await workspace.succeed(["resolve", "--all", "--newest", "--json"]),
       to: "results.schema.json#/$defs/resolveAll")
     #expect(settled.arrayValue?.first?.objectValue?["reason"] == .null)
+
+    // Disjoint edits merge on their own, and are listed for review.
+    try await workspace.succeed(["bundle", "create", bundle])
+    try await workspace.succeed(["bundle", "apply", bundle], store: "bob.sqlite")
+    try await workspace.succeed(["edit", note, "--note", "one two three four"])
+    try await workspace.succeed(["bundle", "create", bundle])
+    try await workspace.succeed(["bundle", "apply", bundle], store: "bob.sqlite")
+    try await workspace.succeed(["edit", note, "--note", "ONE two three four"])
+    try await workspace.succeed(
+      ["edit", note, "--note", "one two three FOUR"], store: "bob.sqlite")
+    try await workspace.succeed(["bundle", "create", fromBob], store: "bob.sqlite")
+    try await workspace.succeed(["bundle", "apply", fromBob])
+    let merges = try expectConforms(
+      try await workspace.succeed(["conflicts", "--merged", "--json"]), to: "merge.schema.json",
+      array: true)
+    #expect(merges.arrayValue?.first?.objectValue?["merged"] == .string("ONE two three FOUR"))
   }
 }
