@@ -17,6 +17,7 @@ public enum MergeBase {
   /// - Parameters:
   ///   - heads: The current changes of the field.
   ///   - change: The change with a dot, or nil when it is not known (has not arrived).
+  /// - Returns: The base, or nil when there is none.
   public static func find(
     of heads: [Change], change: (Dot) throws -> Change?
   ) rethrows -> Change? {

@@ -16,6 +16,18 @@ struct ConformanceVector: Decodable {
     var values: [String: JSONValue]
     var tags: [String]
     var conflicts: [ExpectedConflict]
+    /// Absent means none.
+    var merges: [ExpectedMerge]?
+  }
+
+  struct ExpectedMerge: Decodable, Equatable, CustomStringConvertible {
+    var field: String
+    var base: Dot
+    var versions: [Dot]
+
+    var description: String {
+      "\(field) base \(base) [\(versions.map(\.description).joined(separator: ", "))]"
+    }
   }
 
   struct ExpectedConflict: Decodable, Equatable, CustomStringConvertible {
@@ -23,9 +35,13 @@ struct ConformanceVector: Decodable {
     var field: String
     var kind: Conflict.Kind
     var versions: [Dot]
+    /// A value conflict's base; absent means none.
+    var base: Dot?
 
     var description: String {
-      "\(id) \(field) \(kind.rawValue) [\(versions.map(\.description).joined(separator: ", "))]"
+      let base = self.base.map { " base \($0)" } ?? ""
+      return
+        "\(id) \(field) \(kind.rawValue) [\(versions.map(\.description).joined(separator: ", "))]\(base)"
     }
   }
 
@@ -152,14 +168,24 @@ struct ConformanceVectorTests {
   ) {
     #expect(state.exists == expected.exists, "\(context): exists")
     #expect(state.isDeleted == expected.deleted, "\(context): deleted")
-    let values = state.registers.compactMapValues { $0.first?.value }
+    var values: [String: JSONValue] = [:]
+    for field in state.registers.keys { values[field] = state.value(field) }
     #expect(values == expected.values, "\(context): values")
     #expect(state.tags == expected.tags, "\(context): tags")
     let conflicts = state.conflicts.map {
       ConformanceVector.ExpectedConflict(
-        id: $0.id, field: $0.field, kind: $0.kind, versions: $0.versions.map(\.dot))
+        id: $0.id, field: $0.field, kind: $0.kind, versions: $0.versions.map(\.dot),
+        base: $0.base?.dot)
     }
     #expect(conflicts == expected.conflicts, "\(context): conflicts")
+    let merges =
+      state.isDeleted
+      ? []
+      : state.automaticMerges.values.sorted { $0.field < $1.field }.map {
+        ConformanceVector.ExpectedMerge(
+          field: $0.field, base: $0.base.dot, versions: $0.versions.map(\.dot))
+      }
+    #expect(merges == expected.merges ?? [], "\(context): merges")
     for conflict in expected.conflicts {
       #expect(
         conflict.id == Conflict.id(entity: expected.entity, field: conflict.field),

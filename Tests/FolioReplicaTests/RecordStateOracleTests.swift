@@ -8,8 +8,9 @@ import Testing
 /// (`EntityState`) compute from the record's whole history: the same current changes per
 /// field, the same live tag additions, the same deletes and concurrent edits, the same
 /// conflicts. Histories are random (registers, tags, deletes, restores, concurrent writers,
-/// partial exchanges), and they reach the replica in random order, duplicated, in random
-/// pieces, so changes often arrive before the ones they supersede.
+/// partial exchanges, notes edited word by word so that concurrent edits both merge and
+/// collide), and they reach the replica in random order, duplicated, in random pieces, so
+/// changes often arrive before the ones they supersede.
 ///
 /// A failing case names its number; rerun it alone with
 /// `FOLIO_ORACLE_CASE=N swift test --filter RecordStateOracleTests`.
@@ -22,6 +23,8 @@ import Testing
     let only = ProcessInfo.processInfo.environment["FOLIO_ORACLE_CASE"].flatMap { Int($0) }
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
+    var merges = 0
+    var noteConflicts = 0
     for number in stride(from: shard, to: Self.caseCount, by: Self.shardCount) {
       if let only, only != number { continue }
       var history = RandomHistory(seed: 0x0AC1_E000 ^ UInt64(number))
@@ -31,6 +34,13 @@ import Testing
       let expected = EntityState(entity: RandomHistory.entity, changes: changes)
       let problems = try compare(replica, with: expected)
       #expect(problems.isEmpty, "case \(number): \(problems.joined(separator: "; "))")
+      if expected.automaticMerges[Field.note] != nil { merges += 1 }
+      if expected.conflicts.contains(where: { $0.field == Field.note }) { noteConflicts += 1 }
+    }
+    if only == nil {
+      // Both outcomes of concurrent text edits must be exercised, not only one.
+      #expect(merges >= 5, "only \(merges) cases end with merged notes")
+      #expect(noteConflicts >= 20, "only \(noteConflicts) cases end with a note conflict")
     }
   }
 
@@ -53,13 +63,33 @@ import Testing
       problems.append("concurrent edits: \(state.editsConcurrentWithDelete) vs \(concurrent)")
     }
     let persistedConflicts = try replica.conflicts().map {
-      "\($0.conflict.field)/\($0.conflict.kind.rawValue)/\($0.conflict.versions.map(\.dot))"
+      let conflict = $0.conflict
+      return "\(conflict.field)/\(conflict.kind.rawValue)/\(conflict.versions.map(\.dot))"
+        + "/\(conflict.base?.dot.description ?? "-")"
     }
     let pureConflicts = expected.conflicts.map {
-      "\($0.field)/\($0.kind.rawValue)/\($0.versions.map(\.dot))"
+      "\($0.field)/\($0.kind.rawValue)/\($0.versions.map(\.dot))/\($0.base?.dot.description ?? "-")"
     }
     if persistedConflicts != pureConflicts {
       problems.append("conflicts: \(persistedConflicts) vs \(pureConflicts)")
+    }
+    if try replica.conflictCount() != pureConflicts.count { problems.append("conflictCount") }
+    let persistedMerges = try replica.automaticMerges().map {
+      "\($0.merge.field)/\($0.merge.base.dot)/\($0.merge.versions.map(\.dot))/\($0.merge.value)"
+    }
+    let pureMerges =
+      expected.isDeleted
+      ? []
+      : expected.automaticMerges.values.sorted { $0.field < $1.field }.map {
+        "\($0.field)/\($0.base.dot)/\($0.versions.map(\.dot))/\($0.value)"
+      }
+    if persistedMerges != pureMerges {
+      problems.append("merges: \(persistedMerges) vs \(pureMerges)")
+    }
+    if row.text(Field.note) != expected.string(Field.note) {
+      problems.append(
+        "note shows \(row.text(Field.note) ?? "nil"), expected \(expected.string(Field.note) ?? "nil")"
+      )
     }
     return problems
   }
@@ -68,7 +98,10 @@ import Testing
 /// Three writers editing one annotation, each from what it has seen, exchanging partially.
 struct RandomHistory {
   static let entity = EntityRef.annotation("0123456789abcdef0123456789abcdef")
-  private static let notes: [JSONValue] = ["a", "b", "c"]
+  private static let notes: [JSONValue] = [
+    "the quick brown fox jumps over the lazy dog", "rates rose by 70% as expected", "a b c",
+  ]
+  private static let words = ["red", "slow", "cat", "fell", "60%", "not", "—", "très"]
   private static let colors: [JSONValue] = ["yellow", "green"]
   private static let tags = ["x", "y"]
 
@@ -98,7 +131,7 @@ struct RandomHistory {
       switch random.next() % 9 {
       case 0, 1:
         _ = make(
-          writer: writer, field: Field.note, op: .set, value: pick(Self.notes),
+          writer: writer, field: Field.note, op: .set, value: editedNote(state),
           pred: state.currentDots(Field.note))
       case 2:
         _ = make(
@@ -133,6 +166,15 @@ struct RandomHistory {
         }
       }
     }
+    if random.next() % 2 == 0 {
+      // A last burst of concurrent note edits, each from what its writer has seen.
+      for writer in 0..<3 where random.next() % 3 != 0 {
+        let state = EntityState(entity: Self.entity, changes: known[writer])
+        _ = make(
+          writer: writer, field: Field.note, op: .set, value: editedNote(state),
+          pred: state.currentDots(Field.note))
+      }
+    }
     var all: [Dot: Change] = [:]
     for changes in known { for change in changes { all[change.dot] = change } }
     return all.values.sorted { $0.dot < $1.dot }
@@ -153,6 +195,24 @@ struct RandomHistory {
     return pieces
   }
 
+  /// Mostly one word edit of the note the writer sees (replace, insert, delete, or widen
+  /// the space after a word), sometimes a new text.
+  private mutating func editedNote(_ state: EntityState) -> JSONValue {
+    guard let current = state.string(Field.note), random.next() % 8 != 0 else {
+      return pick(Self.notes)
+    }
+    var words = current.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+    let index = Int(random.next() % UInt64(words.count))
+    let word = Self.words[Int(random.next() % UInt64(Self.words.count))]
+    switch random.next() % 4 {
+    case 0: words[index] = word
+    case 1: words.insert(word, at: index)
+    case 2: if words.count > 1 { words.remove(at: index) } else { words[index] = word }
+    default: words[index] += " "
+    }
+    return .string(words.joined(separator: " "))
+  }
+
   private mutating func pick(_ values: [JSONValue]) -> JSONValue {
     values[Int(random.next() % UInt64(values.count))]
   }
@@ -161,7 +221,9 @@ struct RandomHistory {
     writer: Int, field: String, op: ChangeOp, value: JSONValue?, pred: [Dot],
     context: VersionVector? = nil
   ) -> Change {
-    milliseconds += random.next() % 3
+    // Clocks grow along pred, as a hybrid clock makes them (every change here is made after
+    // every change its writer knows).
+    milliseconds += 1 + random.next() % 3
     let change = Change(
       site: sites[writer], seq: nextSeq[writer],
       hlc: HybridTimestamp(milliseconds: milliseconds, counter: UInt16(writer)),

@@ -360,6 +360,146 @@ def conflict_id(entity, field):
     return hashlib.sha256(f"{entity['kind']}/{entity['id']}/{field}".encode()).hexdigest()[:16]
 
 
+# ---------------------------------------------------------------- text merge (merge-rules.md §4.7)
+
+TEXT_FIELDS = ("title", "summary", "background", "note")
+_SPACE = {0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2028, 0x2029, 0x202F,
+          0x205F, 0x3000} | set(range(0x2000, 0x200B))
+_UNSPACED = [(0x0E00, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF), (0x2E80, 0x2FDF),
+             (0x3005, 0x3007), (0x3040, 0x30FF), (0x3100, 0x312F), (0x31A0, 0x31FF),
+             (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0xFF66, 0xFF9F),
+             (0x20000, 0x3FFFF)]
+TABLE_LIMIT = 1 << 20
+
+
+def _class(ch):
+    cp = ord(ch)
+    if cp in _SPACE:
+        return "space"
+    cat = unicodedata.category(ch)
+    if cat[0] == "M":
+        return "mark"
+    if cat[0] in "LN":
+        if any(lo <= cp <= hi for lo, hi in _UNSPACED):
+            return "standalone"
+        return "word"
+    return "standalone"
+
+
+def tokens(text):
+    """§4.7.1"""
+    out, cur, cur_class = [], "", None
+    for ch in text:
+        k = _class(ch)
+        if k == "mark":
+            joins = cur != ""
+        elif k in ("word", "space"):
+            joins = cur != "" and cur_class == k
+        else:
+            joins = False
+        if not joins:
+            if cur:
+                out.append(cur)
+            cur, cur_class = "", ("standalone" if k == "mark" else k)
+        cur += ch
+    if cur:
+        out.append(cur)
+    return out
+
+
+def edits(a, b):
+    """§4.7.2: the edits (start, end, replacement tuple) turning token list a into b."""
+    n, m = len(a), len(b)
+    p = 0
+    while p < n and p < m and a[p] == b[p]:
+        p += 1
+    s = 0
+    while s < min(n, m) - p and a[n - 1 - s] == b[m - 1 - s]:
+        s += 1
+    A, B = a[p:n - s], b[p:m - s]
+    if not A and not B:
+        return []
+    if (len(A) + 1) * (len(B) + 1) > TABLE_LIMIT:
+        return [(p, n - s, tuple(B))]
+    L = [[0] * (len(B) + 1) for _ in range(len(A) + 1)]
+    for i in range(len(A) - 1, -1, -1):
+        for j in range(len(B) - 1, -1, -1):
+            L[i][j] = L[i + 1][j + 1] + 1 if A[i] == B[j] else max(L[i + 1][j], L[i][j + 1])
+    out, run = [], None  # run: [start, end, replacement]
+    i = j = 0
+    while i < len(A) or j < len(B):
+        if i < len(A) and j < len(B) and A[i] == B[j]:
+            if run:
+                out.append((run[0], run[1], tuple(run[2])))
+                run = None
+            i += 1
+            j += 1
+        elif i < len(A) and (j == len(B) or L[i + 1][j] >= L[i][j + 1]):
+            if run is None:
+                run = [p + i, p + i, []]
+            i += 1
+            run[1] = p + i
+        else:
+            if run is None:
+                run = [p + i, p + i, []]
+            run[2].append(B[j])
+            j += 1
+    if run:
+        out.append((run[0], run[1], tuple(run[2])))
+    return out
+
+
+def _collide(x, y):
+    return (x[0] < y[1] and y[0] < x[1]) or x[0] == y[0] or x[1] == y[1]
+
+
+def text_merge(base, versions):
+    """§4.7.4: the merged text, or None when edits collide."""
+    bt = tokens(base)
+    es = set()
+    for v in versions:
+        es.update(edits(bt, tokens(v)))
+    es = sorted(es, key=lambda e: (e[0], e[1]))
+    for k, x in enumerate(es):
+        for y in es[k + 1:]:
+            if _collide(x, y):
+                return None
+    out, pos = [], 0
+    for start, end, rep in es:
+        out.extend(bt[pos:start])
+        out.extend(rep)
+        pos = end
+    out.extend(bt[pos:])
+    return "".join(out)
+
+
+def merge_base(heads, uniq):
+    """§4.7.3: the base change of the current changes `heads`, or None."""
+    first = heads[0]
+    reached = {dot_of(h): {k} for k, h in enumerate(heads)}
+    waiting = {dot_of(h): h for h in heads}
+    stale, found = set(), []
+    while any(d not in stale for d in waiting):
+        n = max(waiting.values(), key=_order)
+        nd = dot_of(n)
+        del waiting[nd]
+        r = reached[nd]
+        if len(r) == len(heads) and nd not in stale:
+            found.append(n)
+            stale.add(nd)
+        for d in n.get("pred", ()):
+            dd = (d["site"], d["seq"])
+            c = uniq.get(dd)
+            if (c is None or c["field"] != first["field"] or c["op"] != "set"
+                    or int(c["hlc"], 16) >= int(n["hlc"], 16)):
+                return None
+            reached.setdefault(dd, set()).update(r)
+            if nd in stale:
+                stale.add(dd)
+            waiting[dd] = c
+    return found[0] if len(found) == 1 else None
+
+
 def entity_state(entity, changes):
     """Merged state of one record from any collection of its changes (others ignored)."""
     uniq = {}
@@ -374,7 +514,7 @@ def entity_state(entity, changes):
         if c["op"] == "set":
             fields.setdefault(c["field"], []).append(c)
     values = {f: cs[0]["value"] for f, cs in fields.items()}
-    conflicts = []
+    conflicts, merges = [], []
     for f, cs in fields.items():
         if f == "deleted":
             continue
@@ -383,8 +523,18 @@ def entity_state(entity, changes):
             if not any(json_equal(c["value"], d) for d in distinct):
                 distinct.append(c["value"])
         if len(distinct) > 1:
+            base = merge_base(cs, uniq)
+            if (f in TEXT_FIELDS and base is not None and isinstance(base["value"], str)
+                    and all(isinstance(c["value"], str) for c in cs)):
+                merged = text_merge(base["value"], [c["value"] for c in cs])
+                if merged is not None:
+                    values[f] = merged
+                    merges.append({"field": f, "base": {"site": base["site"], "seq": base["seq"]},
+                                   "versions": [{"site": c["site"], "seq": c["seq"]} for c in cs]})
+                    continue
             conflicts.append({"id": conflict_id(entity, f), "field": f, "kind": "value",
-                              "versions": [{"site": c["site"], "seq": c["seq"]} for c in cs]})
+                              "versions": [{"site": c["site"], "seq": c["seq"]} for c in cs],
+                              "base": None if base is None else {"site": base["site"], "seq": base["seq"]}})
     # tags: present when an addition is current; spelling shown = greatest addition's
     tags = []
     for c in cur:
@@ -405,9 +555,12 @@ def entity_state(entity, changes):
         conflicts.append({"id": conflict_id(entity, "deleted"), "field": "deleted", "kind": "delete",
                           "versions": [{"site": c["site"], "seq": c["seq"]} for c in dels + concurrent]})
     conflicts.sort(key=lambda x: x["field"])
+    merges.sort(key=lambda x: x["field"])
+    if deleted:
+        merges = []
     exists = any(c["op"] in ("set", "add") for c in cur)
     return {"entity": entity, "exists": exists, "deleted": deleted, "values": values,
-            "tags": tags, "conflicts": conflicts, "_current": fields}
+            "tags": tags, "conflicts": conflicts, "merges": merges, "_current": fields}
 
 
 # ---------------------------------------------------------------- replica
