@@ -1,8 +1,9 @@
 /// A word-level diff of two texts, as `folio conflicts` shows a version against the base.
 ///
-/// Texts are cut into words, runs of spaces, and single characters of scripts written
-/// without spaces (Chinese, Japanese), so a changed word shows whole and a changed
-/// character of Chinese text shows alone. The diff itself is the standard library's
+/// Texts are cut into words, runs of spaces, single punctuation marks and single
+/// characters of scripts written without spaces (Chinese, Japanese), so a changed word
+/// shows whole (without the comma after it) and a changed character of Chinese text shows
+/// alone. The diff itself is the standard library's
 /// `CollectionDifference` (a Myers diff).
 struct WordDiff: Equatable {
   /// A run of text that both sides share, or that only one side has.
@@ -52,7 +53,29 @@ struct WordDiff: Equatable {
         newIndex += 1
       }
     }
-    self.segments = WordDiff.joiningChanges(segments)
+    self.segments = WordDiff.slidingSpaces(WordDiff.joiningChanges(segments))
+  }
+
+  /// A pure insertion or deletion that starts with the space that also follows it reads
+  /// better with the space moved to its end: `not {+independently +}verify` rather than
+  /// `not{+ independently+} verify` (both say the same).
+  private static func slidingSpaces(_ segments: [Segment]) -> [Segment] {
+    var result = segments
+    for index in result.indices.dropFirst().dropLast() {
+      guard case .same(let before) = result[index - 1], case .same(let after) = result[index + 1],
+        let space = after.first, space.isWhitespace
+      else { continue }
+      switch result[index] {
+      case .added(let text) where text.first == space:
+        result[index] = .added(String(text.dropFirst()) + String(space))
+      case .removed(let text) where text.first == space:
+        result[index] = .removed(String(text.dropFirst()) + String(space))
+      default: continue
+      }
+      result[index - 1] = .same(before + String(space))
+      result[index + 1] = .same(String(after.dropFirst()))
+    }
+    return result.filter { $0 != .same("") }
   }
 
   /// True when the two texts are the same.
@@ -101,14 +124,15 @@ struct WordDiff: Equatable {
     return result
   }
 
-  /// Words, runs of whitespace, and single characters of scripts written without spaces.
+  /// Words, runs of whitespace, and single punctuation marks and characters of scripts
+  /// written without spaces.
   static func tokens(of text: String) -> [String] {
     var tokens: [String] = []
     var current = ""
     var currentIsSpace = false
     for character in text {
       let isSpace = character.isWhitespace
-      if isUnspacedScript(character) {
+      if isUnspacedScript(character) || character.isPunctuation || character.isSymbol {
         if !current.isEmpty { tokens.append(current) }
         tokens.append(String(character))
         current = ""

@@ -10,12 +10,19 @@ import Testing
       to: "Analysts expected growth of 60% this year, as expected.")
     #expect(
       diff.plain
-        == "Analysts expected growth of [-70%-]{+60%+} this [-year.-]{+year, as expected.+}")
+        == "Analysts expected growth of [-70-]{+60+}% this year{+, as expected+}.")
   }
 
   @Test func neighbouringChangesReadAsOneReplacement() {
     let diff = WordDiff(from: "a b c d", to: "a x y d")
     #expect(diff.plain == "a [-b c-]{+x y+} d")
+  }
+
+  @Test func anInsertedWordTakesTheSpaceAfterIt() {
+    #expect(
+      WordDiff(from: "could not verify", to: "could not independently verify").plain
+        == "could not {+independently +}verify")
+    #expect(WordDiff(from: "a b c", to: "a c").plain == "a [-b -]c")
   }
 
   @Test func equalTextsHaveNoChange() {
@@ -105,8 +112,8 @@ import Testing
     try await pair.send(from: "b", to: "a")
     let plain = try await pair.a(["conflicts"])
     #expect(plain.contains("base, alice, "))
-    #expect(plain.contains("Analysts expect [-70%-]{+60%+} of readers"))
-    #expect(plain.contains("Analysts expect [-70%-]{+75%+} of readers"))
+    #expect(plain.contains("Analysts expect [-70-]{+60+}% of readers"))
+    #expect(plain.contains("Analysts expect [-70-]{+75+}% of readers"))
     #expect(!plain.contains("\u{1B}"))
 
     let terminal = Console.capturing(isTerminal: true, width: 50)
@@ -114,8 +121,8 @@ import Testing
     let coloured = await pair.workspace.run(
       ["conflicts", "--color", "always"], store: "a.sqlite", console: terminal)
     #expect(coloured.status == 0)
-    #expect(coloured.output.contains("\u{1B}[31;9m70%\u{1B}[0m\u{1B}[32m60%\u{1B}[0m"))
-    #expect(!coloured.output.contains("[-70%-]"))
+    #expect(coloured.output.contains("\u{1B}[31;9m70\u{1B}[0m\u{1B}[32m60\u{1B}[0m%"))
+    #expect(!coloured.output.contains("[-70-]"))
     let visible = coloured.output.replacingOccurrences(
       of: "\u{1B}\\[[0-9;]*m", with: "", options: .regularExpression)
     for line in visible.split(separator: "\n") where !line.contains(" ") || line.count > 50 {
@@ -126,7 +133,7 @@ import Testing
       ["conflicts", "--color", "never"], store: "a.sqlite",
       console: .capturing(isTerminal: true, width: 50))
     #expect(!never.output.contains("\u{1B}"))
-    #expect(never.output.contains("[-70%-]"))
+    #expect(never.output.contains("[-70-]"))
   }
 
   @Test func unknownConflictIdsAndMissingChoicesSayWhatToDo() async throws {
