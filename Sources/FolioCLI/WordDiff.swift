@@ -56,26 +56,39 @@ struct WordDiff: Equatable {
     self.segments = WordDiff.slidingSpaces(WordDiff.joiningChanges(segments))
   }
 
-  /// A pure insertion or deletion that starts with the space that also follows it reads
-  /// better with the space moved to its end: `not {+independently +}verify` rather than
-  /// `not{+ independently+} verify` (both say the same).
+  /// A pure insertion or deletion that starts with the space that also follows it shows
+  /// that space outside its marks, as `git diff --word-diff` does: `not {+independently+}
+  /// verify` rather than `not{+ independently+} verify`. Only the display changes: the
+  /// space is shown once, as shared text.
   private static func slidingSpaces(_ segments: [Segment]) -> [Segment] {
     var result = segments
     for index in result.indices.dropFirst().dropLast() {
-      guard case .same(let before) = result[index - 1], case .same(let after) = result[index + 1],
-        let space = after.first, space.isWhitespace
+      guard case .same(let before) = result[index - 1], case .same(let after) = result[index + 1]
       else { continue }
+      let text: String
       switch result[index] {
-      case .added(let text) where text.first == space:
-        result[index] = .added(String(text.dropFirst()) + String(space))
-      case .removed(let text) where text.first == space:
-        result[index] = .removed(String(text.dropFirst()) + String(space))
-      default: continue
+      case .added(let added): text = added
+      case .removed(let removed): text = removed
+      case .same: continue
       }
-      result[index - 1] = .same(before + String(space))
-      result[index + 1] = .same(String(after.dropFirst()))
+      guard text.count > 1 else { continue }
+      var trimmed = text
+      if let space = text.first, space.isWhitespace, after.first == space {
+        trimmed = String(text.dropFirst())
+        result[index - 1] = .same(before + String(space))
+      } else if let space = text.last, space.isWhitespace, before.last == space {
+        trimmed = String(text.dropLast())
+        result[index + 1] = .same(String(space) + after)
+      } else {
+        continue
+      }
+      if case .added = result[index] {
+        result[index] = .added(trimmed)
+      } else {
+        result[index] = .removed(trimmed)
+      }
     }
-    return result.filter { $0 != .same("") }
+    return result
   }
 
   /// True when the two texts are the same.

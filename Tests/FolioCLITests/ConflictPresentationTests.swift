@@ -18,11 +18,11 @@ import Testing
     #expect(diff.plain == "a [-b c-]{+x y+} d")
   }
 
-  @Test func anInsertedWordTakesTheSpaceAfterIt() {
+  @Test func anInsertedOrRemovedWordIsMarkedWithoutItsSpaces() {
     #expect(
       WordDiff(from: "could not verify", to: "could not independently verify").plain
-        == "could not {+independently +}verify")
-    #expect(WordDiff(from: "a b c", to: "a c").plain == "a [-b -]c")
+        == "could not {+independently+} verify")
+    #expect(WordDiff(from: "a b c", to: "a c").plain == "a [-b-] c")
   }
 
   @Test func equalTextsHaveNoChange() {
