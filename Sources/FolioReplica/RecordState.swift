@@ -184,8 +184,9 @@ struct RecordState: Equatable, Sendable {
     return nil
   }
 
-  private mutating func recheckConflict(
-    _ field: String, applying change: Change, lookup: some ChangeLookup
+  /// Computes again whether `field`'s current values differ, and if so whether they merge.
+  mutating func recheckConflict(
+    _ field: String, applying change: Change? = nil, lookup: some ChangeLookup
   ) throws {
     conflictedFields.remove(field)
     mergedFields.remove(field)

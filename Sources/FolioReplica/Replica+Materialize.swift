@@ -82,13 +82,19 @@ extension Replica {
 
   /// Merges one record's new changes (in arrival order) into its stored state and rewrites
   /// its row, search entry and conflicts.
-  func merge(_ changes: [Change], into entity: EntityRef, context: IntegrationContext) throws {
+  /// `rechecking` names fields whose conflict or merge is computed again even if no change
+  /// touches them (after an upgrade of the merge rules).
+  func merge(
+    _ changes: [Change], into entity: EntityRef, context: IntegrationContext,
+    rechecking: Set<String> = []
+  ) throws {
     let before = try loadRow(entity) ?? RecordRow()
     var after = before
     for change in changes {
       try after.state.apply(change, lookup: context)
       context.merged.insert(change.dot)
     }
+    for field in rechecking.sorted() { try after.state.recheckConflict(field, lookup: context) }
     switch entity.kind {
     case .article: try showArticle(&after, before: before, context: context)
     case .annotation: try showAnnotation(&after, before: before, context: context)

@@ -35,4 +35,30 @@ extension Replica {
       try db.execute("PRAGMA user_version = \(ReplicaSchema.latestVersion)")
     }
   }
+
+  /// Upgrades a version 2 replica, which listed every concurrent text edit as a conflict:
+  /// the text fields in conflict are merged again, so those whose edits do not collide show
+  /// the merged text and are listed as automatic merges, as on a replica that received the
+  /// same changes under version 3. One transaction; a failure leaves the file as it was.
+  func upgradeFromVersion2() throws {
+    try transaction {
+      let conflicted = try db.rows(
+        "SELECT entity_kind, entity_id, field FROM conflicts WHERE kind = 'value'"
+      ) { row in
+        (
+          EntityRef(kind: EntityKind(rawValue: row.string(0)) ?? .article, id: row.string(1)),
+          row.string(2)
+        )
+      }
+      var fields: [EntityRef: Set<String>] = [:]
+      for (entity, field) in conflicted where TextMerge.fields.contains(field) {
+        fields[entity, default: []].insert(field)
+      }
+      let context = IntegrationContext(log: try changeLog(), sites: try sites(), batch: [:])
+      for (entity, recheck) in fields.sorted(by: { $0.key < $1.key }) {
+        try merge([], into: entity, context: context, rechecking: recheck)
+      }
+      try db.execute("PRAGMA user_version = \(ReplicaSchema.latestVersion)")
+    }
+  }
 }

@@ -118,7 +118,8 @@ public final class Replica {
       let replica = Replica(
         db: db, path: path, site: site, author: author,
         clock: HybridClock(latest: HybridTimestamp(rawValue: clockValue)), wallClock: wallClock)
-      if version < ReplicaSchema.latestVersion { try replica.upgradeFromVersion1() }
+      if version == 1 { try replica.upgradeFromVersion1() }
+      if version == 2 { try replica.upgradeFromVersion2() }
       return replica
     } catch {
       throw Replica.wrap(error, path: path)

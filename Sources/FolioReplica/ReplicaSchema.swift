@@ -2,11 +2,13 @@ import FolioSQLite
 
 /// The replica's tables, tracked in `PRAGMA user_version`.
 ///
-/// Version 2 (this one) keeps the op log in chunks and the merge state of each record in its
-/// row; version 1 kept one JSON row per change and rebuilt records from the log. A version 1
-/// file is upgraded in place when it is opened (`Replica+Upgrade`).
+/// Version 2 keeps the op log in chunks and the merge state of each record in its row;
+/// version 1 kept one JSON row per change and rebuilt records from the log. Version 3 (this
+/// one) has the same tables and merges concurrent text edits (`TextMerge`): the `conflicts`
+/// table also lists automatic merges (kind `merged`). Older files are upgraded in place when
+/// they are opened (`Replica+Upgrade`).
 enum ReplicaSchema {
-  static let latestVersion = 2
+  static let latestVersion = 3
 
   static let tables = """
     -- Every site the replica knows, with a small key, and the highest seq up to which it

@@ -28,6 +28,7 @@ struct ConvergenceTests {
   @Test(arguments: 0..<shardCount)
   func replicasConverge(shard: Int) throws {
     let only = ProcessInfo.processInfo.environment["FOLIO_CONVERGENCE_CASE"].flatMap { Int($0) }
+    var merged = 0
     for number in stride(from: shard, to: Self.caseCount, by: Self.shardCount) {
       if let only, only != number { continue }
       let seed = Self.seed(ofCase: number)
@@ -38,6 +39,11 @@ struct ConvergenceTests {
       } catch {
         run.fail("threw \(error)")
       }
+      if run.endsWithMerges { merged += 1 }
+    }
+    if only == nil {
+      // Concurrent text edits must end merged in some cases, not only in conflicts.
+      #expect(merged >= 3, "only \(merged) cases of shard \(shard) end with automatic merges")
     }
   }
 }
@@ -55,10 +61,17 @@ final class ConvergenceCase {
   /// Every change any replica made, by dot.
   private var made: [Dot: Change] = [:]
   private var actions: [String] = []
+  /// True when the replicas, once converged, show automatic merges.
+  private(set) var endsWithMerges = false
 
   static let titles = ["Tariffs rise again", "Chip exports curbed", "Central bank holds rates"]
   static let tags = ["trade", "policy", "urgent"]
-  static let notes = ["check this", "agreed", "source?", "follow up"]
+  static let notes = [
+    "check this figure against the source", "agreed", "source? the ministry denies it",
+    "follow up with the central bank next week",
+  ]
+  /// Words that text edits put in.
+  static let words = ["not", "sharply", "60%", "Tuesday", "—", "très", "央行"]
   static let colors = ["yellow", "green", "blue"]
   static let authors = ["alice", "bob", "carol", "dave", "erin"]
 
@@ -119,6 +132,13 @@ final class ConvergenceCase {
         try step(resolving: true)
       }
     }
+    if Bool.random(using: &generator) {
+      // A last burst of concurrent text edits: several people edit one note or summary.
+      let summary = Bool.random(using: &generator)
+      for index in replicas.indices where Int.random(in: 0..<3, using: &generator) > 0 {
+        try summary || annotationIDs.isEmpty ? editSummary(index) : edit(index, noteOnly: 0)
+      }
+    }
     try exchangeUntilQuiescent()
     try compare()
   }
@@ -133,7 +153,9 @@ final class ConvergenceCase {
     switch Int.random(in: 0..<16, using: &generator) {
     case 0..<2: try importArticles(index)
     case 2..<4: try addNote(index)
-    case 4..<7: try edit(index)
+    case 4..<6: try edit(index)
+    case 6:
+      try editSummary(index, article: Int.random(in: 0..<Self.titles.count, using: &generator))
     case 7..<9: try tag(index)
     case 9: try delete(index)
     case 10..<12: try resolve(index)
@@ -161,13 +183,48 @@ final class ConvergenceCase {
     }
   }
 
-  private func edit(_ index: Int) throws {
-    guard let which = pickAnnotation() else { return try addNote(index) }
-    let note: String? = Bool.random(using: &generator) ? pick(Self.notes) : nil
-    let color: String? = note == nil || Bool.random(using: &generator) ? pick(Self.colors) : nil
+  /// Edits an annotation's note or colour, or with `noteOnly`, that annotation's note.
+  private func edit(_ index: Int, noteOnly: Int? = nil) throws {
+    guard let which = noteOnly ?? pickAnnotation() else { return try addNote(index) }
+    let current = try replicas[index].annotation(id: annotationIDs[which])?.note
+    let note: String? =
+      noteOnly != nil || Bool.random(using: &generator) ? editedText(current) : nil
+    let color: String? =
+      noteOnly == nil && (note == nil || Bool.random(using: &generator)) ? pick(Self.colors) : nil
     try local(index, "edit annotation \(which): \(note ?? "-") \(color ?? "-")") { replica in
       try replica.editAnnotation(id: self.annotationIDs[which], note: note, color: color)
     }
+  }
+
+  /// Re-imports an article with one word of its summary edited (an import writes only the
+  /// fields that changed, naming their current values in pred).
+  private func editSummary(_ index: Int, article which: Int = 0) throws {
+    guard var article = try replicas[index].article(id: articleID(which)) else {
+      return try importArticles(index)
+    }
+    article.summary = editedText(article.summary)
+    let summary = article.summary
+    try local(index, "edit summary of article \(which): \(summary)") { replica in
+      _ = try replica.importArticles([article])
+    }
+  }
+
+  /// Mostly one word edit of `text` (replace, insert, delete, or widen a space), sometimes
+  /// a new text: concurrent edits then merge or collide.
+  private func editedText(_ text: String?) -> String {
+    guard let text, !text.isEmpty, Int.random(in: 0..<6, using: &generator) > 0 else {
+      return pick(Self.notes)
+    }
+    var words = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+    let index = Int.random(in: 0..<words.count, using: &generator)
+    let word = pick(Self.words)
+    switch Int.random(in: 0..<4, using: &generator) {
+    case 0: words[index] = word
+    case 1: words.insert(word, at: index)
+    case 2: if words.count > 1 { words.remove(at: index) } else { words[index] = word }
+    default: words[index] += " "
+    }
+    return words.joined(separator: " ")
   }
 
   private func tag(_ index: Int) throws {
@@ -285,6 +342,8 @@ final class ConvergenceCase {
     let reference = replicas[0]
     let export = try canonicalExport(reference)
     let conflicts = try reference.conflicts().map(ConflictSummary.init)
+    let merges = try reference.automaticMerges().map(MergeSummary.init)
+    endsWithMerges = !merges.isEmpty
     let vector = try reference.versionVector()
     var expectedVector = VersionVector()
     for dot in made.keys { expectedVector[dot.site] = max(expectedVector[dot.site], dot.seq) }
@@ -303,6 +362,10 @@ final class ConvergenceCase {
           replica 0:
           \(String(decoding: export, as: UTF8.self))
           """)
+      }
+      let otherMerges = try replica.automaticMerges().map(MergeSummary.init)
+      if otherMerges != merges {
+        fail("\(name)'s automatic merges \(otherMerges) differ from replica 0's \(merges)")
       }
       let otherConflicts = try replica.conflicts().map(ConflictSummary.init)
       if otherConflicts != conflicts {
@@ -339,6 +402,9 @@ final class ConvergenceCase {
     }
     if try scratch.conflicts().map(ConflictSummary.init) != conflicts {
       fail("a replica given every change at once lists other conflicts")
+    }
+    if try scratch.automaticMerges().map(MergeSummary.init) != merges {
+      fail("a replica given every change at once lists other automatic merges")
     }
   }
 

@@ -1,3 +1,4 @@
+import FolioArticles
 import FolioModel
 import Foundation
 import Testing
@@ -43,6 +44,45 @@ import Testing
     try reopened.resolve(conflict: conflict.conflict.id, with: .pick(2))
     #expect(try reopened.conflictCount() == 0)
     #expect(try reopened.changeCount() == 16)
+  }
+
+  /// A version 2 replica listed concurrent text edits as conflicts even when they do not
+  /// collide; opened by this release, those fields merge and are listed as automatic merges.
+  @Test func aVersion2TextConflictThatMergesIsMergedOnOpening() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let path = directory.file("alice.sqlite")
+    let alice = try Replica.create(at: path, author: "alice")
+    let bob = try Replica.create(at: directory.file("bob.sqlite"), author: "bob")
+    _ = try alice.importArticles([sampleArticle("Rates")])
+    let note = try alice.addNote(
+      articleID: Article.id(sourceURL: nil, title: "Rates"), text: "rates rose as expected today")
+    try sync(alice, to: bob)
+    try alice.editAnnotation(id: note.id, note: "rates rose sharply today", color: nil)
+    try bob.editAnnotation(id: note.id, note: "rates rose as expected on Monday", color: nil)
+    try sync(bob, to: alice)
+    #expect(try alice.automaticMerges().count == 1)
+
+    // Write the record as version 2 did: a value conflict showing the winner.
+    let entity = EntityRef.annotation(note.id)
+    var row = try #require(try alice.loadRow(entity))
+    row.state.mergedFields = []
+    row.state.conflictedFields = [Field.note]
+    let sites = try alice.sites()
+    let winnerDot = try #require(row.state.winner(Field.note)).dot
+    let winner = try #require(try alice.changeLog().change(winnerDot))
+    try alice.db.run(
+      "UPDATE annotations SET state = ?1, note = ?2 WHERE id = ?3",
+      try row.state.encoded(siteKey: sites.key(for:)), winner.value?.stringValue ?? "", note.id)
+    try alice.db.run("UPDATE conflicts SET kind = 'value'")
+    try alice.db.execute("PRAGMA user_version = 2")
+    #expect(try alice.conflictCount() == 1)
+
+    let reopened = try Replica.open(at: path)
+    #expect(try reopened.conflictCount() == 0)
+    #expect(try reopened.automaticMerges().map(\.merge.value) == ["rates rose sharply on Monday"])
+    #expect(try reopened.annotation(id: note.id)?.note == "rates rose sharply on Monday")
+    #expect(try reopened.db.scalarInt("PRAGMA user_version") == 3)
   }
 
   /// `json` with every `key` removed from its objects, at any depth.

@@ -66,17 +66,38 @@ struct ConflictSummary: Hashable, CustomStringConvertible {
   var field: String
   var kind: Conflict.Kind
   var versions: [Dot]
+  var base: Dot?
 
   init(_ view: ConflictView) {
     id = view.conflict.id
     field = view.conflict.field
     kind = view.conflict.kind
     versions = view.conflict.versions.map(\.dot)
+    base = view.conflict.base?.dot
   }
 
   var description: String {
     "\(id) \(field) \(kind.rawValue) [\(versions.map(\.description).joined(separator: ", "))]"
   }
+}
+
+/// What an automatic merge shows, for comparing replicas.
+struct MergeSummary: Hashable, CustomStringConvertible {
+  var entity: EntityRef
+  var field: String
+  var base: Dot
+  var versions: [Dot]
+  var value: String
+
+  init(_ view: MergeView) {
+    entity = view.merge.entity
+    field = view.merge.field
+    base = view.merge.base.dot
+    versions = view.merge.versions.map(\.dot)
+    value = view.merge.value
+  }
+
+  var description: String { "\(entity) \(field) base \(base) \(versions): \(value)" }
 }
 
 /// The replica's export as JSON with sorted keys: equal bytes mean equal state.
