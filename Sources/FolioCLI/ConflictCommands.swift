@@ -6,13 +6,17 @@ import Foundation
 
 struct ConflictsCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "conflicts", abstract: "List open conflicts: every version, by author and time.",
+    commandName: "conflicts",
+    abstract: "List open conflicts, each version as a diff against the base.",
     discussion: """
+      Each version is shown as a word diff against the text it was edited from
+      (the base): in colour on a terminal, as [-removed-]{+added+} elsewhere.
+
       Examples:
         folio conflicts
         folio conflicts --exit-code     # status 1 while any conflict is open
         folio conflicts --json
-        folio conflicts --merged        # concurrent edits that merged cleanly, for review
+        folio conflicts --merged        # edits that merged on their own
       """)
 
   @OptionGroup var global: GlobalOptions

@@ -7,14 +7,15 @@ import Foundation
 struct ResolveCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "resolve",
-    abstract: "Settle conflicts: one by id, each in turn on a terminal, or all at once.",
+    abstract: "Settle conflicts: one by id, each in turn, or all at once.",
     discussion: """
-      With no id on a terminal, walks through every open conflict and asks, for each:
-      a version's number to keep it, e to edit, d for a diff, s to skip, q to quit.
-      --edit opens one file in $VISUAL or $EDITOR holding every version between
-      diff3-style markers (<<<<<<< alice, ||||||| base, =======, >>>>>>> bob): keep the
-      text you want, delete the markers, save. A file that still holds markers is refused
-      and an empty file cancels; either way nothing changes and the conflict stays open.
+      With no id on a terminal, walks through every open conflict and asks, for
+      each: a version's number to keep it, e to edit, d for a diff, s to skip,
+      q to quit. --edit opens one file in $VISUAL or $EDITOR holding every
+      version between diff3-style markers (<<<<<<< alice, ||||||| base,
+      =======, >>>>>>> bob): keep the text you want, delete the markers, save.
+      A file that still holds markers is refused and an empty file cancels;
+      either way nothing changes and the conflict stays open.
 
       Examples:
         folio resolve                          # each open conflict in turn
@@ -23,8 +24,8 @@ struct ResolveCommand: AsyncParsableCommand {
         folio resolve 3f2a --value "agreed wording"
         folio resolve 3f2a --edit
         folio resolve 9c1e --restore
-        folio resolve --all --author alice     # keep alice's version wherever she wrote one
-        folio resolve --all --newest           # keep the newest version everywhere
+        folio resolve --all --author alice   # alice's version wherever she wrote one
+        folio resolve --all --newest         # the newest version everywhere
       """)
 
   @OptionGroup var global: GlobalOptions
