@@ -56,13 +56,18 @@ public struct Annotation: Hashable, Codable, Sendable {
   public var note: String?
   public var color: String?
   public var tags: [String]
+  /// Who made it (the highlight's or note's creator).
   public var author: String
   /// Unix milliseconds when it was made.
   public var created: UInt64
+  /// Who wrote the current note, when there is one: whoever last set it or settled a
+  /// conflict on it, which need not be `author`. Several names when concurrent versions
+  /// stand. Nil when there is no note (or it is not known).
+  public var noteAuthors: [String]?
 
   public init(
     id: String, target: AnnotationTarget, note: String? = nil, color: String? = nil,
-    tags: [String] = [], author: String, created: UInt64
+    tags: [String] = [], author: String, created: UInt64, noteAuthors: [String]? = nil
   ) {
     self.id = id
     self.target = target
@@ -71,9 +76,17 @@ public struct Annotation: Hashable, Codable, Sendable {
     self.tags = tags
     self.author = author
     self.created = created
+    self.noteAuthors = noteAuthors
   }
 
   public var articleID: String { target.article }
+
+  /// The authors of the current note when they are not just the annotation's creator:
+  /// who to credit for the note besides the "by" line; nil when the creator wrote it.
+  public var noteCredit: [String]? {
+    guard let noteAuthors, !noteAuthors.isEmpty, noteAuthors != [author] else { return nil }
+    return noteAuthors
+  }
   public var kind: AnnotationKind { target.kind }
 }
 

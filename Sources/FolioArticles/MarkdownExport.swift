@@ -17,6 +17,7 @@ import FolioModel
 /// > the highlighted passage
 ///
 /// - Note: what alice thought
+/// - Note by: bob          (only when someone else wrote the current note)
 /// - Tags: claims
 /// - Color: yellow
 /// - Section: News Summary
@@ -62,6 +63,7 @@ public enum MarkdownExport {
     }
     if let note = highlight.note, !note.trimmingWhitespace().isEmpty {
       details.append("- Note: " + listItemText(note))
+      if let credit = highlight.noteCredit { details.append("- Note by: " + names(credit)) }
     }
     if !highlight.tags.isEmpty { details.append("- Tags: " + tagList(highlight.tags)) }
     if let color = highlight.color, !color.isEmpty { details.append("- Color: " + oneLine(color)) }
@@ -74,13 +76,21 @@ public enum MarkdownExport {
     var blocks = ["### " + attribution(note.author, note.created)]
     let text = ArticleLines.split(note.text.trimmingWhitespace()).map(escapingHeading)
     if !text.isEmpty && text != [""] { blocks.append(text.joined(separator: "\n")) }
-    if !note.tags.isEmpty { blocks.append("- Tags: " + tagList(note.tags)) }
+    var details: [String] = []
+    if let credit = note.noteCredit { details.append("- Written by: " + names(credit)) }
+    if !note.tags.isEmpty { details.append("- Tags: " + tagList(note.tags)) }
+    if !details.isEmpty { blocks.append(details.joined(separator: "\n")) }
     return blocks
   }
 
   /// "alice, 2025-06-01 12:34:56 UTC".
   static func attribution(_ author: String, _ created: UInt64) -> String {
     oneLine(author) + ", " + ISO8601.readable(milliseconds: created)
+  }
+
+  /// "bob" or "alice, bob": the authors of a note, on one line.
+  static func names(_ authors: [String]) -> String {
+    authors.map(oneLine).joined(separator: ", ")
   }
 
   static func tagList(_ tags: [String]) -> String {

@@ -16,10 +16,13 @@ public struct MarkdownExportItem: Hashable, Sendable {
     public var created: UInt64
     /// True when the passage is no longer found in the article's text.
     public var orphan: Bool
+    /// Who wrote the current note, when not `author` (see `Annotation.noteCredit`).
+    public var noteCredit: [String]?
 
     public init(
       quote: String, section: ArticleSection? = nil, note: String? = nil, color: String? = nil,
-      tags: [String] = [], author: String, created: UInt64, orphan: Bool = false
+      tags: [String] = [], author: String, created: UInt64, orphan: Bool = false,
+      noteCredit: [String]? = nil
     ) {
       self.quote = quote
       self.section = section
@@ -29,6 +32,7 @@ public struct MarkdownExportItem: Hashable, Sendable {
       self.author = author
       self.created = created
       self.orphan = orphan
+      self.noteCredit = noteCredit
     }
   }
 
@@ -39,12 +43,18 @@ public struct MarkdownExportItem: Hashable, Sendable {
     public var author: String
     /// Unix milliseconds when it was made.
     public var created: UInt64
+    /// Who wrote the current text, when not `author` (see `Annotation.noteCredit`).
+    public var noteCredit: [String]?
 
-    public init(text: String, tags: [String] = [], author: String, created: UInt64) {
+    public init(
+      text: String, tags: [String] = [], author: String, created: UInt64,
+      noteCredit: [String]? = nil
+    ) {
       self.text = text
       self.tags = tags
       self.author = author
       self.created = created
+      self.noteCredit = noteCredit
     }
   }
 
@@ -94,12 +104,13 @@ public struct MarkdownExportItem: Hashable, Sendable {
           section: annotation.target.selector?.section, note: annotation.note,
           color: annotation.color, tags: annotation.tags, author: annotation.author,
           created: annotation.created,
-          orphan: orphans.contains(annotation.id) || annotation.target.selector == nil)
+          orphan: orphans.contains(annotation.id) || annotation.target.selector == nil,
+          noteCredit: annotation.noteCredit)
       },
       notes: notes.map { annotation in
         Note(
           text: annotation.note ?? "", tags: annotation.tags, author: annotation.author,
-          created: annotation.created)
+          created: annotation.created, noteCredit: annotation.noteCredit)
       })
   }
 }

@@ -66,8 +66,15 @@ public enum W3CAnnotationExport {
     let annotation = item.annotation
     var body: [JSONValue] = []
     if let note = annotation.note, !note.trimmingWhitespace().isEmpty {
-      body.append(
-        .object(["type": "TextualBody", "value": .string(note), "purpose": "commenting"]))
+      var members: [String: JSONValue] = [
+        "type": "TextualBody", "value": .string(note), "purpose": "commenting",
+      ]
+      // The Web Annotation model credits a body on its own when someone else wrote it.
+      if let credit = annotation.noteCredit {
+        let people = credit.map { JSONValue.object(["type": "Person", "name": .string($0)]) }
+        members["creator"] = people.count == 1 ? people[0] : .array(people)
+      }
+      body.append(.object(members))
     }
     for tag in annotation.tags {
       body.append(.object(["type": "TextualBody", "value": .string(tag), "purpose": "tagging"]))

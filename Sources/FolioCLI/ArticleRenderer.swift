@@ -99,6 +99,9 @@ struct ArticleRenderer {
     }
     var details =
       "\(annotation.author.sanitizedLine), \(TimeText.short(annotation.created)), \(shortID(annotation.id))"
+    if let credit = annotation.noteCredit {
+      details += ", note by " + credit.map(\.sanitizedLine).joined(separator: " and ")
+    }
     if !annotation.tags.isEmpty {
       details += " " + annotation.tags.map { "#" + $0.sanitizedLine }.joined(separator: " ")
     }

@@ -27,6 +27,9 @@ struct AnnotationRecord: Encodable {
   let color: String?
   let tags: [String]
   let author: String
+  /// Who wrote the current note (whoever last set it or settled a conflict on it); null
+  /// when there is no note.
+  let noteAuthors: [String]?
   let created: String
   /// The number `show` prints beside it (`ARTICLE#N`).
   let number: Int
@@ -52,6 +55,7 @@ struct AnnotationRecord: Encodable {
     color = annotation.color
     tags = annotation.tags
     author = annotation.author
+    noteAuthors = annotation.note == nil ? nil : (annotation.noteAuthors ?? [])
     created = TimeText.iso(annotation.created)
     number = item.number
     anchor = item.anchor?.state.rawValue
@@ -61,7 +65,7 @@ struct AnnotationRecord: Encodable {
   enum CodingKeys: String, CodingKey {
     case id, article, kind, section, start, end, text, quote, quoteSection, selector, note, color
     case tags
-    case author, created, number, anchor, conflicts
+    case author, noteAuthors, created, number, anchor, conflicts
   }
 
   func encode(to encoder: any Encoder) throws {
@@ -80,6 +84,7 @@ struct AnnotationRecord: Encodable {
     try container.encode(color, forKey: .color)
     try container.encode(tags, forKey: .tags)
     try container.encode(author, forKey: .author)
+    try container.encode(noteAuthors, forKey: .noteAuthors)
     try container.encode(created, forKey: .created)
     try container.encode(number, forKey: .number)
     try container.encode(anchor, forKey: .anchor)

@@ -52,7 +52,12 @@ struct LogCommand: AsyncParsableCommand {
 
   func run() async throws {
     let replica = try global.openReplica()
-    let entity = try id.map { try AnnotationReference.resolveRecord($0, in: replica) }
+    // A deleted annotation's id still names it here: its history says who deleted it.
+    let entity = try id.map { text in
+      text.contains("#")
+        ? try AnnotationReference.resolveRecord(text, in: replica)
+        : try replica.resolveInHistory(text)
+    }
     let changes = try replica.log(of: entity, limit: limit)
     if global.json {
       try JSONOutput.print(
@@ -65,9 +70,13 @@ struct LogCommand: AsyncParsableCommand {
       return
     }
     let tags = try LogCommand.removedTags(in: changes, replica: replica)
+    let quotes = try LogCommand.quotes(in: changes, replica: replica)
+    let merged = try LogCommand.mergedWith(in: changes, replica: replica)
     let lines = changes.map { change in
       "\(TimeText.short(change.hlc.milliseconds))  \(change.author.sanitizedLine)  "
-        + LogCommand.describe(change, removedTag: tags[change.dot]) { replica.abbreviate($0) }
+        + LogCommand.describe(change, removedTag: tags[change.dot], quote: quotes[change.entity.id])
+      { replica.abbreviate($0) }
+        + (merged[change.dot].map { " (merged automatically with \($0))" } ?? "")
     }
     if lines.isEmpty {
       Console.current.out("No changes.")
@@ -95,10 +104,46 @@ struct LogCommand: AsyncParsableCommand {
     return names
   }
 
-  static func describe(_ change: Change, removedTag: String? = nil, shortID: (String) -> String)
-    -> String
-  {
+  /// For each change that is part of a current automatic merge, the other edits it was
+  /// merged with ("bob's edit", "bob's and carol's edits").
+  static func mergedWith(in changes: [Change], replica: Replica) throws -> [Dot: String] {
+    var result: [Dot: String] = [:]
+    let entities = Set(changes.filter { $0.op == .set }.map(\.entity))
+    for entity in entities.sorted(by: { $0.id < $1.id }) {
+      for view in try replica.automaticMerges(of: entity) {
+        for version in view.merge.versions {
+          let others = view.merge.versions.filter { $0.dot != version.dot }
+            .map { $0.author.sanitizedLine + "'s" }
+          guard !others.isEmpty else { continue }
+          let names =
+            others.count == 1
+            ? others[0] : others.dropLast().joined(separator: ", ") + " and " + (others.last ?? "")
+          result[version.dot] = names + (others.count == 1 ? " edit" : " edits")
+        }
+      }
+    }
+    return result
+  }
+
+  /// The quote of each highlight whose creation or deletion is among `changes`, so that
+  /// those lines say which passage was highlighted or un-highlighted.
+  static func quotes(in changes: [Change], replica: Replica) throws -> [String: String] {
+    var quotes: [String: String] = [:]
+    for change in changes
+    where change.entity.kind == .annotation && quotes[change.entity.id] == nil
+      && (change.field == Field.deleted || change.field == Field.target)
+    {
+      quotes[change.entity.id] = try replica.annotationTarget(id: change.entity.id)?.selector?.exact
+    }
+    return quotes
+  }
+
+  static func describe(
+    _ change: Change, removedTag: String? = nil, quote: String? = nil,
+    shortID: (String) -> String
+  ) -> String {
     let record = "\(change.entity.kind.rawValue) \(shortID(change.entity.id))"
+    let named = record + (quote.map { " “\(shortened($0.sanitizedLine))”" } ?? "")
     let resolving = change.pred.count > 1 ? " (resolving a conflict)" : ""
     switch (change.field, change.op) {
     case (Field.tags, .add):
@@ -106,16 +151,20 @@ struct LogCommand: AsyncParsableCommand {
     case (Field.tags, .remove):
       return "untagged \(record)" + (removedTag.map { " #" + $0.sanitizedLine } ?? "")
     case (Field.deleted, _):
-      return (change.isDelete ? "deleted " : "restored ") + record + resolving
-    case (Field.target, _): return "created \(record)"
+      return (change.isDelete ? "deleted " : "restored ") + named + resolving
+    case (Field.target, _): return "created \(named)"
     default:
       if case .array(let items) = change.value {
         return
           "set \(change.field) of \(record) (\(items.count) item\(items.count == 1 ? "" : "s"))\(resolving)"
       }
       let text = (change.value?.displayText ?? "").sanitizedLine
-      let shown = text.count > 60 ? String(text.prefix(57)) + "…" : text
-      return "set \(change.field) of \(record) to “\(shown)”\(resolving)"
+      return "set \(change.field) of \(record) to “\(shortened(text))”\(resolving)"
     }
+  }
+
+  /// At most 60 characters of a value or quote.
+  static func shortened(_ text: String) -> String {
+    text.count > 60 ? String(text.prefix(57)) + "…" : text
   }
 }

@@ -48,6 +48,12 @@ struct OutputStyle: Sendable {
   func bold(_ text: String) -> String { color ? text.applyingStyle(.bold) : text }
   func dim(_ text: String) -> String { color ? text.applyingStyle(.dim) : text }
   func warn(_ text: String) -> String { color ? text.applyingColor(.red) : text }
+  /// Text a version removed (in a word diff): red and struck through.
+  func removed(_ text: String) -> String {
+    color ? text.applyingCodes(NamedColor.red, Style.strikethrough) : text
+  }
+  /// Text a version added (in a word diff): green.
+  func added(_ text: String) -> String { color ? text.applyingColor(.green) : text }
 
   /// A highlighted passage: dark text on the highlight's colour, or `[passage]` without
   /// colour.

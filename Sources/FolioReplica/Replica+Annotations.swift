@@ -164,7 +164,8 @@ extension Replica {
         """
         SELECT id, article_id, kind, selector, note, color, tags, author, created
         FROM annotations WHERE id = ?1 AND visible
-        """, [id], Replica.annotation(row:))
+        """, [id], Replica.annotation(row:)
+      ).map(crediting)
     } catch { throw Replica.wrap(error) }
   }
 
@@ -175,8 +176,17 @@ extension Replica {
         """
         SELECT id, article_id, kind, selector, note, color, tags, author, created
         FROM annotations WHERE article_id = ?1 AND visible ORDER BY created, id
-        """, [articleID], Replica.annotation(row:))
+        """, [articleID], Replica.annotation(row:)
+      ).map(crediting)
     } catch { throw Replica.wrap(error) }
+  }
+
+  /// The annotation with the authors of its current note filled in.
+  private func crediting(_ annotation: Annotation) throws -> Annotation {
+    guard annotation.note != nil else { return annotation }
+    var credited = annotation
+    credited.noteAuthors = try noteAuthors(ofAnnotation: annotation.id)
+    return credited
   }
 
   static func annotation(row: Row) throws -> Annotation {
@@ -189,5 +199,40 @@ extension Replica {
       target: AnnotationTarget(article: row.string(1), kind: kind, selector: selector),
       note: row.optionalString(4), color: row.optionalString(5),
       tags: decodeTags(row.string(6)), author: row.string(7), created: UInt64(row.int64(8)))
+  }
+}
+
+extension Replica {
+  /// What an annotation is attached to, deleted or not: a deleted annotation keeps its row,
+  /// so its history and its conflicts can still name its article and quote.
+  public func annotationTarget(id: String) throws(ReplicaError) -> AnnotationTarget? {
+    do {
+      return try db.firstRow(
+        "SELECT article_id, kind, selector FROM annotations WHERE id = ?1", [id]
+      ) { row in
+        let selector = row.optionalString(2).flatMap { text in
+          (try? JSONReader.parse(text.utf8)).flatMap(TextSelector.init(json:))
+        }
+        return AnnotationTarget(
+          article: row.string(0), kind: AnnotationKind(rawValue: row.string(1)) ?? .note,
+          selector: selector)
+      }
+    } catch { throw Replica.wrap(error) }
+  }
+
+  /// Who wrote the current note of an annotation: the authors of its current values, the
+  /// shown one first. A note edited, or a conflict on it resolved, by someone other than
+  /// the highlight's creator is theirs; empty when the annotation has no note.
+  public func noteAuthors(ofAnnotation id: String) throws(ReplicaError) -> [String] {
+    do {
+      guard let row = try loadRow(.annotation(id)), row.text(Field.note) != nil else { return [] }
+      let log = try changeLog()
+      var authors: [String] = []
+      for head in row.state.registers[Field.note] ?? [] {
+        guard let change = try log.change(head.dot), change.value != nil else { continue }
+        if !authors.contains(change.author) { authors.append(change.author) }
+      }
+      return authors
+    } catch { throw Replica.wrap(error) }
   }
 }

@@ -47,3 +47,37 @@ extension Replica {
     } catch { throw Replica.wrap(error) }
   }
 }
+
+extension Replica {
+  /// The record `prefix` names for reading its history: like `resolve`, but a deleted
+  /// annotation (or article) still answers, so who deleted it, and when, can be read.
+  ///
+  /// - Parameter prefix: At least one character of an id.
+  /// - Returns: The one record it names, live ones first.
+  /// - Throws: `ReplicaError` for an unknown or ambiguous prefix; nothing is changed.
+  public func resolveInHistory(_ prefix: String) throws(ReplicaError) -> EntityRef {
+    do {
+      return try resolve(prefix)
+    } catch .unknownID {
+      let key = prefix.lowercased()
+      guard !key.isEmpty, key.utf8.count <= 64, Hex.isLowercaseHex(key) else {
+        throw .unknownID(prefix)
+      }
+      do {
+        let upper = key + "g"  // past every hex continuation of the prefix
+        var matches = try db.rows(
+          "SELECT id FROM articles WHERE id >= ?1 AND id < ?2 LIMIT 20", [key, upper]
+        ) { EntityRef.article($0.string(0)) }
+        matches += try db.rows(
+          "SELECT id FROM annotations WHERE id >= ?1 AND id < ?2 LIMIT 20", [key, upper]
+        ) { EntityRef.annotation($0.string(0)) }
+        if let exact = matches.first(where: { $0.id == key }) { return exact }
+        guard let only = matches.first else { throw ReplicaError.unknownID(prefix) }
+        guard matches.count == 1 else {
+          throw ReplicaError.ambiguousID(prefix, candidates: matches.map(\.id))
+        }
+        return only
+      } catch { throw Replica.wrap(error) }
+    }
+  }
+}

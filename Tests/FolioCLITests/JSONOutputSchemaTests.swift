@@ -140,9 +140,48 @@ import Testing
     let conflicts = try expectConforms(
       try await workspace.succeed(["conflicts", "--json"]), to: "conflict.schema.json",
       array: true)
-    let id = try #require(conflicts.arrayValue?.first?.objectValue?["id"]?.stringValue)
+    let conflict = try #require(conflicts.arrayValue?.first?.objectValue)
+    let id = try #require(conflict["id"]?.stringValue)
+    #expect(conflict["article"]?.objectValue?["id"]?.stringValue == article)
+    #expect(conflict["article"]?.objectValue?["title"]?.stringValue?.hasPrefix("Alibaba") == true)
+    #expect(conflict["quote"] == .null)  // a note on the article, not a highlight
+    let listedAuthors = conflict["values"]?.arrayValue?.compactMap {
+      $0.objectValue?["author"]?.stringValue
+    }
+    #expect(Set(listedAuthors ?? []) == ["alice", "bob"])
     try expectConforms(
       try await workspace.succeed(["resolve", id, "--author", "bob", "--json"]),
       to: "results.schema.json#/$defs/resolve")
+    // The bulk form, settling and leaving open.
+    try await workspace.succeed(["bundle", "create", bundle])
+    try await workspace.succeed(["bundle", "apply", bundle], store: "bob.sqlite")
+    try await workspace.succeed(["edit", note, "--note", "alice again"])
+    try await workspace.succeed(["edit", note, "--note", "bob again"], store: "bob.sqlite")
+    try await workspace.succeed(["bundle", "create", fromBob], store: "bob.sqlite")
+    try await workspace.succeed(["bundle", "apply", fromBob])
+    let leftOpen = try expectConforms(
+      try await workspace.succeed(["resolve", "--all", "--author", "carol", "--json"]),
+      to: "results.schema.json#/$defs/resolveAll")
+    #expect(leftOpen.arrayValue?.first?.objectValue?["resolved"] == .bool(false))
+    let settled = try expectConforms(
+      try await workspace.succeed(["resolve", "--all", "--newest", "--json"]),
+      to: "results.schema.json#/$defs/resolveAll")
+    #expect(settled.arrayValue?.first?.objectValue?["reason"] == .null)
+
+    // Disjoint edits merge on their own, and are listed for review.
+    try await workspace.succeed(["bundle", "create", bundle])
+    try await workspace.succeed(["bundle", "apply", bundle], store: "bob.sqlite")
+    try await workspace.succeed(["edit", note, "--note", "one two three four"])
+    try await workspace.succeed(["bundle", "create", bundle])
+    try await workspace.succeed(["bundle", "apply", bundle], store: "bob.sqlite")
+    try await workspace.succeed(["edit", note, "--note", "ONE two three four"])
+    try await workspace.succeed(
+      ["edit", note, "--note", "one two three FOUR"], store: "bob.sqlite")
+    try await workspace.succeed(["bundle", "create", fromBob], store: "bob.sqlite")
+    try await workspace.succeed(["bundle", "apply", fromBob])
+    let merges = try expectConforms(
+      try await workspace.succeed(["conflicts", "--merged", "--json"]), to: "merge.schema.json",
+      array: true)
+    #expect(merges.arrayValue?.first?.objectValue?["merged"] == .string("ONE two three FOUR"))
   }
 }

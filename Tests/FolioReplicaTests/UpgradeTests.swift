@@ -24,9 +24,14 @@ import Testing
     // The same library as the old release exported, byte for byte.
     let expected = try Data(
       contentsOf: Self.fixtures.appendingPathComponent("replica-v1-export.json"))
-    let upgraded = try JSONSerialization.jsonObject(with: canonicalExport(replica)) as? NSDictionary
+    // Exports now also credit each note's current author (`noteAuthors`), a key the first
+    // release did not write: compared without it, then checked on its own.
+    let exported = try JSONSerialization.jsonObject(with: canonicalExport(replica))
+    let upgraded = Self.removing("noteAuthors", from: exported) as? NSDictionary
     let original = try JSONSerialization.jsonObject(with: expected) as? NSDictionary
     #expect(upgraded != nil && upgraded == original)
+    let credited = try replica.export().articles.flatMap(\.annotations).filter { $0.note != nil }
+    #expect(!credited.isEmpty && credited.allSatisfy { $0.noteAuthors?.isEmpty == false })
     #expect(try replica.changeCount() == 15)
     #expect(try replica.conflicts().map(\.conflict.field) == ["note"])
     #expect(try replica.remotes().map(\.name) == ["origin"])
@@ -112,5 +117,14 @@ import Testing
     #expect(try reopened.automaticMerges().map(\.merge.value) == ["rates rose sharply on Monday"])
     #expect(try reopened.annotation(id: note.id)?.note == "rates rose sharply on Monday")
     #expect(try reopened.db.scalarInt("PRAGMA user_version") == 3)
+  }
+
+  /// `json` with every `key` removed from its objects, at any depth.
+  static func removing(_ key: String, from json: Any) -> Any {
+    if let object = json as? [String: Any] {
+      return object.filter { $0.key != key }.mapValues { removing(key, from: $0) }
+    }
+    if let array = json as? [Any] { return array.map { removing(key, from: $0) } }
+    return json
   }
 }
