@@ -37,14 +37,20 @@ public struct AnnotationTarget: Hashable, Codable, Sendable {
   /// When the annotation was first made (Unix milliseconds), for one restored from an
   /// export; nil for one made here, whose time is its target change's clock.
   public var created: UInt64?
+  /// Who first made the annotation, for one restored from an export; nil for one made here,
+  /// whose creator is its target change's author. The restoring changes carry the name of
+  /// whoever restored it: a replica never writes a change in someone else's name.
+  public var creator: String?
 
   public init(
-    article: String, kind: AnnotationKind, selector: TextSelector? = nil, created: UInt64? = nil
+    article: String, kind: AnnotationKind, selector: TextSelector? = nil, created: UInt64? = nil,
+    creator: String? = nil
   ) {
     self.article = article
     self.kind = kind
     self.selector = selector
     self.created = created
+    self.creator = creator
   }
 }
 

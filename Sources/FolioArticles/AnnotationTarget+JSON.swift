@@ -9,6 +9,7 @@ extension AnnotationTarget {
     ]
     if let selector { members["selector"] = selector.jsonValue }
     if let created { members["created"] = .int(Int64(created & 0x7FFF_FFFF_FFFF_FFFF)) }
+    if let creator { members["creator"] = .string(creator) }
     return .object(members)
   }
 
@@ -27,7 +28,13 @@ extension AnnotationTarget {
       guard let milliseconds = value.intValue, milliseconds >= 0 else { return nil }
       created = UInt64(milliseconds)
     }
-    self.init(article: article, kind: kind, selector: selector, created: created)
+    var creator: String?
+    if let value = members["creator"], value != .null {
+      guard let name = value.stringValue, !name.isEmpty else { return nil }
+      creator = name
+    }
+    self.init(
+      article: article, kind: kind, selector: selector, created: created, creator: creator)
   }
 }
 

@@ -135,8 +135,9 @@ extension Replica {
       row.columns["article_id"] = parsed.map { .text($0.article) } ?? .null
       row.columns["kind"] = parsed.map { .text($0.kind.rawValue) } ?? .null
       row.columns["selector"] = parsed?.selector.map { .text($0.jsonValue.canonicalText) } ?? .null
-      row.columns["author"] = parsed != nil ? change.map { .text($0.author) } ?? .null : .null
-      // A restored annotation carries its first time in its target.
+      // A restored annotation carries its creator and first time in its target.
+      row.columns["author"] =
+        parsed != nil ? change.map { .text(parsed?.creator ?? $0.author) } ?? .null : .null
       row.columns["created"] =
         parsed != nil
         ? change.map { .integer(Int64(parsed?.created ?? $0.hlc.milliseconds)) } ?? .null : .null

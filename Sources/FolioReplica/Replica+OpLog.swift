@@ -21,12 +21,10 @@ struct LocalChanges {
   @discardableResult
   mutating func append(
     _ entity: EntityRef, _ field: String, _ op: ChangeOp, value: JSONValue? = nil,
-    pred: [Dot] = [], context: VersionVector? = nil, author: String? = nil
+    pred: [Dot] = [], context: VersionVector? = nil
   ) -> Change {
-    // `author` names someone else for a record restored from an export (their annotation).
     let change = Change(
-      site: site, seq: nextSeq, hlc: clock.tick(now: now), author: author ?? self.author,
-      entity: entity,
+      site: site, seq: nextSeq, hlc: clock.tick(now: now), author: author, entity: entity,
       field: field, op: op, value: value, pred: pred, context: context)
     nextSeq += 1
     changes.append(change)

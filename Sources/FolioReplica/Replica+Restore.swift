@@ -5,8 +5,8 @@ import FolioSQLite
 extension Replica {
   /// Restores annotations read from an export, inside the caller's transaction.
   ///
-  /// An annotation not here is made again with its id, author and time (its changes carry
-  /// its author's name), note, colour and tags. One already here gets the note and colour
+  /// An annotation not here is made again with its id, creator and time (kept in its target;
+  /// its changes carry this replica's author), note, colour and tags. One already here gets the note and colour
   /// it was exported with where they differ, and the tags it lacks; one deleted here stays
   /// deleted. Importing the same export twice changes nothing the second time.
   ///
@@ -49,18 +49,18 @@ extension Replica {
     let entity = EntityRef.annotation(annotation.id)
     var target = annotation.target
     target.created = annotation.created
+    target.creator = annotation.author
     try appendLocal { local in
-      let author = annotation.author
-      local.append(entity, Field.target, .set, value: target.jsonValue, author: author)
+      local.append(entity, Field.target, .set, value: target.jsonValue)
       if let note = annotation.note {
-        local.append(entity, Field.note, .set, value: .string(note), author: author)
+        local.append(entity, Field.note, .set, value: .string(note))
       }
       if let color = annotation.color {
-        local.append(entity, Field.color, .set, value: .string(color), author: author)
+        local.append(entity, Field.color, .set, value: .string(color))
       }
       var seen: Set<String> = []
       for tag in annotation.tags where seen.insert(tag.lowercased()).inserted {
-        local.append(entity, Field.tags, .add, value: .string(tag), author: author)
+        local.append(entity, Field.tags, .add, value: .string(tag))
       }
     }
   }

@@ -24,18 +24,30 @@ import Testing
     let (workspace, _) = try await annotatedWorkspace()
     let backup = workspace.path("a.json")
     try await workspace.succeed(["export", "-o", backup])
-    try await workspace.succeed(["init", "--author", "bob"], store: "b.sqlite")
+    // alice restores her own backup.
+    try await workspace.succeed(["init", "--author", "alice"], store: "b.sqlite")
     let imported = try await workspace.succeed(["import", backup], store: "b.sqlite")
     #expect(imported.contains("annotations: 3 added"))
     let restored = workspace.path("b.json")
     try await workspace.succeed(["export", "-o", restored], store: "b.sqlite")
     // Ids, authors, times, notes, colours, tags, article tags: byte for byte.
     #expect(try workspace.bytes("b.json") == workspace.bytes("a.json"))
+  }
+
+  @Test func anotherPersonsRestoreKeepsTheCreatorAndWritesInTheirOwnName() async throws {
+    let (workspace, _) = try await annotatedWorkspace()
+    let backup = workspace.path("a.json")
+    try await workspace.succeed(["export", "-o", backup])
+    try await workspace.succeed(["init", "--author", "bob"], store: "b.sqlite")
+    try await workspace.succeed(["import", backup], store: "b.sqlite")
     let shown = try await workspace.succeed(["show", "50c4", "--json"], store: "b.sqlite")
     let value = try JSONDecoder().decode(JSONValue.self, from: Data(shown.utf8))
     let annotations = try #require(value.objectValue?["annotations"]?.arrayValue)
     #expect(annotations.count == 3)
+    // The creator comes from the export; the changes that restored them are bob's.
     #expect(annotations.allSatisfy { $0.objectValue?["author"]?.stringValue == "alice" })
+    let log = try await workspace.succeed(["log", "50c4"], store: "b.sqlite")
+    #expect(log.contains("bob") && !log.contains("alice"))
   }
 
   @Test func importingTheSameExportTwiceChangesNothing() async throws {
