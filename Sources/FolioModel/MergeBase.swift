@@ -2,8 +2,10 @@
 /// one latest change that every current value supersedes, directly or through other changes.
 public enum MergeBase {
   /// The base of `heads` (two or more current `set` changes of one field of one record), or
-  /// nil when there is none: no common ancestor, several latest ones, or a walk that meets a
-  /// `pred` it cannot follow.
+  /// nil when there is none: no common ancestor, several latest ones that do not merge, or a
+  /// walk that meets a `pred` it cannot follow. Several latest common ancestors whose text
+  /// merges (the field showed them as an automatic merge) give their merged text, carried
+  /// by a copy of the greatest of them.
   ///
   /// The walk goes back from the heads through `pred`, one change at a time, always taking
   /// the greatest (hlc, site, seq) not yet taken, so a change is taken after every change
@@ -47,6 +49,25 @@ public enum MergeBase {
         waiting[dot] = parent
       }
     }
-    return found.count == 1 ? found[0] : nil
+    if found.count == 1 { return found[0] }
+    return try mergedBase(of: found, change: change)
+  }
+
+  /// Several latest common ancestors: the heads were written on a field that showed them
+  /// merged (an automatic merge), so their base is that merged text, in the place of the
+  /// greatest of them. Nil when they did not merge (e.g. two concurrent resolutions of one
+  /// conflict).
+  private static func mergedBase(
+    of ancestors: [Change], change: (Dot) throws -> Change?
+  ) rethrows -> Change? {
+    guard ancestors.count > 1 else { return nil }
+    let greatestFirst = ancestors.sorted { Change.precedes($1, $0) }
+    let inner = try find(of: greatestFirst, change: change)
+    guard let merge = AutomaticMerge.merging(heads: greatestFirst, base: inner) else {
+      return nil
+    }
+    var base = greatestFirst[0]
+    base.value = .string(merge.value)
+    return base
   }
 }

@@ -119,6 +119,29 @@ struct ReplicaMergeTests {
     #expect(try canonicalExport(alice) == canonicalExport(bob))
   }
 
+  @Test func editsOfAnAutomaticallyMergedNoteMergeAgain() throws {
+    let pair = try Pair()
+    defer { pair.directory.remove() }
+    let (alice, bob, noteID) = (pair.alice, pair.bob, pair.note.id)
+    try alice.editAnnotation(id: noteID, note: "Check the numbers today")
+    try bob.editAnnotation(id: noteID, note: "check the numbers")
+    try pair.exchange()
+    #expect(try alice.annotation(id: noteID)?.note == "check the numbers today")
+    // Both now edit the merged text at once, in different words.
+    pair.clock.advance(by: 5)
+    try alice.editAnnotation(id: noteID, note: "check the new numbers today")
+    try bob.editAnnotation(id: noteID, note: "check the numbers today, urgently")
+    try pair.exchange()
+    for replica in [alice, bob] {
+      #expect(try replica.conflicts().isEmpty)
+      #expect(try replica.annotation(id: noteID)?.note == "check the new numbers today, urgently")
+      #expect(
+        try replica.automaticMerges().map(\.merge.value) == [
+          "check the new numbers today, urgently"
+        ])
+    }
+  }
+
   /// BUG (see report): re-adding a tag that is already present writes nothing, so a
   /// concurrent removal elsewhere takes the tag away although someone just added it.
   @Test func reAddingAPresentTagWinsOverAConcurrentRemoval() throws {

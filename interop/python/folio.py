@@ -497,7 +497,20 @@ def merge_base(heads, uniq):
             if nd in stale:
                 stale.add(dd)
             waiting[dd] = c
-    return found[0] if len(found) == 1 else None
+    if len(found) == 1:
+        return found[0]
+    if len(found) < 2 or first["field"] not in TEXT_FIELDS:
+        return None
+    # §4.7.3 step 3: several latest common ancestors that merge stand for their merged text.
+    greatest_first = sorted(found, key=_order, reverse=True)
+    inner = merge_base(greatest_first, uniq)
+    if (inner is None or not isinstance(inner["value"], str)
+            or not all(isinstance(c["value"], str) for c in greatest_first)):
+        return None
+    merged = text_merge(inner["value"], [c["value"] for c in greatest_first])
+    if merged is None:
+        return None
+    return dict(greatest_first[0], value=merged)
 
 
 def entity_state(entity, changes):
