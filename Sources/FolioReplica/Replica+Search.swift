@@ -120,8 +120,9 @@ extension Replica {
     let textJoin = scan ? "JOIN article_text t ON t.key = a.key" : ""
     let condition = conditions.joined(separator: " AND ")
     guard let match = query.match else {
+      let rank = Self.scanRank(of: fields, query, &parameters)
       return
-        "SELECT a.id, NULL, a.title, NULL, 0, \(plain) FROM articles a \(textJoin) WHERE \(condition)"
+        "SELECT a.id, NULL, a.title, NULL, \(rank), \(plain) FROM articles a \(textJoin) WHERE \(condition)"
     }
     return """
       SELECT a.id, NULL, a.title,
@@ -130,6 +131,20 @@ extension Replica {
       FROM article_search s JOIN articles a ON a.key = s.rowid \(textJoin)
       WHERE article_search MATCH \(parameters.add(match)) AND \(condition)
       """
+  }
+
+  /// The rank of a hit found by scanning (unsegmented scripts, which the index does not
+  /// cut into words): more occurrences per length first, like bm25 (lower is better).
+  private static func scanRank(
+    of fields: String, _ query: SearchQuery, _ parameters: inout SQLParameters
+  ) -> String {
+    let counts = query.substrings.map { term in
+      let name = parameters.add(term.lowercased())
+      return "(length(lower(\(fields))) - length(replace(lower(\(fields)), \(name), ''))) "
+        + "/ max(length(\(name)), 1)"
+    }
+    guard !counts.isEmpty else { return "0" }
+    return "-1.0 * (\(counts.joined(separator: " + "))) / (length(\(fields)) / 500.0 + 1)"
   }
 
   /// Rows of highlights and notes whose quote or note matches.
@@ -155,8 +170,9 @@ extension Replica {
     let textJoin = scan ? "JOIN annotation_text t ON t.key = n.key" : ""
     let condition = conditions.joined(separator: " AND ")
     guard let match = query.match else {
+      let rank = Self.scanRank(of: fields, query, &parameters)
       return """
-        SELECT n.article_id, n.id, a.title, NULL, 0, \(plain)
+        SELECT n.article_id, n.id, a.title, NULL, \(rank), \(plain)
         FROM annotations n JOIN articles a ON a.id = n.article_id \(textJoin)
         WHERE \(condition)
         """

@@ -69,6 +69,23 @@ import Testing
     #expect(try hits(try await workspace.succeed(["search", "小米 tariff", "--json"])).isEmpty)
   }
 
+  @Test func unsegmentedHitsAreRankedByHowOftenTheyMatch() async throws {
+    let workspace = try CLIWorkspace()
+    try await workspace.succeed(["init", "--author", "alice"])
+    let file = try workspace.write(
+      "cjk.json",
+      #"[{"title": "A 汽油", "summary": "今天发布了新车型。"},"#
+        + #"{"title": "B 小米", "summary": "小米汽车发布。小米说新车很好。"}]"#)
+    try await workspace.succeed(["import", file])
+    let found = try hits(try await workspace.succeed(["search", "小米", "--json"]))
+    #expect(found.count == 1)
+    let both = try hits(try await workspace.succeed(["search", "车", "--json"]))
+    // "B" says 车 twice, A once in a text about as long: B comes first, though A sorts first
+    // by title.
+    let titles = both.compactMap { $0.objectValue?["article"]?.objectValue?["title"]?.stringValue }
+    #expect(titles == ["B 小米", "A 汽油"])
+  }
+
   @Test func snippetsArePlainWithOffsets() async throws {
     let workspace = try await library()
     let found = try hits(try await workspace.succeed(["search", "subsidy", "--json"]))
