@@ -8,6 +8,9 @@ public enum SyncProtocol {
   public static let defaultPageLimit = 1_000
   /// The most changes one pull returns; a larger `limit` is lowered to this.
   public static let maximumPageLimit = 5_000
+  /// The most bytes of changes (canonical JSON) one pull page holds, unless its first
+  /// change alone is larger (4 MiB; a change is at most about 600 KiB).
+  public static let maximumPageBytes = 4 * 1024 * 1024
   /// The most changes one push may carry.
   public static let maximumPushChanges = 5_000
   /// The largest request body the server reads, in bytes (8 MiB).

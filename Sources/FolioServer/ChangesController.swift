@@ -46,7 +46,7 @@ struct ChangesController<Store: ChangeStore, Context: RequestContext>: Sendable 
     }
     let page = try await LongPoll.page(
       of: store, in: space, after: after, limit: min(limit, limits.maximumPageLimit),
-      wait: .seconds(wait))
+      maximumBytes: limits.maximumPageBytes, wait: .seconds(wait))
     return Self.jsonResponse(Self.pullBody(page))
   }
 

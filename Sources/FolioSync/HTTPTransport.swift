@@ -11,6 +11,9 @@ struct HTTPReply {
 }
 
 /// Sends requests to a sync server with URLSession and counts the bytes on the wire.
+///
+/// Every request carries the remote's token (and a push its changes), so a redirect is never
+/// followed: the server's 3xx is an error naming where it pointed (see `refusingRedirects`).
 struct HTTPTransport {
   let session: URLSession
   let token: String
@@ -39,11 +42,14 @@ struct HTTPTransport {
     do {
       (data, response) = try await session.data(for: request)
     } catch {
-      throw .unreachable(
-        url: "\(url.scheme ?? "http")://\(url.host ?? "")\(url.port.map { ":\($0)" } ?? "")",
-        reason: Self.reason(error))
+      throw .unreachable(url: Self.origin(url), reason: Self.reason(error))
     }
     guard let http = response as? HTTPURLResponse else { throw .badResponse("not HTTP") }
+    if (300..<400).contains(http.statusCode) {
+      throw .redirected(
+        from: Self.origin(url) + url.path,
+        to: http.value(forHTTPHeaderField: "Location") ?? "(no Location)")
+    }
     let gzipped = (http.value(forHTTPHeaderField: "Content-Encoding") ?? "").lowercased() == "gzip"
     var plain = data
     // URLSession may or may not have inflated the body already: gzip starts 1f 8b, JSON never.
@@ -61,6 +67,19 @@ struct HTTPTransport {
     summary.bytesSent += Self.requestHeaderBytes(request) + (sentBody?.count ?? 0)
     summary.bytesReceived += Self.responseHeaderBytes(http) + wireBytes
     return HTTPReply(status: http.statusCode, body: plain)
+  }
+
+  /// A session whose requests never follow a redirect: the 3xx itself is the answer.
+  ///
+  /// It must be the session's delegate that refuses: on Linux, FoundationNetworking follows
+  /// redirects of `data(for:)` without asking a per-task delegate, re-sending the
+  /// `Authorization` header and the body to whatever origin `Location` names.
+  static let refusingRedirects = URLSession(
+    configuration: .default, delegate: RedirectRefusal(), delegateQueue: nil)
+
+  /// `scheme://host:port` of `url`.
+  private static func origin(_ url: URL) -> String {
+    "\(url.scheme ?? "http")://\(url.host ?? "")\(url.port.map { ":\($0)" } ?? "")"
   }
 
   /// Request bodies smaller than this go uncompressed.
@@ -96,5 +115,16 @@ struct HTTPTransport {
       size += "\(name)".utf8.count + 2 + "\(value)".utf8.count + 2
     }
     return size + 2
+  }
+}
+
+/// Answers every redirect with "do not follow" (see `HTTPTransport.refusingRedirects`).
+private final class RedirectRefusal: NSObject, URLSessionTaskDelegate, Sendable {
+  func urlSession(
+    _ session: URLSession, task: URLSessionTask,
+    willPerformHTTPRedirection response: HTTPURLResponse, newRequest request: URLRequest,
+    completionHandler: @escaping @Sendable (URLRequest?) -> Void
+  ) {
+    completionHandler(nil)
   }
 }

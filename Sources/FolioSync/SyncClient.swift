@@ -20,9 +20,12 @@ public struct SyncClient {
   /// its wait on top).
   static let requestTimeout = 60.0
 
+  /// The session a client uses by default: one that never follows a redirect.
+  public static var defaultSession: URLSession { HTTPTransport.refusingRedirects }
+
   public init(
     pageSize: Int = SyncProtocol.maximumPageLimit, pushBatchSize: Int = 2_000,
-    session: URLSession = .shared
+    session: URLSession = SyncClient.defaultSession
   ) {
     self.pageSize = pageSize
     self.pushBatchSize = pushBatchSize
