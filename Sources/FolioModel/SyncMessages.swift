@@ -127,6 +127,8 @@ public struct SyncErrorCode: RawRepresentable, Hashable, Codable, Sendable,
   public static let siteOwned = SyncErrorCode(rawValue: "site-owned")
   /// 404: no such endpoint (or not with this method).
   public static let notFound = SyncErrorCode(rawValue: "not-found")
+  /// 405: the endpoint exists but has not this method (`Allow` names those it has).
+  public static let methodNotAllowed = SyncErrorCode(rawValue: "method-not-allowed")
   /// 409: a change's sequence number skips past what the server holds for its site.
   public static let gap = SyncErrorCode(rawValue: "gap")
   /// 409: the server holds a different change with the same site and sequence number.

@@ -59,6 +59,7 @@ public func buildRouter<Store: ChangeStore, Context: RequestContext>(
   router.add(middleware: LogRequestsMiddleware(.debug))
   router.add(middleware: MetricsMiddleware())
   router.add(middleware: SyncErrorMiddleware(limits: configuration.limits))
+  router.add(middleware: MethodNotAllowedMiddleware())
   router.add(middleware: CompressionMiddleware(limits: configuration.limits))
   let v1 = router.group(RouterPath(SyncProtocol.pathPrefix))
   v1.get("health") { _, _ in

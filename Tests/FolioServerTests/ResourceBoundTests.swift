@@ -145,6 +145,33 @@ struct ResourceBoundTests {
     }
   }
 
+  @Test func undeclaredMethodsAre405AndOversizedLimitsAreLowered() async throws {
+    try await withTimedServer { port, fixture in
+      func exchange(_ line: String) async throws -> String {
+        let socket = try RawSocket(port: port, timeout: 10)
+        let request =
+          "\(line) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(fixture.alice)\r\n"
+          + "Connection: close\r\n\r\n"
+        #expect(socket.send(Array(request.utf8)))
+        return await Self.read(socket).text
+      }
+      let trace = try await exchange("TRACE /v1/spaces/team/changes")
+      #expect(trace.hasPrefix("HTTP/1.1 405"), "\(trace)")
+      #expect(trace.lowercased().contains("allow: get, post"))
+      #expect(trace.contains(#""code":"method-not-allowed""#))
+      let query = try await exchange("QUERY /v1/health")
+      #expect(query.hasPrefix("HTTP/1.1 405") && query.lowercased().contains("allow: get"))
+      let put = try await exchange("PUT /v1/spaces/team/vector")
+      #expect(put.hasPrefix("HTTP/1.1 405"), "\(put)")
+      let nowhere = try await exchange("GET /v1/spaces/team/nothing")
+      #expect(nowhere.hasPrefix("HTTP/1.1 404"), "\(nowhere)")
+      let huge = try await exchange("GET /v1/spaces/team/changes?limit=16900348194412331008")
+      #expect(huge.hasPrefix("HTTP/1.1 200"), "\(huge)")
+      let beyond = try await exchange("GET /v1/spaces/team/changes?after=9007199254740992")
+      #expect(beyond.hasPrefix("HTTP/1.1 400"), "\(beyond)")
+    }
+  }
+
   @Test func namesStartingWithADotOrHoldingControlCharactersAreRefused() async throws {
     try await ServerFixture.with(.sqlite) { fixture in
       for name in [".", "..", ".hidden", "a/b", "a\\b", "a\u{1}b", "a\nb", ""] {
