@@ -17,7 +17,8 @@ struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
     do {
       return try await next(request, context)
     } catch let error as any HTTPResponseError
-    where error.status == .notFound || error.status == .methodNotAllowed {
+      where error.status == .notFound || error.status == .methodNotAllowed
+    {
       guard let allowed = Self.methods(of: request.uri.path),
         !allowed.contains(request.method)
       else { throw error }

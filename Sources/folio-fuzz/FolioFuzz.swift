@@ -16,6 +16,13 @@
 
   /// The target this process fuzzes; set once, before libFuzzer starts.
   nonisolated(unsafe) private var selectedTarget = FuzzTarget.changeJSON
+
+  /// libFuzzer's entry point, which its runtime references even when `main` below drives it.
+  @_cdecl("LLVMFuzzerTestOneInput")
+  func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
+    selectedTarget.run(UnsafeBufferPointer(start: data, count: count))
+    return 0
+  }
 #endif
 
 /// `folio-fuzz TARGET [libFuzzer options] [corpus folders]`: the libFuzzer targets of
@@ -39,10 +46,7 @@ enum FolioFuzz {
       argv.append(nil)
       let status = argv.withUnsafeMutableBufferPointer { buffer in
         var pointer = buffer.baseAddress
-        return LLVMFuzzerRunDriver(&argc, &pointer) { data, count in
-          selectedTarget.run(UnsafeBufferPointer(start: data, count: count))
-          return 0
-        }
+        return LLVMFuzzerRunDriver(&argc, &pointer, fuzzOneInput)
       }
       exit(status)
     #else
