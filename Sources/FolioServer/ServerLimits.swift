@@ -27,7 +27,7 @@ public struct ServerLimits: Sendable {
     public var idle: Duration = .seconds(60)
     /// From a request's first byte to the end of its head.
     public var header: Duration = .seconds(10)
-    /// From a request's head to the end of its body (8 MiB at 150 KB/s fits).
+    /// From a request's head to the end of its body (8 MiB needs 140 KB/s).
     public var body: Duration = .seconds(60)
 
     /// The server's defaults.
