@@ -61,6 +61,8 @@ let package = Package(
       dependencies: [
         "FolioModel", "FolioSQLite",
         .product(name: "Hummingbird", package: "hummingbird"),
+        // HTTP1Channel, wrapped by TimedHTTP1Channel; already Hummingbird's.
+        .product(name: "HummingbirdCore", package: "hummingbird"),
         .product(name: "Logging", package: "swift-log"),
         // The connection-level body limit (BodySizeLimitHandler); already Hummingbird's.
         .product(name: "NIOCore", package: "swift-nio"),
@@ -88,6 +90,8 @@ let package = Package(
         "FolioModel", "FolioArticles", "FolioReplica", "FolioSQLite", "FolioSync",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
+    // libFuzzer targets of the readers; a real fuzzer only as built by script/fuzz.
+    .executableTarget(name: "folio-fuzz", dependencies: ["FolioModel", "FolioArticles"]),
     .testTarget(name: "FolioSQLiteTests", dependencies: ["FolioSQLite"]),
     // The test kit of Protocol/vectors/changes, read by the model, server and replica tests.
     .target(name: "ProtocolVectors", path: "Tests/ProtocolVectors"),

@@ -8,6 +8,9 @@ public enum SyncProtocol {
   public static let defaultPageLimit = 1_000
   /// The most changes one pull returns; a larger `limit` is lowered to this.
   public static let maximumPageLimit = 5_000
+  /// The most bytes of changes (canonical JSON) one pull page holds, unless its first
+  /// change alone is larger (4 MiB; a change is at most about 600 KiB).
+  public static let maximumPageBytes = 4 * 1024 * 1024
   /// The most changes one push may carry.
   public static let maximumPushChanges = 5_000
   /// The largest request body the server reads, in bytes (8 MiB).
@@ -128,6 +131,8 @@ public struct SyncErrorCode: RawRepresentable, Hashable, Codable, Sendable,
   public static let siteOwned = SyncErrorCode(rawValue: "site-owned")
   /// 404: no such endpoint (or not with this method).
   public static let notFound = SyncErrorCode(rawValue: "not-found")
+  /// 405: the endpoint exists but has not this method (`Allow` names those it has).
+  public static let methodNotAllowed = SyncErrorCode(rawValue: "method-not-allowed")
   /// 409: a change's sequence number skips past what the server holds for its site.
   public static let gap = SyncErrorCode(rawValue: "gap")
   /// 409: the server holds a different change with the same site and sequence number.

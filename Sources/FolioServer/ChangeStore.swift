@@ -19,8 +19,10 @@ public protocol ChangeStore: Sendable {
   func token(hash: String) async throws -> TokenRecord?
 
   /// Up to `limit` changes of `space` with a server sequence number above `cursor`, in
-  /// arrival order, as their stored canonical JSON.
-  func changes(in space: String, after cursor: Int, limit: Int) async throws -> StoredPage
+  /// arrival order, as their stored canonical JSON, totalling at most `maximumBytes` bytes
+  /// unless the first change alone is larger (see `PageBound`).
+  func changes(in space: String, after cursor: Int, limit: Int, maximumBytes: Int) async throws
+    -> StoredPage
 
   /// What the server holds for `space`: per site the highest sequence number, and the
   /// space's latest server sequence number.
@@ -123,6 +125,12 @@ public struct IncomingChange: Sendable {
 }
 
 extension ChangeStore {
+  /// Up to `limit` changes after `cursor`, within the protocol's page bytes.
+  public func changes(in space: String, after cursor: Int, limit: Int) async throws -> StoredPage {
+    try await changes(
+      in: space, after: cursor, limit: limit, maximumBytes: SyncProtocol.maximumPageBytes)
+  }
+
   /// Makes a new token for `user` on `space`, stores its hash and returns the secret, which
   /// the server cannot show again.
   public func issueToken(

@@ -35,9 +35,12 @@ struct ChangesController<Store: ChangeStore, Context: RequestContext>: Sendable 
     _ = try await authenticator.authorize(request, space: space, for: .read)
     let query = request.uri.queryParameters
     let after = try Self.integer(query["after"].map(String.init), named: "after") ?? 0
-    guard after >= 0 else { throw SyncError.badRequest("after must be 0 or more") }
+    guard (0...JSONReader.maximumInteger).contains(Int64(after)) else {
+      throw SyncError.badRequest("after must be 0 to \(JSONReader.maximumInteger)")
+    }
+    // Any `limit` above the maximum is lowered to it, however many digits it has.
     let limit =
-      try Self.integer(query["limit"].map(String.init), named: "limit")
+      try Self.integer(query["limit"].map(String.init), named: "limit", saturating: true)
       ?? limits.defaultPageLimit
     guard limit >= 1 else { throw SyncError.badRequest("limit must be 1 or more") }
     let wait = try Self.integer(query["wait"].map(String.init), named: "wait") ?? 0
@@ -46,7 +49,7 @@ struct ChangesController<Store: ChangeStore, Context: RequestContext>: Sendable 
     }
     let page = try await LongPoll.page(
       of: store, in: space, after: after, limit: min(limit, limits.maximumPageLimit),
-      wait: .seconds(wait))
+      maximumBytes: limits.maximumPageBytes, wait: .seconds(wait))
     return Self.jsonResponse(Self.pullBody(page))
   }
 
@@ -111,10 +114,18 @@ struct ChangesController<Store: ChangeStore, Context: RequestContext>: Sendable 
     }
   }
 
-  private static func integer(_ text: String?, named name: String) throws(SyncError) -> Int? {
+  private static func integer(
+    _ text: String?, named name: String, saturating: Bool = false
+  ) throws(SyncError) -> Int? {
     guard let text else { return nil }
-    guard let value = Int(text) else { throw .badRequest("\(name) must be an integer") }
-    return value
+    if let value = Int(text) { return value }
+    let digits = text.drop(while: { $0 == "-" || $0 == "+" })
+    if saturating, text.count - digits.count <= 1, !digits.isEmpty,
+      digits.allSatisfy({ ("0"..."9").contains($0) })
+    {
+      return text.hasPrefix("-") ? Int.min : Int.max
+    }
+    throw .badRequest("\(name) must be an integer")
   }
 
   /// `{"changes":[…],"cursor":N,"more":B}` built from the stored canonical bytes.

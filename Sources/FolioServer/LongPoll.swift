@@ -10,7 +10,8 @@ enum LongPoll {
   /// A page of `space` after `cursor`; when it would be empty, waits up to `wait` for one that
   /// is not. Returns an empty page when the wait ends or the server begins to stop.
   static func page(
-    of store: some ChangeStore, in space: String, after cursor: Int, limit: Int, wait: Duration
+    of store: some ChangeStore, in space: String, after cursor: Int, limit: Int,
+    maximumBytes: Int, wait: Duration
   ) async throws -> StoredPage {
     let clock = ContinuousClock()
     let deadline = clock.now + wait
@@ -18,7 +19,8 @@ enum LongPoll {
       // The ticket is taken before reading, so a commit between the read and the wait
       // ends the wait at once.
       let ticket = store.feed.ticket(for: space)
-      let page = try await store.changes(in: space, after: cursor, limit: limit)
+      let page = try await store.changes(
+        in: space, after: cursor, limit: limit, maximumBytes: maximumBytes)
       let left = deadline - clock.now
       guard page.changes.isEmpty, left > .zero, !store.feed.isClosed, !Task.isCancelled else {
         ServerMetrics.recordPulled(page.changes.count)

@@ -200,21 +200,32 @@ public final class PostgresChangeStore: ChangeStore {
     ).collect().first.map(Self.tokenRecord)
   }
 
-  public func changes(in space: String, after cursor: Int, limit: Int) async throws -> StoredPage {
+  public func changes(
+    in space: String, after cursor: Int, limit: Int, maximumBytes: Int
+  ) async throws -> StoredPage {
     try await requireSpaceHead(space, connection: nil)
-    var rows: [(Int, ByteBuffer)] = []
-    for try await row in try await client.query(
+    // Sizes first, then only the changes that fit (see SQLiteChangeStore). Changes are
+    // append-only and numbered in commit order, so the second query reads the same rows.
+    let sizes = try await client.query(
       """
-      SELECT server_seq, json FROM changes
+      SELECT server_seq, octet_length(json) FROM changes
       WHERE space = \(space) AND server_seq > \(cursor) ORDER BY server_seq LIMIT \(limit + 1)
       """, logger: logger
-    ).decode((Int, ByteBuffer).self) {
-      rows.append(row)
+    ).decode((Int, Int).self).collectAll()
+    let fit = PageBound.fit(sizes: sizes.map(\.1), limit: limit, maximumBytes: maximumBytes)
+    guard fit.count > 0 else { return StoredPage(changes: [], cursor: cursor, more: false) }
+    let last = sizes[fit.count - 1].0
+    var changes: [[UInt8]] = []
+    for try await json in try await client.query(
+      """
+      SELECT json FROM changes
+      WHERE space = \(space) AND server_seq > \(cursor) AND server_seq <= \(last)
+      ORDER BY server_seq
+      """, logger: logger
+    ).decode(ByteBuffer.self) {
+      changes.append(Array(json.readableBytesView))
     }
-    let page = rows.prefix(limit)
-    return StoredPage(
-      changes: page.map { Array($0.1.readableBytesView) }, cursor: page.last?.0 ?? cursor,
-      more: rows.count > limit)
+    return StoredPage(changes: changes, cursor: last, more: fit.more)
   }
 
   public func vector(of space: String) async throws -> VectorResponse {

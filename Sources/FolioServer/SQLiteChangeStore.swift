@@ -26,7 +26,9 @@ public final class SQLiteChangeStore: ChangeStore {
   /// The schema version this code writes (`PRAGMA user_version`).
   static let schemaVersion: Int64 = 1
 
-  /// Opens (creating if needed) the store at `path` and brings its schema up to date.
+  /// Opens (creating if needed) the store at `path` and brings its schema up to date. The
+  /// file is readable and writable by its owner only (0600), and so are the WAL and shared
+  /// memory files SQLite makes next to it (it gives them the database file's mode).
   ///
   /// - Parameter path: A file path, or `:memory:` for a store that lives as long as this
   ///   object (its reads then use the writer connection: a second connection to `:memory:`
@@ -34,11 +36,20 @@ public final class SQLiteChangeStore: ChangeStore {
   /// - Throws: `SQLiteError` when the file cannot be opened or migrated, `StoreError` when a
   ///   newer server wrote it.
   public init(path: String) throws {
+    if path != ":memory:" { Self.restrictToOwner(path) }
     let connection = try Connection(path: path)
     try Self.migrate(connection)
     self.writer = Guarded(connection)
     self.readers = ReaderConnections(path: path, writer: path == ":memory:" ? writer : nil)
     self.path = path
+  }
+
+  /// Creates `path` with mode 0600 when missing, or takes group and other access away from
+  /// the database and its WAL files when an older server made them with default modes.
+  private static func restrictToOwner(_ path: String) {
+    let descriptor = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+    if descriptor >= 0 { close(descriptor) }
+    for file in [path, path + "-wal", path + "-shm"] { chmod(file, 0o600) }
   }
 
   /// Runs `body` with the writer connection on the writer thread.
@@ -118,19 +129,31 @@ public final class SQLiteChangeStore: ChangeStore {
     }
   }
 
-  public func changes(in space: String, after cursor: Int, limit: Int) async throws -> StoredPage {
+  public func changes(
+    in space: String, after cursor: Int, limit: Int, maximumBytes: Int
+  ) async throws -> StoredPage {
     try await read { connection in
       try Self.requireSpaceHead(space, connection)
-      let rows = try connection.rows(
+      // Sizes first (SQLite reads a blob's length without its content), then only the
+      // changes that fit: a page of large values never holds more than `maximumBytes`.
+      let sizes = try connection.rows(
         """
-        SELECT server_seq, json FROM changes
+        SELECT server_seq, length(json) FROM changes
         WHERE space = ?1 AND server_seq > ?2 ORDER BY server_seq LIMIT ?3
         """,
         [space, cursor, limit + 1]
-      ) { row in (row.int(0), row.blob(1)) }
-      let page = rows.prefix(limit)
-      return StoredPage(
-        changes: page.map(\.1), cursor: page.last?.0 ?? cursor, more: rows.count > limit)
+      ) { row in (row.int(0), row.int(1)) }
+      let fit = PageBound.fit(sizes: sizes.map(\.1), limit: limit, maximumBytes: maximumBytes)
+      guard fit.count > 0 else { return StoredPage(changes: [], cursor: cursor, more: false) }
+      let last = sizes[fit.count - 1].0
+      let changes = try connection.rows(
+        """
+        SELECT json FROM changes
+        WHERE space = ?1 AND server_seq > ?2 AND server_seq <= ?3 ORDER BY server_seq
+        """,
+        [space, cursor, last]
+      ) { row in row.blob(0) }
+      return StoredPage(changes: changes, cursor: last, more: fit.more)
     }
   }
 

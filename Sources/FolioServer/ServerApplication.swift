@@ -1,5 +1,6 @@
 import FolioModel
 import Hummingbird
+import HummingbirdCore
 import Logging
 import Prometheus
 
@@ -58,6 +59,7 @@ public func buildRouter<Store: ChangeStore, Context: RequestContext>(
   router.add(middleware: LogRequestsMiddleware(.debug))
   router.add(middleware: MetricsMiddleware())
   router.add(middleware: SyncErrorMiddleware(limits: configuration.limits))
+  router.add(middleware: MethodNotAllowedMiddleware())
   router.add(middleware: CompressionMiddleware(limits: configuration.limits))
   let v1 = router.group(RouterPath(SyncProtocol.pathPrefix))
   v1.get("health") { _, _ in
@@ -89,10 +91,18 @@ public func buildApplication<Store: ChangeStore>(
 ) -> some ApplicationProtocol {
   let host = configuration.host
   let bodyLimit = configuration.limits.maximumBodyBytes
+  let timeouts = configuration.limits.timeouts
+  let server = HTTPServerBuilder { responder in
+    TimedHTTP1Channel(
+      inner: HTTP1Channel(
+        responder: responder,
+        configuration: .init(additionalChannelHandlers: [
+          RequestTimeoutHandler(limits: timeouts), BodySizeLimitHandler(limit: bodyLimit),
+        ])))
+  }
   return Application(
     router: buildRouter(store: store, configuration: configuration),
-    server: .http1(
-      configuration: .init(additionalChannelHandlers: [BodySizeLimitHandler(limit: bodyLimit)])),
+    server: server,
     configuration: ApplicationConfiguration(
       address: .hostname(host, port: configuration.port), serverName: "folio-server"),
     onServerRunning: { channel in

@@ -39,27 +39,42 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
   }
 }
 
-/// The rule for space and user names: 1 to 64 of `A-Z a-z 0-9 . _ -`.
+/// The rule for space and user names: 1 to 64 of `A-Z a-z 0-9 . _ -`, not starting with `.`
+/// (so never `.`, `..` or a hidden file's name). Nothing else: no separator, no white space,
+/// no control character.
 public enum NameRules {
   /// The longest name.
   public static let maximumLength = 64
 
   /// True when `name` follows the rule.
   public static func isValid(_ name: String) -> Bool {
-    !name.isEmpty && name.utf8.count <= maximumLength
-      && name.unicodeScalars.allSatisfy { scalar in
-        scalar.isASCII
-          && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
-            || scalar == "." || scalar == "_" || scalar == "-")
-      }
+    problem(with: name) == nil
   }
 
   /// Throws `StoreError.invalidName` naming `what` (space, user) when `name` breaks the rule.
   public static func check(_ name: String, as what: String) throws(StoreError) {
-    guard isValid(name) else {
-      throw StoreError(
-        .invalidName,
-        "invalid \(what) name '\(name)': use 1 to \(maximumLength) of A-Z a-z 0-9 . _ -")
+    if let problem = problem(with: name) {
+      // Control characters escaped: a refused name is echoed to a terminal.
+      let shown = name.unicodeScalars.map {
+        (0x20..<0x7F).contains($0.value) ? String($0) : $0.escaped(asASCII: true)
+      }
+      .joined()
+      throw StoreError(.invalidName, "invalid \(what) name '\(shown)': \(problem)")
     }
+  }
+
+  /// What is wrong with `name`, or nil.
+  private static func problem(with name: String) -> String? {
+    let allowed = "use 1 to \(maximumLength) of A-Z a-z 0-9 . _ -"
+    guard !name.isEmpty, name.utf8.count <= maximumLength else { return allowed }
+    guard
+      name.unicodeScalars.allSatisfy({ scalar in
+        scalar.isASCII
+          && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
+            || scalar == "." || scalar == "_" || scalar == "-")
+      })
+    else { return allowed }
+    guard !name.hasPrefix(".") else { return "a name may not start with '.' (\(allowed))" }
+    return nil
   }
 }

@@ -61,10 +61,9 @@ struct HTTPTransport {
     }
     let wire = received.readBytes(length: received.readableBytes) ?? []
     if (300..<400).contains(Int(response.status.code)) {
-      throw .badResponse(
-        "the server answered with a redirect (\(response.status.code)) to "
-          + "\(response.headers.first(name: "Location") ?? "nowhere"); Folio follows no redirect "
-          + "with a token: point the remote at the new address with 'folio remote add'")
+      throw .redirected(
+        from: Self.origin(url) + url.path,
+        to: response.headers.first(name: "Location") ?? "(no Location)")
     }
     var plain = Data(wire)
     if (response.headers.first(name: "Content-Encoding") ?? "").lowercased() == "gzip" {

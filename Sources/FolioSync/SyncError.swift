@@ -18,6 +18,9 @@ public enum SyncError: Error, Sendable, CustomStringConvertible {
   case refused(status: Int, code: String, message: String)
   /// The server answered something that is not the protocol.
   case badResponse(String)
+  /// The server answered with a redirect, which the client never follows: the request
+  /// carries the token (and a push its changes) and must not go where the server points.
+  case redirected(from: String, to: String)
 
   public var description: String {
     switch self {
@@ -37,6 +40,11 @@ public enum SyncError: Error, Sendable, CustomStringConvertible {
     case .refused(let status, let code, let message):
       return "the server refused the request (\(status) \(code)): \(message)"
     case .badResponse(let reason): return "the server's answer is not understood: \(reason)"
+    case .redirected(let from, let to):
+      return
+        "\(from) answered with a redirect to \(to); Folio does not follow redirects, which "
+        + "would send your token and changes there: if the server has moved, remove the remote "
+        + "and add it again with its new URL"
     }
   }
 }

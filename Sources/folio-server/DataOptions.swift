@@ -86,7 +86,9 @@ struct DataOptions: ParsableArguments {
     }
     let path = try resolvedPath()
     let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    // Only the server's user may list or open its files (the tokens' hashes are in there).
+    try FileManager.default.createDirectory(
+      at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     return try await body(try SQLiteChangeStore(path: path))
   }
 }

@@ -102,7 +102,8 @@ struct AuthenticationTests {
         try await client.execute(uri: "/v1/nothing", method: .get), .notFound, "not-found")
       let wrongMethod = try await client.execute(
         uri: "/v1/spaces/team/vector", method: .post, headers: bearer(fixture.alice))
-      expectError(wrongMethod, .notFound, "not-found")
+      // The endpoint exists: a method it has not is 405, not "no such endpoint".
+      expectError(wrongMethod, .methodNotAllowed, "method-not-allowed")
     }
   }
 }
