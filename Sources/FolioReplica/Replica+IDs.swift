@@ -9,48 +9,46 @@ extension Replica {
   /// - Returns: The one record it names; unknown and ambiguous prefixes throw.
   /// - Throws: `ReplicaError` saying what went wrong; nothing is changed then.
   public func resolve(_ prefix: String) throws(ReplicaError) -> EntityRef {
+    guard let entity = try records(startingWith: prefix, where: "visible") else {
+      throw .unknownID(prefix)
+    }
+    return entity
+  }
+
+  /// The deleted article or annotation whose id starts with `prefix`, to restore it.
+  public func resolveDeleted(_ prefix: String) throws(ReplicaError) -> EntityRef {
+    guard
+      let entity = try records(
+        startingWith: prefix, where: "NOT visible",
+        keeping: { entity in try self.loadRow(entity)?.state.isDeleted == true })
+    else {
+      throw .invalidOperation("no deleted article or annotation starts with '\(prefix)'")
+    }
+    return entity
+  }
+
+  /// The one record whose id starts with `prefix` among the rows `condition` selects (and
+  /// `keeping` accepts): the exact id first; nil when none; ambiguous when several.
+  func records(
+    startingWith prefix: String, where condition: String,
+    keeping: (EntityRef) throws -> Bool = { _ in true }
+  ) throws(ReplicaError) -> EntityRef? {
     let key = prefix.lowercased()
     guard !key.isEmpty, key.utf8.count <= 64, Hex.isLowercaseHex(key) else {
       throw .unknownID(prefix)
     }
     do {
       let upper = key + "g"  // past every hex continuation of the prefix
-      var matches = try db.rows(
-        "SELECT id FROM articles WHERE id >= ?1 AND id < ?2 AND visible LIMIT 20", [key, upper]
-      ) { EntityRef.article($0.string(0)) }
-      matches += try db.rows(
-        "SELECT id FROM annotations WHERE id >= ?1 AND id < ?2 AND visible LIMIT 20", [key, upper]
-      ) { EntityRef.annotation($0.string(0)) }
-      if let exact = matches.first(where: { $0.id == key }) { return exact }
-      guard let only = matches.first else { throw ReplicaError.unknownID(prefix) }
-      guard matches.count == 1 else {
-        throw ReplicaError.ambiguousID(prefix, candidates: matches.map(\.id))
-      }
-      return only
-    } catch { throw Replica.wrap(error) }
-  }
-
-  /// The deleted article or annotation whose id starts with `prefix`, to restore it.
-  public func resolveDeleted(_ prefix: String) throws(ReplicaError) -> EntityRef {
-    let key = prefix.lowercased()
-    guard !key.isEmpty, key.utf8.count <= 64, Hex.isLowercaseHex(key) else {
-      throw .unknownID(prefix)
-    }
-    do {
-      let upper = key + "g"
       var matches: [EntityRef] = []
       for (table, kind) in [("articles", EntityKind.article), ("annotations", .annotation)] {
         matches += try db.rows(
-          "SELECT id FROM \(table) WHERE id >= ?1 AND id < ?2 AND NOT visible LIMIT 20",
+          "SELECT id FROM \(table) WHERE id >= ?1 AND id < ?2 AND \(condition) LIMIT 20",
           [key, upper]
         ) { EntityRef(kind: kind, id: $0.string(0)) }
       }
-      matches = try matches.filter { entity in try loadRow(entity)?.state.isDeleted == true }
+      matches = try matches.filter(keeping)
       if let exact = matches.first(where: { $0.id == key }) { return exact }
-      guard let only = matches.first else {
-        throw ReplicaError.invalidOperation(
-          "no deleted article or annotation starts with '\(prefix)'")
-      }
+      guard let only = matches.first else { return nil }
       guard matches.count == 1 else {
         throw ReplicaError.ambiguousID(prefix, candidates: matches.map(\.id))
       }

@@ -59,25 +59,10 @@ extension Replica {
     do {
       return try resolve(prefix)
     } catch .unknownID {
-      let key = prefix.lowercased()
-      guard !key.isEmpty, key.utf8.count <= 64, Hex.isLowercaseHex(key) else {
+      guard let entity = try records(startingWith: prefix, where: "1") else {
         throw .unknownID(prefix)
       }
-      do {
-        let upper = key + "g"  // past every hex continuation of the prefix
-        var matches = try db.rows(
-          "SELECT id FROM articles WHERE id >= ?1 AND id < ?2 LIMIT 20", [key, upper]
-        ) { EntityRef.article($0.string(0)) }
-        matches += try db.rows(
-          "SELECT id FROM annotations WHERE id >= ?1 AND id < ?2 LIMIT 20", [key, upper]
-        ) { EntityRef.annotation($0.string(0)) }
-        if let exact = matches.first(where: { $0.id == key }) { return exact }
-        guard let only = matches.first else { throw ReplicaError.unknownID(prefix) }
-        guard matches.count == 1 else {
-          throw ReplicaError.ambiguousID(prefix, candidates: matches.map(\.id))
-        }
-        return only
-      } catch { throw Replica.wrap(error) }
+      return entity
     }
   }
 }
