@@ -324,11 +324,11 @@ final class Bench {
     let edits = min(10_000, 20 * workload.count)
     let item = workload.article(0)
     guard let spec = item.highlights.first else { return }
+    let window = max(1, edits / 10)
     let result = try HistoryPhase.run(
       article: item.article, quote: spec.quote, section: spec.section, edits: edits,
-      window: max(1, edits / 10), pageSize: 1_000, folder: settings.folder)
+      window: window, pageSize: 1_000, folder: settings.folder)
     results.counts.historyEdits = result.edits
-    let window = max(1, edits / 10)
     var phase = "history (one annotation's note)"
     add(phase, "successive edits", Double(result.edits), "edits")
     add(phase, "first \(window) edits", result.firstEditsSeconds, "s")
