@@ -17,4 +17,14 @@ public enum Hex {
     !text.isEmpty
       && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
   }
+
+  /// The bytes of an even number of lowercase hex digits, or nil when `text` is not that.
+  public static func decode(_ text: String) -> [UInt8]? {
+    let utf8 = Array(text.utf8)
+    guard utf8.count % 2 == 0, isLowercaseHex(text) else { return nil }
+    func nibble(_ digit: UInt8) -> UInt8 { digit <= 0x39 ? digit - 0x30 : digit - 0x61 + 10 }
+    return stride(from: 0, to: utf8.count, by: 2).map {
+      nibble(utf8[$0]) << 4 | nibble(utf8[$0 + 1])
+    }
+  }
 }

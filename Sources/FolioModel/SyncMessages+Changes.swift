@@ -10,6 +10,9 @@ public enum ChangeMessageError: Error, Sendable, Equatable, CustomStringConverti
   case tooManyChanges(count: Int, limit: Int)
   /// The change at `index` of `changes` breaks a rule (HTTP 400 `invalid-change`).
   case invalidChange(index: Int, InvalidChange)
+  /// The head at `index` of `heads` breaks a rule of `Protocol/signing.md` (HTTP 400
+  /// `invalid-head`).
+  case invalidHead(index: Int, InvalidHead)
 
   public var description: String {
     switch self {
@@ -17,28 +20,43 @@ public enum ChangeMessageError: Error, Sendable, Equatable, CustomStringConverti
     case .tooManyChanges(let count, let limit):
       return "a push carries at most \(limit) changes, this one has \(count)"
     case .invalidChange(let index, let refusal): return "changes[\(index)]: \(refusal)"
+    case .invalidHead(let index, let refusal): return "heads[\(index)]: \(refusal)"
     }
   }
 }
 
 extension PushRequest {
-  /// The body of the push: `{"changes":[…]}` with each change's canonical bytes, no white
-  /// space.
+  /// The body of the push: `{"changes":[…],"heads":[…]}` with each change's and head's
+  /// canonical bytes, no white space.
   public func encoded() -> [UInt8] {
-    var writer = JSONWriter(capacity: 64 + changes.count * 320)
+    var writer = JSONWriter(capacity: 64 + changes.count * 320 + heads.count * 400)
     writer.append("{\"changes\":[")
     for (index, change) in changes.enumerated() {
       if index > 0 { writer.comma() }
       ChangeJSON.write(change, to: &writer)
     }
+    writer.append(Self.separator)
+    for (index, head) in heads.enumerated() {
+      if index > 0 { writer.comma() }
+      head.write(to: &writer)
+    }
     writer.append("]}")
     return writer.bytes
   }
 
+  /// The bytes between the changes and the heads of a push body.
+  static let separator = #"],"heads":["#
+
+  /// The bytes a push body adds around its changes and heads: what a batch may spend on
+  /// them is the body limit less this.
+  public static let envelopeBytes = #"{"changes":["#.utf8.count + separator.utf8.count + 2
+
   /// Reads a push body, which must be exactly `{"changes":[` then the changes separated by
-  /// `,` then `]}`: the canonical JSON of the body, no white space. Every byte between the
-  /// delimiters belongs to a change, decoded by `ChangeJSON.decode` from those bytes (so a
-  /// space next to a change is refused with the change, as K1). At most `maximumChanges`.
+  /// `,` then `],"heads":[` then the heads separated by `,` then `]}`: the canonical JSON of
+  /// the body, no white space. Every byte between the delimiters belongs to a change (or a
+  /// head), decoded from those bytes (so a space next to a change is refused with the
+  /// change, as K1). At most `maximumChanges`. Heads are read and checked by H1–H3; the
+  /// rules that join heads and changes (H4–H6) are `HeadVerifier`'s.
   ///
   /// - Throws: `ChangeMessageError` saying what is wrong and which change.
   public static func decode(
@@ -46,18 +64,26 @@ extension PushRequest {
     limits: ChangeLimits = .standard
   ) throws(ChangeMessageError) -> PushRequest {
     let prefix = #"{"changes":["#.utf8
-    guard bytes.count >= prefix.count + 2, bytes.starts(with: prefix),
-      bytes[bytes.count - 2] == UInt8(ascii: "]"), bytes[bytes.count - 1] == UInt8(ascii: "}")
-    else {
-      throw .malformed(
-        #"the body must be exactly {"changes":[…]}: one member, no white space"#)
-    }
+    let separator = Array(Self.separator.utf8)
+    let shape =
+      #"the body must be exactly {"changes":[…],"heads":[…]}: two members, no white space"#
+    guard bytes.count >= prefix.count + separator.count + 2, bytes.starts(with: prefix),
+      bytes[bytes.count - 2] == UInt8(ascii: "]"), bytes[bytes.count - 1] == UInt8(ascii: "}"),
+      // A head holds no array and no raw quote inside a string, so the last separator is
+      // the one between the two lists, whatever the changes' values hold.
+      let split = lastIndex(of: separator, in: bytes, before: bytes.count - 2),
+      split >= prefix.count - 1
+    else { throw .malformed(shape) }
     let ranges: [Range<Int>]
+    let headRanges: [Range<Int>]
     do {
       ranges = try JSONEnvelope.elements(
-        of: bytes, in: (prefix.count - 1)..<(bytes.count - 1), keepingWhitespace: true)
+        of: bytes, in: (prefix.count - 1)..<(split + 1), keepingWhitespace: true)
+      headRanges = try JSONEnvelope.elements(
+        of: bytes, in: (split + separator.count - 1)..<(bytes.count - 1),
+        keepingWhitespace: true)
     } catch {
-      throw .malformed(#"the body must be exactly {"changes":[…]}: \#(error)"#)
+      throw .malformed("\(shape): \(error)")
     }
     guard ranges.count <= maximumChanges else {
       throw .tooManyChanges(count: ranges.count, limit: maximumChanges)
@@ -69,13 +95,24 @@ extension PushRequest {
         throw .invalidChange(index: index, error)
       }
     }
-    return PushRequest(changes: changes)
+    let heads = try SignedHead.decodeList(bytes, ranges: headRanges)
+    return PushRequest(changes: changes, heads: heads)
+  }
+
+  private static func lastIndex(of needle: [UInt8], in bytes: [UInt8], before end: Int) -> Int? {
+    var start = end - needle.count
+    while start >= 0 {
+      if bytes[start..<(start + needle.count)].elementsEqual(needle) { return start }
+      start -= 1
+    }
+    return nil
   }
 }
 
 extension PullResponse {
   /// Reads a pull page: `changes` (each decoded by `ChangeJSON.decode` from its own bytes),
-  /// `cursor` and `more`. Other members are ignored (a newer server may add some).
+  /// `heads` (each read and checked by `SignedHead.decode`), `cursor` and `more`. Other
+  /// members are ignored (a newer server may add some).
   ///
   /// - Parameter bytes: The response body.
   /// - Returns: The page.
@@ -86,12 +123,18 @@ extension PullResponse {
       throw .malformed("a pull page is not a JSON object: \(error)")
     }
     var ranges: [Range<Int>]?
+    var headRanges: [Range<Int>] = []
     var cursor: Int?
     var more: Bool?
     for member in members {
       switch member.key {
       case "changes":
         ranges = try? JSONEnvelope.elements(of: bytes, in: member.value)
+      case "heads":
+        guard let elements = try? JSONEnvelope.elements(of: bytes, in: member.value) else {
+          throw .malformed("a pull page's heads must be a list")
+        }
+        headRanges = elements
       case "cursor":
         cursor = (try? JSONReader.parse(bytes[member.value]))?.intValue.flatMap {
           $0 >= 0 ? $0 : nil
@@ -112,6 +155,23 @@ extension PullResponse {
         throw .invalidChange(index: index, error)
       }
     }
-    return PullResponse(changes: changes, cursor: cursor, more: more)
+    let heads = try SignedHead.decodeList(bytes, ranges: headRanges)
+    return PullResponse(changes: changes, heads: heads, cursor: cursor, more: more)
+  }
+}
+
+extension SignedHead {
+  /// Reads the heads of a message from their byte ranges.
+  static func decodeList(
+    _ bytes: [UInt8], ranges: [Range<Int>]
+  ) throws(ChangeMessageError) -> [SignedHead] {
+    var heads: [SignedHead] = []
+    heads.reserveCapacity(ranges.count)
+    for (index, range) in ranges.enumerated() {
+      do { heads.append(try SignedHead.decode(bytes[range])) } catch {
+        throw .invalidHead(index: index, error)
+      }
+    }
+    return heads
   }
 }

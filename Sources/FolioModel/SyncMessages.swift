@@ -1,9 +1,12 @@
-/// The messages of the sync protocol (version 1, under `/v1`), shared by the server and the
+/// The messages of the sync protocol (version 2, under `/v2`), shared by the server and the
 /// client. `Protocol/README.md` is the specification; the JSON schemas in `Protocol/schemas/`
 /// describe the same shapes.
 public enum SyncProtocol {
   /// The path prefix of every endpoint of this protocol version.
-  public static let pathPrefix = "/v1"
+  public static let pathPrefix = "/v2"
+  /// The path prefix of protocol version 1, which the server answers with 410
+  /// `upgrade-required` (version 1's changes were not signed).
+  public static let retiredPathPrefix = "/v1"
   /// How many changes a pull returns when the request names no `limit`.
   public static let defaultPageLimit = 1_000
   /// The most changes one pull returns; a larger `limit` is lowered to this.
@@ -21,7 +24,7 @@ public enum SyncProtocol {
   public static let maximumClockSkewMilliseconds: UInt64 = 5 * 60 * 1_000
 }
 
-/// `GET /v1/health`: the server is up.
+/// `GET /v2/health`: the server is up.
 public struct HealthResponse: Hashable, Codable, Sendable {
   /// Always `ok`.
   public var status: String
@@ -32,17 +35,21 @@ public struct HealthResponse: Hashable, Codable, Sendable {
   }
 }
 
-/// `POST /v1/spaces/{space}/changes`: changes for the server to store.
+/// `POST /v2/spaces/{space}/changes`: changes for the server to store, with a signed head
+/// for each site among them (`Protocol/signing.md` §6).
 ///
-/// A client pushes only its own site's changes, in sequence order; changes it received from
-/// others reach the server through the replica that made them.
+/// A client pushes its own site's changes in sequence order, with a head it signs, and may
+/// relay other sites' changes with the newest head it holds for them.
 public struct PushRequest: Hashable, Sendable {
   /// The changes, in the order the server should store them.
   public var changes: [Change]
+  /// One head per site with a change in `changes`, at its highest seq, sorted by site.
+  public var heads: [SignedHead]
 
-  /// A push of `changes`.
-  public init(changes: [Change]) {
+  /// A push of `changes` signed by `heads`.
+  public init(changes: [Change], heads: [SignedHead]) {
     self.changes = changes
+    self.heads = heads.sorted { $0.site < $1.site }
   }
 }
 
@@ -64,11 +71,14 @@ public struct PushResponse: Hashable, Codable, Sendable {
   }
 }
 
-/// `GET /v1/spaces/{space}/changes?after=CURSOR&limit=N`: one page of a space's changes in
+/// `GET /v2/spaces/{space}/changes?after=CURSOR&limit=N`: one page of a space's changes in
 /// the order the server received them.
 public struct PullResponse: Hashable, Sendable {
   /// The changes after the requested cursor, oldest first.
   public var changes: [Change]
+  /// For each site with a change in the page, its signed head at the site's highest seq in
+  /// the page, sorted by site.
+  public var heads: [SignedHead]
   /// The server sequence number of the last change returned, or the requested `after` when
   /// the page is empty. Pass it as `after` to read the next page.
   public var cursor: Int
@@ -76,14 +86,15 @@ public struct PullResponse: Hashable, Sendable {
   public var more: Bool
 
   /// A page of changes.
-  public init(changes: [Change], cursor: Int, more: Bool) {
+  public init(changes: [Change], heads: [SignedHead], cursor: Int, more: Bool) {
     self.changes = changes
+    self.heads = heads.sorted { $0.site < $1.site }
     self.cursor = cursor
     self.more = more
   }
 }
 
-/// `GET /v1/spaces/{space}/vector`: what the server holds for a space.
+/// `GET /v2/spaces/{space}/vector`: what the server holds for a space.
 public struct VectorResponse: Hashable, Codable, Sendable {
   /// For each site, the highest sequence number the server holds (it holds every change of
   /// that site up to it, with no gap). A client pushes its changes after this number.
@@ -121,14 +132,20 @@ public struct SyncErrorCode: RawRepresentable, Hashable, Codable, Sendable,
   /// 1.1 never send it (a change is never refused for its clock); kept so clients still read
   /// it from an older server.
   public static let clockAhead = SyncErrorCode(rawValue: "clock-ahead")
+  /// 400: a signed head breaks a rule of `Protocol/signing.md` (`error.rule` says which,
+  /// `error.site` whose).
+  public static let invalidHead = SyncErrorCode(rawValue: "invalid-head")
   /// 401: no token, an unknown token or a revoked one.
   public static let unauthorized = SyncErrorCode(rawValue: "unauthorized")
   /// 403: the token does not grant access to this space.
   public static let forbidden = SyncErrorCode(rawValue: "forbidden")
   /// 403: the token may read this space but not write to it.
   public static let readOnly = SyncErrorCode(rawValue: "read-only")
-  /// 403: a change's site belongs to another user of the space.
+  /// 403: a change's site is bound to another user than its head's author.
   public static let siteOwned = SyncErrorCode(rawValue: "site-owned")
+  /// 403: a change's site is not bound to a user yet, and its head's author is not the
+  /// pushing token's user: the site's own replica must push first.
+  public static let unregisteredSite = SyncErrorCode(rawValue: "unregistered-site")
   /// 404: no such endpoint (or not with this method).
   public static let notFound = SyncErrorCode(rawValue: "not-found")
   /// 405: the endpoint exists but has not this method (`Allow` names those it has).
@@ -137,6 +154,8 @@ public struct SyncErrorCode: RawRepresentable, Hashable, Codable, Sendable,
   public static let gap = SyncErrorCode(rawValue: "gap")
   /// 409: the server holds a different change with the same site and sequence number.
   public static let conflictingChange = SyncErrorCode(rawValue: "conflicting-change")
+  /// 410: the request is under `/v1`; this server speaks protocol 2 (signed changes) only.
+  public static let upgradeRequired = SyncErrorCode(rawValue: "upgrade-required")
   /// 413: the request body is larger than `SyncProtocol.maximumBodyBytes`.
   public static let bodyTooLarge = SyncErrorCode(rawValue: "body-too-large")
   /// 413: the push carries more than `SyncProtocol.maximumPushChanges` changes.
@@ -166,15 +185,21 @@ public struct ErrorResponse: Hashable, Codable, Sendable {
     public var message: String
     /// The change that was refused, when the error is about one change of a push.
     public var change: Dot?
-    /// For `invalid-change`: the id of the rule broken (`S5`, `K1` …).
+    /// For `invalid-change` and `invalid-head`: the id of the rule broken (`S5`, `H3` …).
     public var rule: String?
+    /// For `invalid-head`, `unregistered-site` and `site-owned`: the site concerned.
+    public var site: SiteID?
 
     /// An error detail.
-    public init(code: SyncErrorCode, message: String, change: Dot? = nil, rule: String? = nil) {
+    public init(
+      code: SyncErrorCode, message: String, change: Dot? = nil, rule: String? = nil,
+      site: SiteID? = nil
+    ) {
       self.code = code
       self.message = message
       self.change = change
       self.rule = rule
+      self.site = site
     }
   }
 

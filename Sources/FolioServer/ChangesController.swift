@@ -110,6 +110,8 @@ struct ChangesController<Store: ChangeStore, Context: RequestContext>: Sendable 
         throw SyncError.tooManyChanges(count, limit: limit)
       case .invalidChange(let index, let refusal):
         throw SyncError.invalidChange(refusal, index: index)
+      case .invalidHead(let index, let refusal):
+        throw SyncError.invalidHead(refusal, index: index)
       }
     }
   }

@@ -19,19 +19,22 @@ public struct SyncError: HTTPResponseError, Sendable, Equatable, CustomStringCon
   public let message: String
   /// The refused change, when the error is about one change of a push.
   public let change: Dot?
-  /// For `invalid-change`: the rule of `Protocol/canonical-json.md` the change breaks.
-  public let rule: ChangeRule?
+  /// For `invalid-change` and `invalid-head`: the rule broken (`S5`, `H3` …).
+  public let rule: String?
+  /// For errors about a site (`invalid-head`, `unregistered-site`, `site-owned`): which.
+  public let site: SiteID?
 
   /// An error with the given status, code and message.
   public init(
     _ status: HTTPResponse.Status, code: SyncErrorCode, message: String, change: Dot? = nil,
-    rule: ChangeRule? = nil
+    rule: String? = nil, site: SiteID? = nil
   ) {
     self.status = status
     self.code = code
     self.message = message
     self.change = change
     self.rule = rule
+    self.site = site
   }
 
   public var description: String {
@@ -40,7 +43,8 @@ public struct SyncError: HTTPResponseError, Sendable, Equatable, CustomStringCon
 
   /// The error as it goes on the wire.
   public var body: ErrorResponse {
-    ErrorResponse(error: .init(code: code, message: message, change: change, rule: rule?.rawValue))
+    ErrorResponse(
+      error: .init(code: code, message: message, change: change, rule: rule, site: site))
   }
 
   public func response(from request: Request, context: some RequestContext) throws -> Response {
@@ -66,7 +70,16 @@ extension SyncError {
   public static func invalidChange(_ invalid: InvalidChange, index: Int) -> SyncError {
     SyncError(
       .badRequest, code: invalid.code, message: "changes[\(index)]: \(invalid)",
-      change: invalid.dot, rule: invalid.rule)
+      change: invalid.dot, rule: invalid.rule.rawValue)
+  }
+
+  /// 400: the head at `index` of a push (or a head against the push's changes) breaks a rule
+  /// of `Protocol/signing.md`.
+  public static func invalidHead(_ invalid: InvalidHead, index: Int? = nil) -> SyncError {
+    let subject = index.map { "heads[\($0)]: " } ?? ""
+    return SyncError(
+      .badRequest, code: invalid.code, message: "\(subject)\(invalid)",
+      rule: invalid.rule.rawValue, site: invalid.site)
   }
 
   /// 401: no usable token. The message never says which of missing, unknown or revoked.

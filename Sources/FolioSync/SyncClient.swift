@@ -136,11 +136,11 @@ public struct SyncClient {
       guard let remote = try replica.remote(named: remoteName) else { return }
       var batch = try replica.unpushedChanges(remote: remote, limit: pushBatchSize)
       guard !batch.isEmpty else { return }
-      var encoded = PushRequest(changes: batch).encoded()
+      var encoded = PushRequest(changes: batch, heads: []).encoded()
       if encoded.count > SyncProtocol.maximumBodyBytes {
         // Large changes: send what fits in one body, the rest in the next round.
         batch.removeLast(batch.count - Self.prefixFittingOneBody(batch))
-        encoded = PushRequest(changes: batch).encoded()
+        encoded = PushRequest(changes: batch, heads: []).encoded()
       }
       guard let last = batch.last else { return }
       let total = try replica.unpushedCount(remote: remote)

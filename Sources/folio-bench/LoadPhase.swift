@@ -319,7 +319,7 @@ private struct LoadClient: Sendable {
     request.httpMethod = "POST"
     request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
     request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-    request.httpBody = Data(PushRequest(changes: changes).encoded())
+    request.httpBody = Data(PushRequest(changes: changes, heads: []).encoded())
     let (data, response) = try await session.data(for: request)
     guard let http = response as? HTTPURLResponse, http.statusCode == 200 else {
       throw Failed(reason: "status \((response as? HTTPURLResponse)?.statusCode ?? 0)")

@@ -61,7 +61,7 @@ struct ChangeVectorServerTests {
       value: value)
     let bytes = ChangeJSON.encode(change)
     try await withServer { client, fixture in
-      let body = PushRequest(changes: [change]).encoded()
+      let body = PushRequest(changes: [change], heads: []).encoded()
       let response = try await client.pushRaw(ByteBuffer(bytes: body), token: fixture.alice)
       #expect(response.status == .ok)
       let pulled = try await client.pullAllChangeBytes(token: fixture.alice)

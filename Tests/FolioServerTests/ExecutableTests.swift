@@ -202,7 +202,7 @@ struct ExecutableTests {
       #expect(health.status == .ok)
       let push = try await client.post(
         "/v1/spaces/team/changes", headers: bearer(token),
-        body: ByteBuffer(bytes: PushRequest(changes: changes).encoded()))
+        body: ByteBuffer(bytes: PushRequest(changes: changes, heads: []).encoded()))
       #expect(push.status == .ok)
       let pull = try await client.get("/v1/spaces/team/changes?after=0", headers: bearer(token))
       let body = try #require(pull.body)

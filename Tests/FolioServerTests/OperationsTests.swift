@@ -65,7 +65,7 @@ struct OperationsTests {
   {
     try await withServer(store: kind) { client, fixture in
       let changes = makeChanges(site: .random(), count: 200)
-      var body = ByteBuffer(bytes: PushRequest(changes: changes).encoded())
+      var body = ByteBuffer(bytes: PushRequest(changes: changes, heads: []).encoded())
       let compressed = try body.compress(with: .gzip)
       var headers = bearer(fixture.alice)
       headers[.contentEncoding] = "gzip"

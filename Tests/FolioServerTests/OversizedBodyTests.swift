@@ -38,7 +38,7 @@ struct OversizedBodyTests {
   @Test func aBodyWithinTheLimitStillWorks() async throws {
     try await withLiveServer { port, fixture in
       let socket = try RawSocket(port: port)
-      let body = PushRequest(changes: makeChanges(site: .random(), count: 2)).encoded()
+      let body = PushRequest(changes: makeChanges(site: .random(), count: 2), heads: []).encoded()
       let request =
         "POST /v1/spaces/team/changes HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         + "Authorization: Bearer \(fixture.alice)\r\nContent-Length: \(body.count)\r\n"

@@ -82,7 +82,7 @@ struct SchemaConformanceTests {
       try expectConforms(json, to: "change.schema.json")
     }
     let request = try JSONDecoder().decode(
-      JSONValue.self, from: Data(PushRequest(changes: changes).encoded()))
+      JSONValue.self, from: Data(PushRequest(changes: changes, heads: []).encoded()))
     try expectConforms(request, to: "push-request.schema.json")
   }
 

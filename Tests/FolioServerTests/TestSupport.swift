@@ -117,7 +117,7 @@ extension TestClientProtocol {
   ) async throws -> TestResponse {
     try await execute(
       uri: "/v1/spaces/\(space)/changes", method: .post, headers: bearer(token),
-      body: ByteBuffer(bytes: PushRequest(changes: changes).encoded()))
+      body: ByteBuffer(bytes: PushRequest(changes: changes, heads: []).encoded()))
   }
 
   func pushRaw(_ body: ByteBuffer, token: String?, space: String = "team") async throws
