@@ -26,6 +26,12 @@ public struct SiteID: RawRepresentable, Hashable, Comparable, Codable, Sendable,
 
   private init(validHex: String) { self.rawValue = validHex }
 
+  /// The site id whose 16 bytes are `bytes` (a key's digest, `SitePublicKey.site`).
+  init(bytes: some Collection<UInt8>) {
+    precondition(bytes.count == 16, "a site id is 16 bytes")
+    self.init(validHex: Hex.encode(bytes))
+  }
+
   public init(from decoder: any Decoder) throws {
     let text = try decoder.singleValueContainer().decode(String.self)
     guard let site = SiteID(rawValue: text) else {

@@ -61,8 +61,7 @@ public struct SitePublicKey: Hashable, Sendable, CustomStringConvertible {
 
   /// The site id derived from this key: the first 16 bytes of its SHA-256, in hex.
   public var site: SiteID {
-    // 16 bytes of a digest are always 32 lowercase hex digits.
-    SiteID(rawValue: Hex.encode(SHA256.digest(bytes).prefix(16)))!
+    SiteID(bytes: SHA256.digest(bytes).prefix(16))
   }
 
   /// True when `signature` is this key's Ed25519 signature of `message`.

@@ -65,7 +65,8 @@ struct ConcurrentStoreTests {
         uri: "/v1/spaces/team/changes?after=0&wait=1", method: .get,
         headers: bearer(fixture.alice))
       #expect(
-        try empty.decode(PullResponse.self) == PullResponse(changes: [], heads: [], cursor: 0, more: false))
+        try empty.decode(PullResponse.self)
+          == PullResponse(changes: [], heads: [], cursor: 0, more: false))
       #expect(Date().timeIntervalSince(started) >= 0.9)
 
       let changes = makeChanges(site: .random(), count: 2)
