@@ -4,8 +4,9 @@ import Testing
 
 @Suite struct SigningTests {
   /// RFC 8032 §7.1, test 1: this seed's public key.
-  static let rfcSeed = Hex.decode(
-    "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60") ?? []
+  static let rfcSeed =
+    Hex.decode(
+      "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60") ?? []
   static let rfcPublicKey = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"
 
   private func change(_ key: SiteKey, seq: Int, author: String = "alice") -> Change {
