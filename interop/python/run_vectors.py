@@ -11,6 +11,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import folio  # noqa: E402
+import signing  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PROTO = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "..", "..", "Protocol")
@@ -104,6 +105,52 @@ for fname in ("canonical.json", "validation.json", "limits.json"):
         change_case(fname, case)
 for case in json.load(open(os.path.join(PROTO, "vectors", "changes", "push-bodies.json")))["cases"]:
     push_body_case(case)
+
+
+
+# ---------------------------------------------------------------- signing vectors (signing.md)
+
+def signing_cases(fname):
+    return json.load(open(os.path.join(PROTO, "vectors", "signing", fname)))["cases"]
+
+
+for case in signing_cases("keys.json"):
+    k = signing.SiteKey(bytes.fromhex(case["seed"]))
+    result((k.key, k.site) == (case["key"], case["site"]), f"keys.json:{case['name']}",
+           f"got key {k.key} site {k.site}")
+    result(signing.site_of(case["key"]) == case["site"], f"keys.json:{case['name']}:site_of")
+for case in signing_cases("chains.json"):
+    blobs = [c.encode("utf-8") for c in case["changes"]]
+    try:
+        sites = {folio.decode_change(b)["site"] for b in blobs}
+    except folio.Refused as e:
+        result(False, f"chains.json:{case['name']}", f"a change refused: {e}")
+        continue
+    result(sites == {case["site"]} and signing.chain_of(blobs) == case["chains"],
+           f"chains.json:{case['name']}", f"got {signing.chain_of(blobs)}")
+for case in signing_cases("heads.json"):
+    name, h = f"heads.json:{case['name']}", case["head"]
+    wire = signing.make_head(signing.SiteKey(bytes.fromhex(case["seed"])), h["author"], h["seq"], h["chain"])
+    signed = signing.signed_bytes(json.loads(wire))
+    result(wire == case["wire"].encode("utf-8") and signed == case["signed"].encode("utf-8")
+           and json.loads(wire)["sig"] == case["sig"], name, f"got {wire!r}")
+    try:
+        signing.check_key_and_sig(signing.read_head(case["wire"].encode("utf-8")))
+        result(True, name + ":verifies")
+    except signing.HeadRefused as e:
+        result(False, name + ":verifies", str(e))
+for case in signing_cases("verify.json"):
+    name = f"verify.json:{case['name']}"
+    positions = {h["site"]: (h["seq"], h["chain"]) for h in case["held"]}
+    try:
+        changes = [folio.decode_change(c.encode("utf-8")) for c in case["changes"]]
+        signing.verify(changes, [h.encode("utf-8") for h in case["heads"]], signing.Held(positions))
+        got = "accept"
+    except signing.HeadRefused as e:
+        got = {"code": e.code, "rule": e.rule} if e.rule else {"code": e.code}
+    except folio.Refused as e:
+        got = {"code": e.code, "rule": e.rule}
+    result(got == case["expect"], name, f"got {got}, expected {case['expect']}")
 
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
