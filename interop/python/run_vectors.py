@@ -103,8 +103,14 @@ for p in sorted(glob.glob(os.path.join(PROTO, "vectors", "[0-9][0-9]-*.json"))):
 for fname in ("canonical.json", "validation.json", "limits.json"):
     for case in json.load(open(os.path.join(PROTO, "vectors", "changes", fname)))["cases"]:
         change_case(fname, case)
+v1_bodies = 0
 for case in json.load(open(os.path.join(PROTO, "vectors", "changes", "push-bodies.json")))["cases"]:
+    if '"heads"' not in case.get("input", ""):  # protocol v1's {"changes":[…]}: no longer a push body
+        v1_bodies += 1
+        continue
     push_body_case(case)
+if v1_bodies:
+    print(f"skipped {v1_bodies} push-bodies.json cases: version 1 bodies (no heads), see SPEC-NOTES")
 
 
 

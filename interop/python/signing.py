@@ -5,6 +5,7 @@ makes on a message's heads (§4). Ed25519 comes from the `cryptography` package 
 python3-cryptography); everything else is the standard library and folio.py's JSON.
 """
 import hashlib
+import json
 import re
 
 from cryptography.exceptions import InvalidSignature
@@ -285,6 +286,28 @@ def relayable(replica, vector):
         lines = [replica.lines[(s, n)][0] for n in range(vector.get(s, 0) + 1, top + 1)]
         out[s] = (head_at(replica, s, top), lines)
     return out
+
+
+def relay(replica, base, space, token):
+    """Pushes other sites' changes the server lacks, each site's with the newest head the
+    replica keeps (README.md POST changes, "may relay"). Returns the server's answer."""
+    st, v = replica._req(f"{base}/v2/spaces/{space}/vector", "GET", token)
+    if st != 200:
+        raise RuntimeError(f"relay: vector: HTTP {st}: {v[:300]!r}")
+    todo = relayable(replica, json.loads(v)["vector"])
+    if not todo:
+        return {"accepted": 0, "duplicates": 0, "sites": 0}
+    changes = [b for s in sorted(todo) for b in todo[s][1]]
+    if len(changes) > 5000:
+        raise RuntimeError(f"relay: {len(changes)} changes, more than one push takes")
+    st, resp = replica._req(f"{base}/v2/spaces/{space}/changes", "POST", token,
+                            push_body(changes, [todo[s][0] for s in sorted(todo)]))
+    answer = json.loads(resp)
+    if st != 200:
+        err = answer.get("error", {})
+        raise folio.Refused(err.get("rule"), f"relay refused: HTTP {st}: {err}", code=err.get("code"))
+    answer["sites"] = len(todo)
+    return answer
 
 
 def bundle_heads(replica, lines_by_dot):
