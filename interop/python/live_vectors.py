@@ -7,7 +7,10 @@ before the head checks (README.md, "The push checks"), so a refused case gets it
 invalid-change rule, and an accepted one passes them and is then refused for the missing
 head: 400 invalid-head H6 (its site is not derived from a key, so no head could vouch for it).
 
-Usage: live_vectors.py BASE CHANGES_SPACE CHANGES_TOKEN BODIES_SPACE BODIES_TOKEN [PROTOCOL_DIR]
+signing/push-bodies.json (whole v2 bodies) go, in order, to a third space with a token of
+user alice.
+
+Usage: live_vectors.py BASE CHANGES_SPACE CHANGES_TOKEN BODIES_SPACE BODIES_TOKEN SIGNED_SPACE ALICE_TOKEN
 """
 import json
 import os
@@ -18,8 +21,8 @@ import urllib.request
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import folio  # noqa: E402
 
-base, sp1, tok1, sp2, tok2 = sys.argv[1:6]
-PROTO = sys.argv[6] if len(sys.argv) > 6 else os.path.join(os.path.dirname(__file__), "..", "..", "Protocol")
+base, sp1, tok1, sp2, tok2, sp3, tok3 = sys.argv[1:8]
+PROTO = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Protocol")
 assert base.startswith("http://127.0.0.1")
 passed = failed = 0
 
@@ -68,6 +71,10 @@ for case in json.load(open(os.path.join(PROTO, "vectors", "changes", "push-bodie
         skipped += 1
         continue
     check(f"push-bodies.json:{case['name']}", answer(*post(sp2, tok2, data)), case["expect"])
+
+for case in json.load(open(os.path.join(PROTO, "vectors", "signing", "push-bodies.json")))["cases"]:
+    check(f"signing/push-bodies.json:{case['name']}", answer(*post(sp3, tok3, case["input"].encode("utf-8"))),
+          case["expect"])
 
 if skipped:
     print(f"skipped {skipped} push-bodies.json cases: version 1 bodies (no heads)")

@@ -158,5 +158,49 @@ for case in signing_cases("verify.json"):
         got = {"code": e.code, "rule": e.rule}
     result(got == case["expect"], name, f"got {got}, expected {case['expect']}")
 
+
+
+class FreshSpace:
+    """What a server decides on v2 push bodies in one space, from the spec (README.md "The
+    push checks", signing.md §5), for signing/push-bodies.json: tokens of user `alice`."""
+
+    def __init__(self):
+        self.held, self.bound = {}, {}  # site -> {seq: bytes}; site -> user
+
+    def push(self, body, user="alice"):
+        status, code, rule, parts = folio.check_push_body(body)
+        if status != 200:
+            return {"status": status, **({"code": code} if code else {}), **({"rule": rule} if rule else {})}
+        heads = folio._cut_array(body, body.index(b'],"heads":[') + len(b'],"heads":['))[0]
+        changes = [folio.decode_change(p) for p in parts]
+        by_site = {signing.read_head(h)["site"]: signing.read_head(h) for h in heads}
+        for c in changes:  # bindings, then duplicates
+            s = c["site"]
+            if s not in self.bound and by_site[s]["author"] != user:
+                return {"status": 403, "code": "unregistered-site"}
+            if s in self.bound and by_site[s]["author"] != self.bound[s]:
+                return {"status": 403, "code": "site-owned"}
+            old = self.held.get(s, {}).get(c["seq"])
+            if old is not None and old != folio.canonical(c):
+                return {"status": 409, "code": "conflicting-change"}
+        positions = {s: (len(d), signing.chain_of(d[n] for n in range(1, len(d) + 1))[-1])
+                     for s, d in self.held.items() if d}
+        try:
+            signing.verify(changes, heads, signing.Held(positions))
+        except signing.HeadRefused as e:
+            return {"status": 409, "code": "gap"} if e.code == "gap" else \
+                {"status": 400, "code": e.code, "rule": e.rule}
+        for p, c in zip(parts, changes):
+            self.held.setdefault(c["site"], {})[c["seq"]] = p
+        for s, h in by_site.items():
+            self.bound.setdefault(s, h["author"])
+        return {"status": 200}
+
+
+space = FreshSpace()
+for case in signing_cases("push-bodies.json"):
+    got = space.push(case["input"].encode("utf-8"))
+    result(got == case["expect"], f"signing/push-bodies.json:{case['name']}", f"got {got}, expected {case['expect']}")
+
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the signing vectors (keys.json, chains.json, heads.json, verify.json) of signing.md.
+"""Writes the signing vectors (keys, chains, heads, verify, push-bodies .json) of signing.md.
 
 Run from anywhere: python3 Protocol/vectors/signing/generate.py. The files it writes are the
 test kit; this script only records how each case was made. It uses the second
@@ -237,6 +237,67 @@ def verify_cases():
     return cases
 
 
+# ---------------------------------------------------------------- push-bodies.json
+
+def push_body_cases():
+    """Whole v2 push bodies, sent with a write token of user alice. Accepted cases only ever
+    store alice's changes 1 and 2 (the same bytes), so a runner may send every case to one
+    space in order: no answer depends on what an earlier case stored."""
+    a2 = head(ALICE, "alice", 2, A_CHAIN[1])
+    ok2 = [text(A[0]), text(A[1])]
+    cases = []
+
+    def case(name, why, body, expect):
+        cases.append({"name": name, "description": why, "input": body, "expect": expect})
+
+    def body(changes, heads):
+        return '{"changes":[' + ",".join(changes) + '],"heads":[' + ",".join(heads) + "]}"
+
+    bad = {"status": 400, "code": "bad-request"}
+    head_rule = lambda r: {"status": 400, "code": "invalid-head", "rule": r}
+    case("empty", "No changes, no heads.", body([], []), {"status": 200})
+    case("alice-first-push", "Alice's 1 and 2 with her head at 2: binds her site to user alice.",
+         body(ok2, [text(a2)]), {"status": 200})
+    case("no-heads-member", "A version 1 body: heads are required.", '{"changes":[' + ok2[0] + "]}", bad)
+    case("heads-first", "The members in the wrong order.", '{"heads":[],"changes":[]}', bad)
+    case("space-before-heads-array", "No white space in the envelope.", '{"changes":[],"heads": []}', bad)
+    case("heads-object", "heads is not an array.", '{"changes":[],"heads":{}}', bad)
+    case("member-after-heads", "No other member.", '{"changes":[],"heads":[],"since":1}', bad)
+    case("space-before-head", "White space inside the heads array belongs to the head: not canonical.",
+         body(ok2, [" " + text(a2)]), head_rule("H1"))
+    case("blank-head", "An empty element after the comma is not a head.",
+         body(ok2, [text(a2), ""]), head_rule("H1"))
+    case("changes-before-heads", "A change that breaks a rule is refused as such, before the heads "
+         "are looked at (the head is missing too).",
+         body([text(A[0]).replace('"op":"set"', '"op":"put"')], []),
+         {"status": 400, "code": "invalid-change", "rule": "S8"})
+    case("no-head", "Alice's changes without a head.", body(ok2, []), head_rule("H6"))
+    case("head-below-last", "Alice's head at 1, her 2 in the push.",
+         body(ok2, [text(head(ALICE, "alice", 1, A_CHAIN[0]))]), head_rule("H6"))
+    forged = {"author": "alice", "chain": A_CHAIN[1], "key": CAROL.key, "seq": 2, "site": ALICE.site}
+    forged["sig"] = CAROL.sign(signing.signed_bytes(forged)).hex()
+    case("site-not-from-key", "Alice's site under carol's key.", body(ok2, [text(folio.canonical(forged))]),
+         head_rule("H2"))
+    flipped = json.loads(a2)
+    flipped["sig"] = flipped["sig"][:-1] + ("0" if flipped["sig"][-1] != "0" else "1")
+    case("signature-altered", "The signature's last digit changed.",
+         body(ok2, [text(folio.canonical(flipped))]), head_rule("H3"))
+    altered = change(ALICE, "alice", 3, field="tags", op="add", value="not alice's")
+    case("change-altered", "Alice's 1, 2 and a 3 she did not write, under her head at 3.",
+         body(ok2 + [text(altered)], [text(head(ALICE, "alice", 3, A_CHAIN[2]))]), head_rule("H4"))
+    m3 = change(ALICE, "mallory", 3, field="tags", op="add", value="tag-3")
+    case("author-differs", "Alice's key signs her head (author alice) over a change 3 whose author "
+         "is mallory.", body(ok2 + [text(m3)], [text(head(ALICE, "alice", 3, signing.chain_of(A[:2] + [m3])[2]))]),
+         head_rule("H5"))
+    case("gap", "Alice's 4 and 5 without her 3 (never stored by any case).",
+         body([text(A[3]), text(A[4])], [text(head(ALICE, "alice", 5, A_CHAIN[4]))]),
+         {"status": 409, "code": "gap"})
+    case("unbound-site-relayed", "Bob's changes, rightly signed by bob, pushed with alice's token: "
+         "bob's site is not bound yet, and only bob's own user may bind it.",
+         body([text(B[0])], [text(head(BOB, "bob", 1, B_CHAIN[0]))]), {"status": 403, "code": "unregistered-site"})
+    return cases
+
+
 write("keys.json", "signing.md §1: an Ed25519 key from an RFC 8032 test seed -> its public key "
       "(`key`, 64 hex) -> its site (first 16 bytes of SHA-256 of the key, 32 hex).", key_cases())
 write("chains.json", "signing.md §2: a site's changes (canonical JSON, seq 1, 2, …) -> chain_k after "
@@ -247,4 +308,7 @@ write("heads.json", "signing.md §3: a head without sig (`head`) signed by the k
 write("verify.json", "signing.md §4: a receiver holding `held` (per site: its changes 1 … seq, "
       "whose chain is `chain`) checks a message (`changes`, `heads`, the bytes of each) -> "
       "\"accept\", or refused with the rule (invalid-head H1-H6) or a gap.", verify_cases())
-print("wrote keys.json, chains.json, heads.json, verify.json")
+write("push-bodies.json", "Whole version 2 push bodies -> the answer of POST /v2/spaces/{space}/changes "
+      "with a write token of user alice: status, code, and for invalid-change and invalid-head the "
+      "rule. Run in order on one fresh space, or each on its own.", push_body_cases())
+print("wrote keys.json, chains.json, heads.json, verify.json, push-bodies.json")
