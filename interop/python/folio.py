@@ -609,6 +609,9 @@ class Replica:
             st = json.load(f)
         self.site, self.author, self.latest = st["site"], st["author"], st["latest"]
         self.remote = st.get("remote", {})
+        if "key" not in st:
+            raise Refused(None, f"{path} was made before protocol 2: it has no key and cannot sign",
+                          code="no-key")
         self.key_seed = st["key"]  # Ed25519 private key (seed), hex: site = signing.site_of(its key)
         self.heads = st.get("heads", {})  # site -> {seq: verified head}, other sites (signing.md §6)
         self.lines = {}
