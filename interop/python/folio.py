@@ -1,8 +1,9 @@
-"""Folio sync protocol v1, second implementation (Python 3 standard library only).
+"""Folio sync protocol v2, second implementation (Python 3 standard library; signing.py adds
+Ed25519 from the `cryptography` package).
 
 Written from Protocol/ alone: canonical JSON of changes (canonical-json.md), change rules
 (S1-S11, C1-C8), merge rules (merge-rules.md), bundles (bundle.md) and a sync client
-(README.md, openapi.yaml).
+(README.md, openapi.yaml). Keys, chains and signed heads (signing.md) are in signing.py.
 """
 import hashlib
 import json
@@ -41,7 +42,7 @@ _HEX4 = re.compile(r"[0-9A-Fa-f]{4}")
 class _Reader:
     def __init__(self, text):
         self.s, self.i, self.n = text, 0, len(text)
-        self.capture, self.spans = False, None  # raw element spans of a top-level "changes"
+        self.capture, self.spans = None, {}  # raw element spans of top-level "changes", "heads"
 
     def fail(self, rule, msg):
         raise Refused(rule, f"{msg} at character {self.i}")
@@ -132,9 +133,9 @@ class _Reader:
             if self.i >= self.n or self.s[self.i] != ":":
                 self.fail("J2", "expected ':'")
             self.i += 1
-            self.capture = depth == 1 and k == "changes"
+            self.capture = k if depth == 1 and k in ("changes", "heads") else None
             d[k] = self.value(depth)
-            self.capture = False
+            self.capture = None
             self.ws()
             if self.i < self.n and self.s[self.i] == ",":
                 self.i += 1
@@ -147,9 +148,10 @@ class _Reader:
     def arr(self, depth):
         self.i += 1
         a = []
-        spans, self.capture = ([] if self.capture else None), False
+        key, self.capture = self.capture, None
+        spans = [] if key else None
         if spans is not None:
-            self.spans = spans
+            self.spans[key] = spans
         self.ws()
         if self.i < self.n and self.s[self.i] == "]":
             self.i += 1
@@ -172,7 +174,8 @@ class _Reader:
 
 def parse_json(data, spans=False):
     """Bytes -> value, applying J1-J7. Raises Refused. With spans=True also returns the raw
-    bytes of each element of a top-level member "changes" (a pull page)."""
+    bytes of each element of a top-level member "changes" (a pull page), with spans="page"
+    those of "changes" and of "heads"."""
     if isinstance(data, (bytes, bytearray)):
         try:
             text = bytes(data).decode("utf-8", "strict")
@@ -186,7 +189,10 @@ def parse_json(data, spans=False):
     if r.i != r.n:
         r.fail("J2", "trailing characters after the JSON text")
     if spans:
-        return v, [text[a:b].encode("utf-8") for a, b in (r.spans or [])]
+        got = {k: [text[a:b].encode("utf-8") for a, b in ab] for k, ab in r.spans.items()}
+        if spans == "page":
+            return v, got.get("changes", []), got.get("heads", [])
+        return v, got.get("changes", [])
     return v
 
 
@@ -603,6 +609,11 @@ class Replica:
             st = json.load(f)
         self.site, self.author, self.latest = st["site"], st["author"], st["latest"]
         self.remote = st.get("remote", {})
+        if "key" not in st:
+            raise Refused(None, f"{path} was made before protocol 2: it has no key and cannot sign",
+                          code="no-key")
+        self.key_seed = st["key"]  # Ed25519 private key (seed), hex: site = signing.site_of(its key)
+        self.heads = st.get("heads", {})  # site -> {seq: verified head}, other sites (signing.md §6)
         self.lines = {}
         for line in st["changes"]:
             b = line.encode("utf-8")
@@ -611,13 +622,16 @@ class Replica:
 
     @staticmethod
     def init(path, author):
-        st = {"site": os.urandom(16).hex(), "author": author, "latest": 0, "changes": []}
+        import signing
+        key = signing.SiteKey.generate()
+        st = {"site": key.site, "key": key.seed.hex(), "author": author, "latest": 0, "changes": []}
         with open(path, "w") as f:
             json.dump(st, f)
         return Replica(path)
 
     def save(self):
-        st = {"site": self.site, "author": self.author, "latest": self.latest, "remote": self.remote,
+        st = {"site": self.site, "key": self.key_seed, "author": self.author, "latest": self.latest,
+              "remote": self.remote, "heads": self.heads,
               "changes": [b.decode("utf-8") for b, _ in self.lines.values()]}
         tmp = self.path + ".tmp"
         with open(tmp, "w") as f:
@@ -709,6 +723,7 @@ class Replica:
             return e.code, e.read()
 
     def pull(self, base, space, token, limit=1000):
+        import signing
         r = self.remote.setdefault(base + "|" + space, {"cursor": 0, "acked": 0})
         pages = 0
         # README.md "History regressions": the furthest position seen (pulled or pushed) and
@@ -717,20 +732,22 @@ class Replica:
         cp = r.get("checkpoint")  # [position, site, seq]
         checking = r["cursor"] > 0 and (cp is None or cp[0] == r["cursor"])
         if not checking and cp is not None:
-            st, body = self._req(f"{base}/v1/spaces/{space}/changes?after={cp[0] - 1}&limit=1",
+            st, body = self._req(f"{base}/v2/spaces/{space}/changes?after={cp[0] - 1}&limit=1",
                                  "GET", token)
             page, raw = parse_json(body, spans=True)
             if not raw or list(dot_of(decode_change(raw[0]))) != cp[1:]:
                 self._restart(base, space, token, r)
         while True:
             after = r["cursor"] - 1 if checking else r["cursor"]
-            st, body = self._req(f"{base}/v1/spaces/{space}/changes?after={after}&limit={limit}",
+            st, body = self._req(f"{base}/v2/spaces/{space}/changes?after={after}&limit={limit}",
                                  "GET", token)
             if st != 200:
                 raise RuntimeError(f"pull: HTTP {st}: {body[:300]!r}")
-            page, raw = parse_json(body, spans=True)  # ordinary JSON (J6, J7), white space allowed
-            if not isinstance(page, dict) or not isinstance(page.get("changes"), list):
+            page, raw, heads = parse_json(body, spans="page")  # ordinary JSON (J6, J7), white space allowed
+            if not (isinstance(page, dict) and isinstance(page.get("changes"), list)
+                    and isinstance(page.get("heads"), list)):
                 raise RuntimeError("pull: malformed page")
+            whole = raw
             if checking:
                 checking = False
                 first = list(dot_of(decode_change(raw[0]))) if raw else None
@@ -738,7 +755,10 @@ class Replica:
                     self._restart(base, space, token, r)
                     continue
                 raw = raw[1:]
-            self.apply(raw)  # each element's own bytes, checked as a change (K1 included)
+            try:  # each element's own bytes, checked as a change (K1 included), and the heads
+                signing.apply_signed(self, whole, heads)
+            except signing.HeadRefused as e:
+                raise RuntimeError(f"pull: the server's page is broken: {e.code} {e.rule or ''} {e.message}")
             r["cursor"] = page["cursor"]
             if raw:
                 self._advance(r, [page["cursor"]] + list(dot_of(decode_change(raw[-1]))))
@@ -753,12 +773,13 @@ class Replica:
 
     def _restart(self, base, space, token, r):
         """The server's history went back: read it all again, push again what it lost."""
-        st, v = self._req(f"{base}/v1/spaces/{space}/vector", "GET", token)
+        st, v = self._req(f"{base}/v2/spaces/{space}/vector", "GET", token)
         r["cursor"], r["acked"] = 0, json.loads(v)["vector"].get(self.site, 0)
         r.pop("checkpoint", None)
         self.save()
 
     def push(self, base, space, token, batch=5000):
+        import signing
         r = self.remote.setdefault(base + "|" + space, {"cursor": 0, "acked": 0})
         pushed = 0
         for _ in range(3):
@@ -766,8 +787,8 @@ class Replica:
             if not mine:
                 return pushed
             chunk = mine[:batch]
-            body = b'{"changes":[' + b",".join(b for _, b in chunk) + b"]}"
-            st, resp = self._req(f"{base}/v1/spaces/{space}/changes", "POST", token, body)
+            body = signing.push_body([b for _, b in chunk], [signing.own_head(self, chunk[-1][0])])
+            st, resp = self._req(f"{base}/v2/spaces/{space}/changes", "POST", token, body)
             if st == 200:
                 answer = json.loads(resp)
                 pushed += answer["accepted"]
@@ -778,7 +799,7 @@ class Replica:
                 continue
             err = json.loads(resp).get("error", {})
             if st == 409 and err.get("code") == "gap":
-                st2, v = self._req(f"{base}/v1/spaces/{space}/vector", "GET", token)
+                st2, v = self._req(f"{base}/v2/spaces/{space}/vector", "GET", token)
                 r["acked"] = json.loads(v)["vector"].get(self.site, 0)
                 continue
             raise RuntimeError(f"push: HTTP {st}: {err}")
@@ -795,10 +816,13 @@ MAX_LINE = 544040
 
 
 def write_bundle(replica, path, since=None):
+    import signing
     since = since or {}
-    header = canonical({"created": int(time.time() * 1000), "format": "folio-bundle", "site": replica.site,
-                        "vector": replica.vector(), "version": 1}) + b"\n"
-    lines = [b + b"\n" for (s, n), (b, _) in sorted(replica.lines.items()) if since.get(s, 0) < n]
+    dots = [(s, n) for (s, n) in sorted(replica.lines) if since.get(s, 0) < n]
+    lines = [replica.lines[d][0] + b"\n" for d in dots]
+    header = canonical({"created": int(time.time() * 1000), "format": "folio-bundle",
+                        "heads": signing.bundle_heads(replica, dots), "site": replica.site,
+                        "vector": replica.vector(), "version": 2}) + b"\n"
     h = hashlib.sha256(header)
     for ln in lines:
         h.update(ln)
@@ -828,9 +852,10 @@ def read_bundle(data):
         bad("not a bundle")
     if not isinstance(head, dict) or head.get("format") != "folio-bundle":
         bad("not a bundle")
-    if type(head.get("version")) is not int or head["version"] != 1:
+    if type(head.get("version")) is not int or head["version"] != 2:
         bad("unsupported version")
-    if not (set(head) == {"created", "format", "site", "vector", "version"} and _isint(head["created"], 0)
+    if not (set(head) == {"created", "format", "heads", "site", "vector", "version"} and _isint(head["created"], 0)
+            and isinstance(head["heads"], list)  # each head's own rules: H1-H6, when applied
             and _issite(head["site"]) and isinstance(head["vector"], dict)
             and all(_issite(k) and _isint(v) for k, v in head["vector"].items())
             and canonical(head) == lines[0]):
@@ -868,25 +893,23 @@ def read_bundle(data):
 
 
 def apply_bundle(replica, path):
+    import signing
     with open(path, "rb") as f:
-        _, body = read_bundle(f.read())
-    n = replica.apply(body)
+        head, body = read_bundle(f.read())
+    n = signing.apply_signed(replica, body, [canonical(h) for h in head["heads"]], gap_message=lambda e: (
+        f"the bundle lacks site {e.site}'s changes: {e.message}; ask for one made for this replica's vector"))
     replica.save()
     return n
 
 
 # ---------------------------------------------------------------- push body split (§7)
 
-def check_push_body(body):
-    """What a server must answer to a push body before storage checks: (status, code, rule)
-    or (200, None, None) with the list of change bytes in a 4th slot."""
-    pre, post = b'{"changes":[', b"]}"
-    if not (body.startswith(pre) and body.endswith(post)):
-        return 400, "bad-request", None, None
-    inner = body[len(pre):-len(post)]
-    # split at top-level commas; the array must end where the body does
-    parts, depth, instr, esc, start = [], 0, False, False, 0
-    for j, ch in enumerate(inner):
+def _cut_array(body, start):
+    """The elements of the array whose first element starts at `start` (just after its `[`),
+    cut at commas outside strings and brackets: (element bytes, index of its `]`), or None."""
+    parts, depth, instr, esc, begin = [], 0, False, False, start
+    for j in range(start, len(body)):
+        ch = body[j]
         if instr:
             if esc:
                 esc = False
@@ -901,19 +924,41 @@ def check_push_body(body):
         elif ch in b"}]":
             depth -= 1
             if depth < 0:
-                return 400, "bad-request", None, None  # the array ends before the body does
+                if ch != 0x5D:
+                    return None
+                if j > start or parts:
+                    parts.append(body[begin:j])
+                return parts, j
         elif ch == 0x2C and depth == 0:
-            parts.append(inner[start:j])
-            start = j + 1
-    if instr or depth != 0:
+            parts.append(body[begin:j])
+            begin = j + 1
+    return None
+
+
+def check_push_body(body):
+    """What a server must answer to a push body before storage checks: (status, code, rule)
+    or (200, None, None) with the list of change bytes in a 4th slot. Protocol v2: the body
+    is {"changes":[…],"heads":[…]} (canonical-json.md §7); the heads get H1-H3 and H6."""
+    import signing
+    pre, mid = b'{"changes":[', b'],"heads":['
+    cut = _cut_array(body, len(pre)) if body.startswith(pre) else None
+    if cut is None or body[cut[1]:cut[1] + len(mid)] != mid:
         return 400, "bad-request", None, None
-    if inner or parts:
-        parts.append(inner[start:])
+    parts = cut[0]
+    cut = _cut_array(body, cut[1] + len(mid))
+    if cut is None or body[cut[1]:] != b"]}":
+        return 400, "bad-request", None, None
+    heads = cut[0]
     if len(parts) > 5000:
         return 413, "too-many-changes", None, None
+    changes = []
     for p in parts:
         try:
-            decode_change(p)
+            changes.append(decode_change(p))
         except Refused as e:
             return 400, e.code, e.rule, None
+    try:
+        signing.check_heads(changes, heads)
+    except signing.HeadRefused as e:
+        return 400, e.code, e.rule, None
     return 200, None, None, parts

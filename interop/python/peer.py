@@ -2,10 +2,13 @@
 
   peer.py STORE init AUTHOR
   peer.py STORE sync BASE_URL SPACE           (token in FOLIO_TOKEN)
+  peer.py STORE relay BASE_URL SPACE          push other sites' changes the server lacks,
+                                              with their sites' signed heads
   peer.py STORE records                       all records' merged states, as JSON
   peer.py STORE set KIND ID FIELD JSON        an ordinary edit (pred = current values)
   peer.py STORE bundle-apply FILE
   peer.py STORE bundle-create FILE
+  peer.py STORE site                          this replica's site (derived from its key)
 """
 import json
 import os
@@ -13,6 +16,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import folio  # noqa: E402
+import signing  # noqa: E402
 
 
 def main(argv):
@@ -25,6 +29,10 @@ def main(argv):
     if cmd == "sync":
         n = r.sync(args[0].rstrip("/"), args[1], os.environ["FOLIO_TOKEN"])
         print(json.dumps({"pushed": n, "changes": len(r.lines)}))
+    elif cmd == "relay":
+        print(json.dumps(signing.relay(r, args[0].rstrip("/"), args[1], os.environ["FOLIO_TOKEN"])))
+    elif cmd == "site":
+        print(r.site)
     elif cmd == "records":
         ents = {}
         for c in r.changes():
