@@ -36,9 +36,10 @@ extension PushRequest {
   }
 
   /// Reads a push body, which must be exactly `{"changes":[` then the changes separated by
-  /// `,` then `]}`: the canonical JSON of the body, no white space. Every byte between the
-  /// delimiters belongs to a change, decoded by `ChangeJSON.decode` from those bytes (so a
-  /// space next to a change is refused with the change, as K1). At most `maximumChanges`.
+  /// `,` then `]}`: the canonical JSON of the body, no white space. The list is cut into
+  /// elements by `elementRanges`, and every byte of an element belongs to its change,
+  /// decoded by `ChangeJSON.decode` from those bytes (so a space next to a change is refused
+  /// with the change, as K1). At most `maximumChanges`.
   ///
   /// - Throws: `ChangeMessageError` saying what is wrong and which change.
   public static func decode(
@@ -52,12 +53,9 @@ extension PushRequest {
       throw .malformed(
         #"the body must be exactly {"changes":[…]}: one member, no white space"#)
     }
-    let ranges: [Range<Int>]
-    do {
-      ranges = try JSONEnvelope.elements(
-        of: bytes, in: (prefix.count - 1)..<(bytes.count - 1), keepingWhitespace: true)
-    } catch {
-      throw .malformed(#"the body must be exactly {"changes":[…]}: \#(error)"#)
+    guard let ranges = elementRanges(in: bytes, from: prefix.count, to: bytes.count - 2) else {
+      throw .malformed(
+        #"the body must be exactly {"changes":[…]}: its list's brackets or strings do not close"#)
     }
     guard ranges.count <= maximumChanges else {
       throw .tooManyChanges(count: ranges.count, limit: maximumChanges)
@@ -70,6 +68,49 @@ extension PushRequest {
       }
     }
     return PushRequest(changes: changes)
+  }
+}
+
+extension PushRequest {
+  /// Cuts a push body's list (`bytes[start..<end]`) into its elements as
+  /// `canonical-json.md` §7 says, without parsing them: at every `,` outside strings where
+  /// as many `[`/`{` as `]`/`}` came before (a string runs from a `"` to the next `"` not
+  /// escaped by `\`). Nil when a `]`/`}` closes more than was opened, or when at the end
+  /// a bracket or a string is still open. An empty list has no elements.
+  static func elementRanges(in bytes: [UInt8], from start: Int, to end: Int) -> [Range<Int>]? {
+    guard start < end else { return [] }
+    var ranges: [Range<Int>] = []
+    var elementStart = start
+    var depth = 0
+    var inString = false
+    var escaped = false
+    for index in start..<end {
+      let byte = bytes[index]
+      if inString {
+        if escaped {
+          escaped = false
+        } else if byte == UInt8(ascii: "\\") {
+          escaped = true
+        } else if byte == UInt8(ascii: "\"") {
+          inString = false
+        }
+        continue
+      }
+      switch byte {
+      case UInt8(ascii: "\""): inString = true
+      case UInt8(ascii: "["), UInt8(ascii: "{"): depth += 1
+      case UInt8(ascii: "]"), UInt8(ascii: "}"):
+        depth -= 1
+        if depth < 0 { return nil }
+      case UInt8(ascii: ",") where depth == 0:
+        ranges.append(elementStart..<index)
+        elementStart = index + 1
+      default: break
+      }
+    }
+    guard depth == 0, !inString else { return nil }
+    ranges.append(elementStart..<end)
+    return ranges
   }
 }
 
