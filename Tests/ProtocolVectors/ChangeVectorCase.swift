@@ -13,11 +13,16 @@ public struct ChangeVectorCase: Sendable, CustomStringConvertible {
   public var name: String
   public var bytes: [UInt8]
   public var expect: Expectation
+  /// The answer to a push body holding only this case, when it is not the reader's decision
+  /// (its brackets never close, so no element can be cut): status and code.
+  public var pushedAlone: (status: Int, code: String)?
 
   public var description: String { "\(file): \(name)" }
 
   /// The change files (not the push bodies) of `Protocol/vectors/changes`.
-  public static let changeFiles = ["canonical.json", "validation.json", "limits.json"]
+  public static let changeFiles = [
+    "canonical.json", "validation.json", "limits.json", "rule-order.json",
+  ]
 
   /// The package's `Protocol/vectors/changes` folder.
   public static let directory = URL(fileURLWithPath: #filePath)
@@ -53,7 +58,14 @@ public struct ChangeVectorCase: Sendable, CustomStringConvertible {
       } else {
         throw VectorFileError(reason: "\(file): \(name) has no expectation")
       }
-      return ChangeVectorCase(file: file, name: name, bytes: bytes, expect: expect)
+      var pushedAlone: (status: Int, code: String)?
+      if let answer = item["pushedAlone"] as? [String: Any], let status = answer["status"] as? Int,
+        let code = answer["code"] as? String
+      {
+        pushedAlone = (status, code)
+      }
+      return ChangeVectorCase(
+        file: file, name: name, bytes: bytes, expect: expect, pushedAlone: pushedAlone)
     }
   }
 }
@@ -84,7 +96,9 @@ extension ChangeVectorCase {
     return cases.map { item in
       let expect = item["expect"] as? [String: Any] ?? [:]
       return PushBodyCase(
-        name: item["name"] as? String ?? "?", body: Array((item["input"] as? String ?? "").utf8),
+        name: item["name"] as? String ?? "?",
+        body: (item["inputHex"] as? String).flatMap(hexBytes)
+          ?? Array((item["input"] as? String ?? "").utf8),
         status: expect["status"] as? Int ?? 0, code: expect["code"] as? String,
         rule: expect["rule"] as? String)
     }

@@ -99,7 +99,7 @@ def push_body_case(case):
 
 for p in sorted(glob.glob(os.path.join(PROTO, "vectors", "[0-9][0-9]-*.json"))):
     merge_vector(p)
-for fname in ("canonical.json", "validation.json", "limits.json"):
+for fname in ("canonical.json", "validation.json", "limits.json", "rule-order.json"):
     for case in json.load(open(os.path.join(PROTO, "vectors", "changes", fname)))["cases"]:
         change_case(fname, case)
 for case in json.load(open(os.path.join(PROTO, "vectors", "changes", "push-bodies.json")))["cases"]:

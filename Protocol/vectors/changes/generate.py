@@ -282,6 +282,82 @@ def push_body_cases():
         {"name": "second-change-has-white-space", "input": '{"changes":[%s,%s]}' % (canon(change()), c1.replace(",", ", ", 1)),
          "expect": {"status": 400, "code": "invalid-change", "rule": "K1"}},
     ]
+    # canonical-json.md §7: the list is cut at commas outside strings and brackets, and every
+    # byte of an element is checked as a change.
+    c3 = canon(change())
+    element = lambda name, text, expect, why: cases.append(
+        {"name": name, "description": why, **encoded(text), "expect": expect})
+    j = lambda rule: {"status": 400, "code": "invalid-change", "rule": rule}
+    bad_request = {"status": 400, "code": "bad-request"}
+    element("stray-byte-before-change", '{"changes":[x%s]}' % c3, j("J2"),
+            "x belongs to the element, which is then not JSON.")
+    element("bom-before-change", '{"changes":[\ufeff%s]}' % c3, j("J2"),
+            "A byte order mark is UTF-8 but not JSON.")
+    element("no-break-space-before-change", '{"changes":[\u00a0%s]}' % c3, j("J2"),
+            "U+00A0 is not JSON white space.")
+    element("digit-after-change", '{"changes":[%s1]}' % c3, j("J2"), "1 with no comma: one element.")
+    element("byte-ff-after-change", b'{"changes":[' + c3.encode() + b'\xff]}', j("J1"),
+            "FF is not UTF-8; J1 is checked first.")
+    element("mismatched-bracket", '{"changes":[{"a":[1}]]}', j("J2"),
+            "Brackets are only counted, not matched, when cutting the list: the element is then not JSON.")
+    element("fraction-element", '{"changes":[1.0]}', j("J3"), "A number element: J3 before S1.")
+    element("comma-and-brackets-in-string",
+            '{"changes":[%s]}' % canon(change(value='a,"]}[{\\')), {"status": 200},
+            "Commas, quotes and brackets inside a string do not cut the list.")
+    element("unterminated-string", '{"changes":[{"a":"b]}', bad_request,
+            "The string never closes: no element can be cut.")
+    element("closes-early", '{"changes":[%s]},%s]}' % (c3, c3), bad_request,
+            "A ] closes more than was opened: the list ends before the body does.")
+    element("deep-unclosed", '{"changes":[' + "[" * 2000 + "]}", bad_request,
+            "2,000 [ that never close: no element can be cut (one change alone would be C8).")
+    element("deep-closed", '{"changes":[' + "[" * 100000 + "]" * 100000 + "]}", j("C8"),
+            "100,000 nested arrays that close: one element, refused by its depth before its grammar.")
+    return cases
+
+
+def rule_order_cases():
+    """canonical-json.md §6: a change breaking several rules is refused with the first in the
+    order J1, C8, J2, J3 … J7, S1 … S11, C1 … C7, K1; and number-like tokens (J2 or J3)."""
+    cases = []
+    text = lambda c: canon(c)
+    value_text = lambda spelling: canon(change(value=[7])).replace("[7]", spelling)
+    # J2 / J3: a number token starts with - or a digit and runs over 0-9 + - . e E.
+    for name, spelling, rule in [("plus", "[+1]", "J2"), ("leading-dot", "[.5]", "J2"),
+                                 ("trailing-dot", "[1.]", "J3"), ("minus-alone", "[-]", "J3"),
+                                 ("minus-inside", "[1-2]", "J3"), ("trailing-plus", "[1+]", "J3"),
+                                 ("minus-plus", "[-+1]", "J3"), ("exponent-alone", "[1e]", "J3")]:
+        cases.append(refuse("number-token-" + name, value_text(spelling), rule,
+                            "%s: %s (a number token starts with - or a digit)." % (spelling, rule)))
+    several = lambda name, data, rule, why: cases.append(refuse(name, data, rule, why))
+    several("J3-before-J6", value_text('{"a":1,"a":1.5}'), "J3", "A repeated key (J6) and a fraction (J3).")
+    several("J2-after-J3", value_text("[1.0,]"), "J2", "J2 is reported though the J3 token comes first.")
+    raw = canon(change(value="x")).encode()
+    several("J1-after-J2", raw.replace(b'"author":"alice"', b'"author":alice').replace(b'"value":"x"', b'"value":"\xff"'),
+            "J1", "J1 is checked on all the bytes first.")
+    several("J4-before-J5", value_text('["\\ud800",9007199254740992]'), "J4", "J5 first in the text, J4 reported.")
+    several("J6-before-J7", value_text('{"\u00e9":1,"\u00e9":2}'), "J6", "A repeated non-ASCII key.")
+    several("C8-before-J3", canon(change(value=nest(70, [7]))).replace("[7]", "[1.0]"), "C8",
+            "The depth is checked before the grammar.")
+    deep = canon(change(value="x")).replace('"value":"x"', '"value":' + "[" * 2000)
+    cases.append({**refuse("C8-deep-unclosed", deep, "C8",
+                           "2,000 [ that never close: too deep (C8) and not JSON (J2). Pushed alone its "
+                           "brackets do not close, so the push body is a bad request (canonical-json.md §7)."),
+                  "pushedAlone": {"status": 400, "code": "bad-request"}})
+    several("C8-before-S1", "[" * 100000 + "]" * 100000, "C8", "100,000 nested arrays: not a change (S1), too deep (C8).")
+    several("J2-before-K1", " " + canon(change())[:-1] + ",}", "J2", "A space before (K1) and a trailing comma (J2).")
+    several("S2-before-S5", text(change(site="A" * 32, author="")), "S2", "S rules in their order.")
+    several("S6-before-S7", text(change(entity={"id": "a b", "kind": "article"}, field="no_te")), "S6",
+            "S rules in their order.")
+    several("S5-before-C1", text(change(author="", field="tags")), "S5", "S before C.")
+    several("S10-before-C2", text(change(value=None, field="tags", op="remove")), "S10", "S before C.")
+    several("C1-before-C3", text(change(op="add", value=5)), "C1", "add on note with an integer value.")
+    several("C2-before-C4", text(change(field="tags", op="remove", value="x")), "C2",
+            "A remove with a value and no pred.")
+    several("C5-before-C6", text(change(field="deleted", value="yes", context={B: 1})), "C5",
+            "deleted not a boolean, and a context on a change that is no delete.")
+    several("C6-before-C7", text(change(value="x" * 262143, context={B: 1})), "C6",
+            "A context on an edit whose value is too large.")
+    several("S3-before-K1", text(change(seq=0)).replace('"seq":0', '"seq": 0'), "S3", "K1 comes last.")
     return cases
 
 
@@ -303,3 +379,7 @@ write("limits.json", "Changes at and just past each size limit (C7, S9, S11).", 
 write("push-bodies.json",
       "Whole push bodies → the answer of POST /v1/spaces/{space}/changes to a fresh space with a "
       "write token: status, and for errors the code (and for invalid-change the rule).", push_body_cases())
+write("rule-order.json",
+      "Bytes that break several rules, refused with the first in the order of canonical-json.md §6 "
+      "(J1, C8, J2 … J7, S1 … S11, C1 … C7, K1); and number-like tokens at the J2/J3 boundary.",
+      rule_order_cases())
