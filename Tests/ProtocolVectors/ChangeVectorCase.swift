@@ -115,3 +115,31 @@ public struct PushBodyCase: Sendable, CustomStringConvertible {
 
   public var description: String { "push-bodies.json: \(name)" }
 }
+
+/// One case of `bundles.json`: a whole bundle file, applied by a replica holding no changes,
+/// or refused with the code of `Protocol/bundle.md` (and the rule for `invalid-change`).
+public struct BundleVectorCase: Sendable, CustomStringConvertible {
+  public var name: String
+  public var bytes: [UInt8]
+  /// Nil when the bundle is applied.
+  public var code: String?
+  public var rule: String?
+
+  public var description: String { "bundles.json: \(name)" }
+
+  public static func all() throws -> [BundleVectorCase] {
+    let url = ChangeVectorCase.directory.appendingPathComponent("bundles.json")
+    let document = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any]
+    return try (document?["cases"] as? [[String: Any]] ?? []).map { item in
+      let name = item["name"] as? String ?? "?"
+      guard
+        let bytes = (item["input"] as? String).map({ Array($0.utf8) })
+          ?? (item["inputHex"] as? String).flatMap(hexBytes)
+      else { throw VectorFileError(reason: "bundles.json: \(name) has no input") }
+      let refusal = item["expect"] as? [String: Any]
+      return BundleVectorCase(
+        name: name, bytes: bytes, code: refusal?["code"] as? String,
+        rule: refusal?["rule"] as? String)
+    }
+  }
+}

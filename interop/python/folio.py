@@ -838,62 +838,80 @@ def write_bundle(replica, path, since=None):
     return len(lines)
 
 
-def read_bundle(data):
-    """Check a bundle's bytes; returns (header, [change bytes]). Raises Refused (code bad-bundle
-    for the format, invalid-change for a change line)."""
-    def bad(msg):
-        raise Refused(None, msg, code="bad-bundle")
+def _lines(data):
+    """The lines of a file: (bytes without the newline, whether a newline ended it)."""
+    out, pos = [], 0
+    while pos < len(data):
+        nl = data.find(b"\n", pos)
+        if nl < 0:
+            out.append((data[pos:], False))
+            break
+        out.append((data[pos:nl], True))
+        pos = nl + 1
+    return out
 
-    if not data.endswith(b"\n"):
-        bad("the last line does not end in a newline (truncated?)")
-    lines = data[:-1].split(b"\n")
-    for j, ln in enumerate(lines):
-        if ln == b"":
-            bad(f"line {j + 1} is blank")
-        if ln.endswith(b"\r"):
-            bad(f"line {j + 1} ends with \\r")
+
+def read_bundle(data):
+    """bundle.md: returns (header, [change bytes]), or raises Refused with the code of the first
+    refusal in the order B1-B10 (B11, a conflict with what is held, is Replica.apply's)."""
+    def bad(code, msg):
+        raise Refused(None, msg, code=code)
+
+    lines = _lines(data)
+    if not lines:
+        bad("not-a-bundle", "the file is empty")
+    first, ended = lines[0]
+    if len(first) > MAX_LINE:
+        bad("line-too-long", f"line 1 is longer than {MAX_LINE} bytes")
+    if not ended:
+        bad("not-a-bundle", "the first line is not ended by a newline")
     try:
-        head = parse_json(lines[0])
+        head = parse_json(first)
     except Refused:
-        bad("not a bundle")
+        bad("not-a-bundle", "the first line is not Folio JSON")
     if not isinstance(head, dict) or head.get("format") != "folio-bundle":
-        bad("not a bundle")
+        bad("not-a-bundle", "the first line is not a folio-bundle header")
     if type(head.get("version")) is not int or head["version"] != 1:
-        bad("unsupported version")
+        bad("unsupported-version", f"version {head.get('version')!r}")
     if not (set(head) == {"created", "format", "site", "vector", "version"} and _isint(head["created"], 0)
             and _issite(head["site"]) and isinstance(head["vector"], dict)
             and all(_issite(k) and _isint(v) for k, v in head["vector"].items())
-            and canonical(head) == lines[0]):
-        bad("malformed header")
-    if len(lines) < 2 or not (lines[-1].startswith(b'{"count"') or lines[-1].startswith(b'{"end"')):
-        bad("trailer missing")
-    for j, ln in enumerate(lines[1:-1], start=2):
-        if ln.startswith(b'{"count"') or ln.startswith(b'{"end"'):
-            bad(f"trailer on line {j} is not last")
-    try:
-        tr = parse_json(lines[-1])
-    except Refused:
-        bad("malformed trailer")
-    if not (isinstance(tr, dict) and set(tr) == {"count", "end", "sha256"} and _isint(tr["count"], 0)
-            and tr["end"] is True and isinstance(tr["sha256"], str)
-            and re.fullmatch(r"[0-9a-f]{64}", tr["sha256"]) and canonical(tr) == lines[-1]):
-        bad("malformed trailer")
-    body = lines[1:-1]
-    if tr["count"] != len(body):
-        bad(f"trailer count {tr['count']} but {len(body)} change lines")
-    h = hashlib.sha256()
-    for ln in lines[:-1]:
-        h.update(ln + b"\n")
-    if h.hexdigest() != tr["sha256"]:
-        bad("checksum mismatch")
-    for j, ln in enumerate(body, start=2):
+            and canonical(head) == first):
+        bad("malformed-header", "the header breaks a rule of its table or is not canonical")
+    body, trailer = [], None
+    for j, (ln, ended) in enumerate(lines[1:], start=2):
         if len(ln) > MAX_LINE:
-            raise Refused("C7", f"line {j} longer than {MAX_LINE} bytes")
+            bad("line-too-long", f"line {j} is longer than {MAX_LINE} bytes")
+        if trailer is not None:
+            bad("data-after-trailer", f"line {j} follows the trailer")
+        if not ended:
+            bad("truncated", f"line {j} is cut off")
+        if ln == b"" or ln.endswith(b"\r"):
+            bad("malformed-line", f"line {j} is blank or ends with \\r")
+        if ln.startswith(b'{"count"') or ln.startswith(b'{"end"'):
+            try:
+                trailer = parse_json(ln)
+            except Refused:
+                bad("malformed-trailer", f"line {j}: the trailer is not JSON")
+            if not (isinstance(trailer, dict) and set(trailer) == {"count", "end", "sha256"}
+                    and _isint(trailer["count"], 0) and trailer["end"] is True
+                    and isinstance(trailer["sha256"], str) and re.fullmatch(r"[0-9a-f]{64}", trailer["sha256"])
+                    and canonical(trailer) == ln):
+                bad("malformed-trailer", f"line {j}: the trailer is malformed")
+            continue
         try:
             decode_change(ln)
         except Refused as e:
             e.message = f"line {j}: {e.message}"
             raise
+        body.append(ln)
+    if trailer is None:
+        bad("truncated", "no trailer")
+    h = hashlib.sha256(first + b"\n")
+    for ln in body:
+        h.update(ln + b"\n")
+    if trailer["count"] != len(body) or h.hexdigest() != trailer["sha256"]:
+        bad("checksum-mismatch", "the trailer's count or checksum does not match")
     return head, body
 
 

@@ -97,6 +97,22 @@ def push_body_case(case):
     result(got == exp, name, f"got {got}, expected {exp}")
 
 
+def bundle_case(case):
+    """bundles.json: the file applied by an empty replica (B11 is the replica's check)."""
+    name = f"bundles.json:{case['name']}"
+    data = bytes.fromhex(case["inputHex"]) if "inputHex" in case else case["input"].encode("utf-8")
+    exp = case["expect"]
+    try:
+        _, body = folio.read_bundle(data)
+        replica = folio.Replica.__new__(folio.Replica)
+        replica.lines, replica.latest = {}, 0
+        replica.apply(body)
+    except folio.Refused as e:
+        got = {"code": e.code, **({"rule": e.rule} if e.rule else {})}
+        return result(exp != "accept" and got == exp, name, f"refused {got} ({e.message}), expected {exp}")
+    result(exp == "accept", name, f"applied, expected {exp}")
+
+
 for p in sorted(glob.glob(os.path.join(PROTO, "vectors", "[0-9][0-9]-*.json"))):
     merge_vector(p)
 for fname in ("canonical.json", "validation.json", "limits.json", "rule-order.json"):
@@ -104,6 +120,9 @@ for fname in ("canonical.json", "validation.json", "limits.json", "rule-order.js
         change_case(fname, case)
 for case in json.load(open(os.path.join(PROTO, "vectors", "changes", "push-bodies.json")))["cases"]:
     push_body_case(case)
+
+for case in json.load(open(os.path.join(PROTO, "vectors", "changes", "bundles.json")))["cases"]:
+    bundle_case(case)
 
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

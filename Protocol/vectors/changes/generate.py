@@ -361,6 +361,85 @@ def rule_order_cases():
     return cases
 
 
+def bundle_cases():
+    """bundle.md: whole files -> applied, or refused with the first refusal in the order B1-B11."""
+    import hashlib
+    writer = "d" * 32
+    head = {"created": 1700000000000, "format": "folio-bundle", "site": writer, "vector": {}, "version": 1}
+    header = canon(head).encode()
+    one = canon(change(value="from a bundle")).encode()
+    two = canon(change(field="tags", op="add", value="read")).encode()
+
+    def trailer(lines, count=None, digest=None, spoil=None):
+        h = hashlib.sha256(header + b"\n" + b"".join(line + b"\n" for line in lines)).hexdigest()
+        t = canon({"count": len(lines) if count is None else count, "end": True,
+                   "sha256": digest or h})
+        return (spoil(t) if spoil else t).encode()
+
+    def bundle(lines, head_line=None, **kw):
+        return (head_line or header) + b"\n" + b"".join(l + b"\n" for l in lines) + trailer(lines, **kw) + b"\n"
+
+    cases = []
+
+    def case(name, data, expect, why):
+        cases.append({"name": name, "description": why, **encoded(data), "expect": expect})
+
+    code = lambda c: {"code": c}
+    case("two-changes", bundle([one, two]), "accept", "A header, two change lines, the trailer.")
+    case("no-changes", bundle([]), "accept", "count 0.")
+    case("same-change-twice", bundle([one, one]), "accept", "An identical line again is a duplicate: no-op.")
+    long_line = b"x" * 544041
+    case("line-too-long", bundle([long_line]), code("line-too-long"),
+         "B1: 544,041 bytes, one more than the longest change; refused unread.")
+    case("line-at-the-limit", bundle([b"x" * 544040]), {"code": "invalid-change", "rule": "J2"},
+         "544,040 bytes is read as a change (and is not JSON).")
+    case("empty-file", b"", code("not-a-bundle"), "B2: nothing at all.")
+    case("header-without-newline", header, code("not-a-bundle"), "B2: the first line is not ended.")
+    case("other-format", bundle([], head_line=canon(dict(head, format="other")).encode()),
+         code("not-a-bundle"), "B2: format is not folio-bundle.")
+    case("header-not-folio-json", bundle([], head_line=header.replace(b'"created":1700000000000', b'"created":1.0')),
+         code("not-a-bundle"), "B2: the header line is read by J1-J7, so 1.0 makes it no bundle header.")
+    case("version-2", bundle([], head_line=header.replace(b'"version":1', b'"version":2')),
+         code("unsupported-version"), "B3: a version this reader does not know.")
+    case("version-string", bundle([], head_line=header.replace(b'"version":1', b'"version":"1"')),
+         code("unsupported-version"), "B3: version is the integer 1.")
+    case("header-extra-member", bundle([], head_line=canon(dict(head, extra=0)).encode()),
+         code("malformed-header"), "B4: no other member.")
+    case("header-created-negative", bundle([], head_line=canon(dict(head, created=-1)).encode()),
+         code("malformed-header"), "B4: created is 0 or more.")
+    case("header-vector-zero", bundle([], head_line=canon(dict(head, vector={B: 0})).encode()),
+         code("malformed-header"), "B4: vector entries are 1 or more.")
+    case("header-not-canonical", bundle([], head_line=header.replace(b",", b", ")),
+         code("malformed-header"), "B4: white space in the header.")
+    case("header-crlf", bundle([one], head_line=header + b"\r"), code("malformed-header"),
+         "B4: the header line ends with CR, so it is not canonical.")
+    case("after-trailer", bundle([one]) + b"x", code("data-after-trailer"), "B5: a byte after the trailer.")
+    case("change-after-trailer", bundle([one]) + two + b"\n", code("data-after-trailer"),
+         "B5: a change line after the trailer.")
+    case("last-line-cut", header + b"\n" + one, code("truncated"), "B6: the file ends inside a line.")
+    case("no-trailer", header + b"\n" + one + b"\n", code("truncated"), "B6: no trailer.")
+    case("blank-line", bundle([one, b""]), code("malformed-line"), "B7: a blank line.")
+    case("crlf-line", bundle([one + b"\r"]), code("malformed-line"), "B7: a change line ending with CR.")
+    case("trailer-extra-member", bundle([one], spoil=lambda t: t.replace('"end":true', '"end":true,"x":1')),
+         code("malformed-trailer"), "B8: exactly count, end, sha256.")
+    case("trailer-not-canonical", bundle([one], spoil=lambda t: t.replace('{"count":1,"end":true', '{"end":true,"count":1')),
+         code("malformed-trailer"), "B8: keys sorted.")
+    bad = canon(change(value=[7])).replace("[7]", "[1.0]").encode()
+    case("change-fraction", bundle([bad]), {"code": "invalid-change", "rule": "J3"}, "B9: a change line breaks J3.")
+    case("change-not-canonical", bundle([one.replace(b",", b", ", 1)]), {"code": "invalid-change", "rule": "K1"},
+         "B9: a change line breaks K1; never rewritten.")
+    case("invalid-change-before-checksum", bundle([bad], count=5), {"code": "invalid-change", "rule": "J3"},
+         "B9 before B10: lines are checked before the trailer's count.")
+    case("count-mismatch", bundle([one], count=2), code("checksum-mismatch"), "B10: count is not the line count.")
+    case("checksum-mismatch", bundle([one], digest="0" * 64), code("checksum-mismatch"), "B10: sha256 differs.")
+    other = one.replace(b"from a bundle", b"something else")
+    case("conflicting-lines", bundle([one, other]), code("conflicting-change"),
+         "B11: two lines with one (site, seq) and other bytes.")
+    case("checksum-before-conflict", bundle([one, other], digest="0" * 64), code("checksum-mismatch"),
+         "B10 before B11: a conflict is reported only for a well-formed bundle.")
+    return cases
+
+
 def write(name, description, cases):
     path = os.path.join(HERE, name)
     with open(path, "w", encoding="utf-8") as out:
@@ -383,3 +462,7 @@ write("rule-order.json",
       "Bytes that break several rules, refused with the first in the order of canonical-json.md §6 "
       "(J1, C8, J2 … J7, S1 … S11, C1 … C7, K1); and number-like tokens at the J2/J3 boundary.",
       rule_order_cases())
+write("bundles.json",
+      "Whole bundle files (bundle.md) -> applied by a reader holding no changes, or refused with the "
+      "code of the first refusal in the order B1-B11 (and for invalid-change the rule).",
+      bundle_cases())
