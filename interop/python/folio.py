@@ -578,12 +578,9 @@ def entity_state(entity, changes):
             conflicts.append({"id": conflict_id(entity, f), "field": f, "kind": "value",
                               "versions": [{"site": c["site"], "seq": c["seq"]} for c in cs],
                               "base": None if base is None else {"site": base["site"], "seq": base["seq"]}})
-    # tags: present when an addition is current; spelling shown = greatest addition's
-    tags = []
-    for c in cur:
-        if c["op"] == "add" and not any(json_equal(c["value"], t) for t in tags):
-            tags.append(c["value"])
-    tags.sort()
+    # tags (merge-rules.md §5): present when an addition is current; shown in NFC, sorted
+    # by code point
+    tags = sorted({unicodedata.normalize("NFC", c["value"]) for c in cur if c["op"] == "add"})
     # deletes
     dels = fields.get("deleted", [])
     deletes = [c for c in dels if c["value"] is True]
