@@ -143,3 +143,28 @@ public struct BundleVectorCase: Sendable, CustomStringConvertible {
     }
   }
 }
+
+/// One case of `pull-pages.json`: a page body, and how many changes a client takes from it,
+/// or its refusal: `invalid-change` with the rule, or `malformed-page`.
+public struct PullPageCase: Sendable, CustomStringConvertible {
+  public var name: String
+  public var bytes: [UInt8]
+  /// The number of changes taken, when the page is accepted.
+  public var changes: Int?
+  public var code: String?
+  public var rule: String?
+
+  public var description: String { "pull-pages.json: \(name)" }
+
+  public static func all() throws -> [PullPageCase] {
+    let url = ChangeVectorCase.directory.appendingPathComponent("pull-pages.json")
+    let document = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any]
+    return (document?["cases"] as? [[String: Any]] ?? []).map { item in
+      let expect = item["expect"] as? [String: Any] ?? [:]
+      return PullPageCase(
+        name: item["name"] as? String ?? "?", bytes: Array((item["input"] as? String ?? "").utf8),
+        changes: expect["changes"] as? Int, code: expect["code"] as? String,
+        rule: expect["rule"] as? String)
+    }
+  }
+}

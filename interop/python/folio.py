@@ -72,11 +72,14 @@ class _Reader:
         self.s, self.i, self.n = text, 0, len(text)
         self.capture, self.spans = False, None  # raw element spans of a top-level "changes"
         self.noted = None  # the lowest J3-J7 fault so far: (rule, message)
+        self.page = False  # reading a pull page: its elements are checked on their own
 
     def fail(self, rule, msg):
         raise Refused(rule, f"{msg} at character {self.i}")
 
     def note(self, rule, msg):
+        if self.page:  # a pull page (R3): only its own keys follow J6/J7, checked in obj()
+            return
         if self.noted is None or _RULE_ORDER.index(rule) < _RULE_ORDER.index(self.noted[0]):
             self.noted = (rule, f"{msg} at character {self.i}")
 
@@ -157,6 +160,8 @@ class _Reader:
             if self.i >= self.n or self.s[self.i] != '"':
                 self.fail("J2", "expected a key")
             k = self.string()
+            if self.page and depth == 1 and (k in d or any(ord(ch) > 0x7F for ch in k)):
+                self.fail("J6" if k in d else "J7", f"page key {k!r} repeated or not ASCII")
             if k in d:
                 self.note("J6", f"repeated key {k!r}")
             if any(ord(ch) > 0x7F for ch in k):
@@ -217,6 +222,7 @@ def parse_json(data, spans=False, max_depth=256):
     if nesting_depth(text) > max_depth:
         raise Refused("C8", f"arrays and objects nest more than {max_depth} deep")
     r = _Reader(text)
+    r.page = spans
     v = r.value(0)
     r.ws()
     if r.i != r.n:
@@ -359,6 +365,22 @@ def decode_change(data):
         raise Refused("K1", "bytes are not the canonical JSON of the change",
                       change={"seq": c["seq"], "site": c["site"]})
     return c
+
+
+def read_page(body):
+    """canonical-json.md §7 R3: a pull page -> (page dict, [element bytes]), each element checked
+    as a change. Raises Refused: code malformed-page, or invalid-change for an element."""
+    try:
+        page, raw = parse_json(body, spans=True)  # ordinary JSON (J6, J7), white space allowed
+    except Refused as e:
+        raise Refused(None, f"the page is not JSON: {e.message}", code="malformed-page")
+    if not (isinstance(page, dict) and isinstance(page.get("changes"), list)
+            and _isint(page.get("cursor"), 0) and isinstance(page.get("more"), bool)):
+        raise Refused(None, "a page needs changes (a list), cursor (0 or more) and more (a boolean)",
+                      code="malformed-page")
+    for b in raw:
+        decode_change(b)  # each element's own bytes, K1 included
+    return page, raw
 
 
 def dot_of(c):
@@ -746,7 +768,7 @@ class Replica:
         if not checking and cp is not None:
             st, body = self._req(f"{base}/v1/spaces/{space}/changes?after={cp[0] - 1}&limit=1",
                                  "GET", token)
-            page, raw = parse_json(body, spans=True)
+            page, raw = read_page(body)
             if not raw or list(dot_of(decode_change(raw[0]))) != cp[1:]:
                 self._restart(base, space, token, r)
         while True:
@@ -755,9 +777,7 @@ class Replica:
                                  "GET", token)
             if st != 200:
                 raise RuntimeError(f"pull: HTTP {st}: {body[:300]!r}")
-            page, raw = parse_json(body, spans=True)  # ordinary JSON (J6, J7), white space allowed
-            if not isinstance(page, dict) or not isinstance(page.get("changes"), list):
-                raise RuntimeError("pull: malformed page")
+            page, raw = read_page(body)
             if checking:
                 checking = False
                 first = list(dot_of(decode_change(raw[0]))) if raw else None

@@ -113,6 +113,17 @@ def bundle_case(case):
     result(exp == "accept", name, f"applied, expected {exp}")
 
 
+def pull_page_case(case):
+    name = f"pull-pages.json:{case['name']}"
+    exp = case["expect"]
+    try:
+        _, raw = folio.read_page(case["input"].encode("utf-8"))
+    except folio.Refused as e:
+        got = {"code": e.code, **({"rule": e.rule} if e.rule else {})}
+        return result(got == exp, name, f"refused {got} ({e.message}), expected {exp}")
+    result(exp == {"changes": len(raw)}, name, f"took {len(raw)} changes, expected {exp}")
+
+
 for p in sorted(glob.glob(os.path.join(PROTO, "vectors", "[0-9][0-9]-*.json"))):
     merge_vector(p)
 for fname in ("canonical.json", "validation.json", "limits.json", "rule-order.json"):
@@ -121,6 +132,8 @@ for fname in ("canonical.json", "validation.json", "limits.json", "rule-order.js
 for case in json.load(open(os.path.join(PROTO, "vectors", "changes", "push-bodies.json")))["cases"]:
     push_body_case(case)
 
+for case in json.load(open(os.path.join(PROTO, "vectors", "changes", "pull-pages.json")))["cases"]:
+    pull_page_case(case)
 for case in json.load(open(os.path.join(PROTO, "vectors", "changes", "bundles.json")))["cases"]:
     bundle_case(case)
 

@@ -440,6 +440,36 @@ def bundle_cases():
     return cases
 
 
+def pull_page_cases():
+    """canonical-json.md §7 R3: a client reads the page as JSON and each element's own bytes
+    as a change (K1 included)."""
+    c1, c2 = canon(change()), canon(change())
+    loose = json.dumps(change(), ensure_ascii=False, sort_keys=True)
+    j = lambda rule: {"code": "invalid-change", "rule": rule}
+    malformed = {"code": "malformed-page"}
+    page = lambda changes, rest=',"cursor":2,"more":false': '{"changes":[%s]%s}' % (",".join(changes), rest)
+    cases = [
+        ("compact", page([c1, c2]), {"changes": 2}, "As the reference server writes it."),
+        ("empty", '{"changes":[],"cursor":7,"more":false}', {"changes": 0}, "No changes."),
+        ("white-space-between-tokens", '{ "changes" : [ %s ,\n %s ] ,\n "cursor" : 2 , "more" : true }' % (c1, c2),
+         {"changes": 2}, "White space between the page's tokens is allowed; each element is its value's bytes."),
+        ("unknown-member", page([c1], ',"cursor":1,"more":false,"zzz":{"a":[1]}'), {"changes": 1},
+         "Members a client does not know are ignored."),
+        ("members-in-other-order", '{"more":false,"cursor":1,"changes":[%s]}' % c1, {"changes": 1},
+         "The page is ordinary JSON: any member order."),
+        ("pretty-printed-element", page([loose]), j("K1"), "White space inside an element: K1."),
+        ("element-breaks-J3", page([canon(change(value=[7])).replace("[7]", "[1.0]")]), j("J3"),
+         "Each element is checked by every rule."),
+        ("second-element-invalid", page([c1, canon(change(seq=0))]), j("S3"), "The page is refused whole."),
+        ("no-cursor", '{"changes":[%s],"more":false}' % c1, malformed, "cursor is required."),
+        ("more-not-boolean", page([c1], ',"cursor":1,"more":1'), malformed, "more is true or false."),
+        ("changes-not-array", '{"changes":{},"cursor":1,"more":false}', malformed, "changes is an array."),
+        ("duplicate-member", page([c1], ',"cursor":1,"cursor":1,"more":false'), malformed,
+         "The page's keys follow J6."),
+    ]
+    return [{"name": n, "description": why, "input": text, "expect": exp} for n, text, exp, why in cases]
+
+
 def write(name, description, cases):
     path = os.path.join(HERE, name)
     with open(path, "w", encoding="utf-8") as out:
@@ -462,6 +492,10 @@ write("rule-order.json",
       "Bytes that break several rules, refused with the first in the order of canonical-json.md §6 "
       "(J1, C8, J2 … J7, S1 … S11, C1 … C7, K1); and number-like tokens at the J2/J3 boundary.",
       rule_order_cases())
+write("pull-pages.json",
+      "Whole pull-page bodies -> how many changes a client takes from it, or why it refuses the page: "
+      "invalid-change with the rule of the first element refused, or malformed-page.",
+      pull_page_cases())
 write("bundles.json",
       "Whole bundle files (bundle.md) -> applied by a reader holding no changes, or refused with the "
       "code of the first refusal in the order B1-B11 (and for invalid-change the rule).",
