@@ -68,18 +68,22 @@ public struct BundleHeader: Equatable, Sendable {
       throw BundleError(.malformedHeader, "the bundle header has an unknown member '\(key)'")
     }
     guard let created = members["created"]?.intValue, created >= 0 else {
-      throw BundleError(.malformedHeader, "the bundle header's created must be Unix milliseconds (0 or more)")
+      throw BundleError(
+        .malformedHeader, "the bundle header's created must be Unix milliseconds (0 or more)")
     }
     guard let site = members["site"]?.stringValue.flatMap(SiteID.init(rawValue:)) else {
-      throw BundleError(.malformedHeader, "the bundle header's site must be 32 lowercase hex digits")
+      throw BundleError(
+        .malformedHeader, "the bundle header's site must be 32 lowercase hex digits")
     }
     guard let vector = members["vector"].flatMap(VersionVector.init(json:)) else {
-      throw BundleError(.malformedHeader, "the bundle header's vector must map sites to seqs of 1 or more")
+      throw BundleError(
+        .malformedHeader, "the bundle header's vector must map sites to seqs of 1 or more")
     }
     let header = BundleHeader(site: site, vector: vector, created: UInt64(created))
     guard header.encoded().elementsEqual(line) else {
       throw BundleError(
-        .malformedHeader, "the bundle header is not in canonical form (sorted keys, no white space, \\n line end)")
+        .malformedHeader,
+        "the bundle header is not in canonical form (sorted keys, no white space, \\n line end)")
     }
     return header
   }
@@ -118,7 +122,8 @@ public struct BundleTrailer: Equatable, Sendable {
   /// `sha256` (64 lowercase hex digits), in canonical form.
   public static func decode<Bytes: Collection<UInt8>>(_ line: Bytes) throws(BundleError) -> Self {
     let malformed = BundleError(
-      .malformedTrailer, "the bundle's end marker is malformed (it must be {\"count\":N,\"end\":true,\"sha256\":\"…\"})"
+      .malformedTrailer,
+      "the bundle's end marker is malformed (it must be {\"count\":N,\"end\":true,\"sha256\":\"…\"})"
     )
     guard let members = (try? JSONReader.parse(line))?.objectValue, members.count == 3,
       let count = members["count"]?.intValue, count >= 0, members["end"] == .bool(true),

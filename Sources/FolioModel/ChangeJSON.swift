@@ -212,7 +212,8 @@ public enum ChangeJSON {
       throw fail(.hlc, "hlc must be 16 lowercase hex digits")
     }
     guard let author = members["author"]?.stringValue, Change.isValidAuthor(author, limits) else {
-      throw fail(.author, "author must be a string of 1 to \(limits.maximumAuthorLength) UTF-8 bytes")
+      throw fail(
+        .author, "author must be a string of 1 to \(limits.maximumAuthorLength) UTF-8 bytes")
     }
     guard let entity = members["entity"]?.objectValue, entity.count == 2,
       let kind = entity["kind"]?.stringValue.flatMap(EntityKind.init(rawValue:)),

@@ -46,15 +46,19 @@ extension Change {
     if let value, value.nestingDepth > limits.maximumValueDepth {
       throw fail(.depth, "the value nests more than \(limits.maximumValueDepth) deep")
     }
-    let maximum = Int(JSONReader.maximumInteger)
     var violation = value?.folioJSONViolation()
     func integer(_ number: Int, _ what: String) {
-      guard abs(number) > maximum, (violation?.rule ?? .canonical).rawValue > "J4" else { return }
-      violation = JSONValue.FolioJSONViolation(rule: .integerRange, reason: "\(what) is beyond 2^53 - 1")
+      // J4 comes before the value's J7, after its J3.
+      guard number.magnitude > JSONReader.maximumInteger.magnitude, violation?.rule != .integer
+      else { return }
+      violation = JSONValue.FolioJSONViolation(
+        rule: .integerRange, reason: "\(what) is beyond 2^53 - 1")
     }
     integer(seq, "seq")
     for predecessor in pred { integer(predecessor.seq, "a pred seq") }
-    for number in context.map({ Array($0.entries.values) }) ?? [] { integer(number, "a context seq") }
+    for number in context.map({ Array($0.entries.values) }) ?? [] {
+      integer(number, "a context seq")
+    }
     if let violation { throw fail(violation.rule, violation.reason) }
     guard seq >= 1 else { throw fail(.seq, "seq must be 1 or more") }
     guard Change.isValidAuthor(author, limits) else {
@@ -99,7 +103,8 @@ extension Change {
       throw fail(.opForField, "tags take add and remove; other fields take set")
     }
     if (op == .remove) != (value == nil) {
-      throw fail(.valuePresence, op == .remove ? "remove takes no value" : "\(op.rawValue) needs a value")
+      throw fail(
+        .valuePresence, op == .remove ? "remove takes no value" : "\(op.rawValue) needs a value")
     }
     if op == .add, value?.stringValue == nil { throw fail(.addValue, "add needs a string value") }
     if op == .remove, pred.isEmpty {
@@ -166,18 +171,21 @@ extension JSONValue {
     switch self {
     case .null, .bool, .string: return nil
     case .int(let number):
-      guard abs(number) > JSONReader.maximumInteger else { return nil }
+      guard number.magnitude > JSONReader.maximumInteger.magnitude else { return nil }
       return FolioJSONViolation(rule: .integerRange, reason: "an integer is beyond ±(2^53 - 1)")
     case .double:
       return FolioJSONViolation(rule: .integer, reason: "numbers must be integers")
     case .array(let elements):
-      return elements.lazy.compactMap { $0.folioJSONViolation() }.min { $0.rule.rawValue < $1.rule.rawValue }
+      return elements.lazy.compactMap { $0.folioJSONViolation() }.min {
+        $0.rule.rawValue < $1.rule.rawValue
+      }
     case .object(let members):
       var found: FolioJSONViolation?
       for (key, member) in members {
         var candidates = [member.folioJSONViolation()]
         if !key.utf8.allSatisfy({ $0 < 0x80 }) {
-          candidates.append(FolioJSONViolation(rule: .asciiKey, reason: "an object key is not ASCII"))
+          candidates.append(
+            FolioJSONViolation(rule: .asciiKey, reason: "an object key is not ASCII"))
         }
         for case let candidate? in candidates
         where found.map({ candidate.rule.rawValue < $0.rule.rawValue }) ?? true {

@@ -143,13 +143,15 @@ public struct JSONReader {
       index += length
     }
     return tooDeep.map {
-      Failure(kind: .depth, offset: $0, reason: "arrays and objects nest more than \(maximumDepth) deep")
+      Failure(
+        kind: .depth, offset: $0, reason: "arrays and objects nest more than \(maximumDepth) deep")
     }
   }
 
   /// The length of the well-formed UTF-8 sequence (RFC 3629) of two to four bytes at
   /// `index`, or 0 when there is none.
-  private static func utf8SequenceLength(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
+  private static func utf8SequenceLength(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int
+  {
     let lead = bytes[index]
     let length: Int
     var low: UInt8 = 0x80

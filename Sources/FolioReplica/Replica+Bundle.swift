@@ -138,7 +138,8 @@ extension Replica {
     while let (line, ended) = try Replica.nextLine(&reader, number: count + 2) {
       let number = count + 2 + (trailer == nil ? 0 : 1)
       guard trailer == nil else {
-        throw BundleError(.dataAfterTrailer, "the bundle has data after its end marker (line \(number))")
+        throw BundleError(
+          .dataAfterTrailer, "the bundle has data after its end marker (line \(number))")
       }
       guard ended else {
         throw BundleError(.truncated, "the bundle is truncated (its last line is cut off)")

@@ -49,7 +49,9 @@ struct ChangeVectorTests {
   func pullPage(_ item: PullPageCase) {
     do {
       let page = try PullResponse.decode(item.bytes)
-      #expect(page.changes.count == item.changes, "accepted; expected \(item.code ?? "") \(item.rule ?? "")")
+      #expect(
+        page.changes.count == item.changes,
+        "accepted; expected \(item.code ?? "") \(item.rule ?? "")")
     } catch {
       switch error {
       case .invalidChange(_, let refusal):
