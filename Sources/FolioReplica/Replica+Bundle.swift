@@ -21,7 +21,7 @@ extension Replica {
     let temporary = path + ".partial"
     guard FileManager.default.createFile(atPath: temporary, contents: nil),
       let handle = FileHandle(forWritingAtPath: temporary)
-    else { throw BundleError("cannot write \(path)") }
+    else { throw ReplicaError.invalidOperation("cannot write \(path)") }
     var hasher = SHA256Hasher()
     var count = 0
     var bytes = 0
@@ -50,7 +50,9 @@ extension Replica {
       try flush()
       try handle.synchronize()
       try handle.close()
-      guard rename(temporary, path) == 0 else { throw BundleError("cannot write \(path)") }
+      guard rename(temporary, path) == 0 else {
+        throw ReplicaError.invalidOperation("cannot write \(path)")
+      }
     } catch {
       try? handle.close()
       unlink(temporary)
@@ -71,15 +73,17 @@ extension Replica {
       return try LineReader(
         path: path, maximumLineBytes: ChangeLimits.standard.maximumChangeBytes)
     } catch {
-      throw BundleError("cannot read \(path): no such file or not readable")
+      throw ReplicaError.invalidOperation("cannot read \(path): no such file or not readable")
     }
   }
 
   private static func readHeader(
     _ reader: inout LineReader
   ) throws -> (header: BundleHeader, line: ArraySlice<UInt8>) {
-    guard let first = try? reader.next(), first.endedWithNewline else {
-      throw BundleError("not a Folio bundle (its first line is not a bundle header)")
+    let first: (line: ArraySlice<UInt8>, endedWithNewline: Bool)?
+    do { first = try reader.next() } catch { throw tooLong(line: 1) }
+    guard let first, first.endedWithNewline else {
+      throw BundleError(.notABundle, "not a Folio bundle (its first line is not a bundle header)")
     }
     return (try BundleHeader.decode(first.line), first.line)
   }
@@ -107,6 +111,9 @@ extension Replica {
     }
   }
 
+  /// Checks every line in the order of `Protocol/bundle.md` (the first refusal is reported),
+  /// adding the changes in pieces as it goes; a change that conflicts with one held is
+  /// reported only once the whole file is known to be a well-formed bundle (B11 comes last).
   private func applyLines(
     _ reader: inout LineReader, headerLine: ArraySlice<UInt8>
   ) throws -> ApplyReport {
@@ -117,16 +124,32 @@ extension Replica {
     var count = 0
     var piece: [Change] = []
     var trailer: BundleTrailer?
-    while let (line, ended) = try Replica.nextLine(&reader) {
-      guard trailer == nil else { throw BundleError("the bundle has data after its end marker") }
-      guard ended else { throw BundleError("the bundle is truncated (its last line is cut off)") }
-      guard !line.isEmpty else {
-        let blank = InvalidChange(rule: .syntax, reason: "a blank line is not a change")
+    var conflict: ReplicaError?
+    func add() throws {
+      defer { piece.removeAll(keepingCapacity: true) }
+      guard conflict == nil else { return }
+      do { try session.add(piece) } catch let error as ReplicaError {
+        switch error {
+        case .rejectedChange, .sharedSite: conflict = error
+        default: throw error
+        }
+      }
+    }
+    while let (line, ended) = try Replica.nextLine(&reader, number: count + 2) {
+      let number = count + 2 + (trailer == nil ? 0 : 1)
+      guard trailer == nil else {
         throw BundleError(
-          "line \(count + 2) of the bundle is blank (\(blank.code) \(blank.rule))", refusal: blank)
+          .dataAfterTrailer, "the bundle has data after its end marker (line \(number))")
+      }
+      guard ended else {
+        throw BundleError(.truncated, "the bundle is truncated (its last line is cut off)")
+      }
+      guard !line.isEmpty else {
+        throw BundleError(.malformedLine, "line \(number) of the bundle is blank")
       }
       guard line.last != 0x0D else {
-        throw BundleError("line \(count + 2) of the bundle ends with CR: lines end with \\n only")
+        throw BundleError(
+          .malformedLine, "line \(number) of the bundle ends with CR: lines end with \\n only")
       }
       if BundleTrailer.isTrailer(line) {
         trailer = try BundleTrailer.decode(line)
@@ -139,31 +162,37 @@ extension Replica {
         piece.append(try ChangeJSON.decode(line))
       } catch {
         throw BundleError(
-          "change \(count) of the bundle (line \(count + 1)): \(error)", refusal: error)
+          .invalidChange, "change \(count) of the bundle (line \(count + 1)): \(error)",
+          refusal: error)
       }
-      if piece.count == 2_000 {
-        try session.add(piece)
-        piece.removeAll(keepingCapacity: true)
-      }
+      if piece.count == 2_000 { try add() }
     }
     guard let trailer, trailer.end else {
-      throw BundleError("the bundle is truncated (no end marker)")
+      throw BundleError(.truncated, "the bundle is truncated (no end marker)")
     }
     guard trailer.count == count, trailer.sha256 == Hex.encode(hasher.finalize()) else {
-      throw BundleError("the bundle is corrupt (its checksum does not match)")
+      throw BundleError(.checksumMismatch, "the bundle is corrupt (its checksum does not match)")
     }
-    try session.add(piece)
+    try add()
+    if let conflict { throw BundleError(.conflictingChange, conflict.description) }
     return try session.finish()
   }
 
+  private static func tooLong(line number: Int) -> BundleError {
+    BundleError(
+      .lineTooLong,
+      "line \(number) of the bundle is longer than \(ChangeLimits.standard.maximumChangeBytes)"
+        + " bytes, the longest a change can be")
+  }
+
   private static func nextLine(
-    _ reader: inout LineReader
+    _ reader: inout LineReader, number: Int
   ) throws -> (ArraySlice<UInt8>, Bool)? {
     do {
       guard let next = try reader.next() else { return nil }
       return (next.line, next.endedWithNewline)
     } catch {
-      throw BundleError("the bundle is corrupt (a line is far too long)")
+      throw tooLong(line: number)
     }
   }
 }

@@ -18,7 +18,7 @@ import urllib.request
 sys.setrecursionlimit(10000)
 
 MAX_INT = 2**53 - 1
-MAX_DEPTH_GUARD = 1000  # our parser stops here (reported as C8, see SPEC-NOTES)
+CHANGE_DEPTH = 65  # C8: a change nests at most 65 deep (canonical-json.md §4)
 
 
 class Refused(Exception):
@@ -33,19 +33,56 @@ class Refused(Exception):
 
 _WS = " \t\n\r"
 _PLAIN = re.compile(r'[^"\\\x00-\x1f]*')
-_NUMTOK = re.compile(r"[-+0-9.eE]+")
+_NUMTOK = re.compile(r"[-0-9][-+0-9.eE]*")  # J3: a number token starts with - or a digit
 _INT = re.compile(r"-?(?:0|[1-9][0-9]*)")
 _ESC = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 _HEX4 = re.compile(r"[0-9A-Fa-f]{4}")
 
 
+_RULE_ORDER = ["J1", "C8", "J2", "J3", "J4", "J5", "J6", "J7"]
+
+
+def nesting_depth(text):
+    """canonical-json.md §6: [ and { minus ] and } outside strings, the greatest running count
+    (a string runs from a " to the next " not escaped by a backslash). Needs no grammar."""
+    depth = best = 0
+    instr = esc = False
+    for ch in text:
+        if instr:
+            if esc:
+                esc = False
+            elif ch == "\\":
+                esc = True
+            elif ch == '"':
+                instr = False
+        elif ch == '"':
+            instr = True
+        elif ch in "[{":
+            depth += 1
+            best = max(best, depth)
+        elif ch in "]}":
+            depth -= 1
+    return best
+
+
 class _Reader:
+    """J2 faults stop the parse; J3-J7 faults are noted and the parse goes on, so that the
+    rule reported is the first in the order of canonical-json.md §6."""
+
     def __init__(self, text):
         self.s, self.i, self.n = text, 0, len(text)
         self.capture, self.spans = None, {}  # raw element spans of top-level "changes", "heads"
+        self.noted = None  # the lowest J3-J7 fault so far: (rule, message)
+        self.page = False  # reading a pull page: its elements are checked on their own
 
     def fail(self, rule, msg):
         raise Refused(rule, f"{msg} at character {self.i}")
+
+    def note(self, rule, msg):
+        if self.page:  # a pull page (R3): only its own keys follow J6/J7, checked in obj()
+            return
+        if self.noted is None or _RULE_ORDER.index(rule) < _RULE_ORDER.index(self.noted[0]):
+            self.noted = (rule, f"{msg} at character {self.i}")
 
     def ws(self):
         while self.i < self.n and self.s[self.i] in _WS:
@@ -57,8 +94,6 @@ class _Reader:
             self.fail("J2", "unexpected end of input")
         c = self.s[self.i]
         if c == "{" or c == "[":
-            if depth + 1 > MAX_DEPTH_GUARD:
-                self.fail("C8", "nesting too deep")
             return self.obj(depth + 1) if c == "{" else self.arr(depth + 1)
         if c == '"':
             return self.string()
@@ -67,12 +102,14 @@ class _Reader:
                 self.i += len(lit)
                 return v
         m = _NUMTOK.match(self.s, self.i)
-        if m and any(ch.isdigit() for ch in m.group()):
+        if m:
             tok = m.group()
             if not _INT.fullmatch(tok) or tok == "-0":
-                self.fail("J3", f"number {tok[:40]!r} is not an integer in J3 form")
-            if len(tok.lstrip("-")) > 16 or abs(int(tok)) > MAX_INT:
-                self.fail("J4", "integer outside ±(2^53-1)")
+                self.note("J3", f"number {tok[:40]!r} is not an integer in J3 form")
+                tok = "0"
+            elif len(tok.lstrip("-")) > 16 or abs(int(tok)) > MAX_INT:
+                self.note("J4", "integer outside ±(2^53-1)")
+                tok = "0"
             self.i = m.end()
             return int(tok)
         self.fail("J2", f"unexpected character {c!r}")
@@ -102,15 +139,14 @@ class _Reader:
                 self.fail("J2", "bad escape")
             code = int(s[self.i + 2 : self.i + 6], 16)
             self.i += 6
-            if 0xDC00 <= code <= 0xDFFF:
-                self.fail("J5", "lone low surrogate escape")
-            if 0xD800 <= code <= 0xDBFF:
-                nxt = s[self.i : self.i + 6]
-                if not (nxt.startswith("\\u") and _HEX4.fullmatch(nxt[2:])
-                        and 0xDC00 <= int(nxt[2:], 16) <= 0xDFFF):
-                    self.fail("J5", "high surrogate escape not followed by a low one")
+            nxt = s[self.i : self.i + 6]
+            if (0xD800 <= code <= 0xDBFF and nxt.startswith("\\u") and _HEX4.fullmatch(nxt[2:])
+                    and 0xDC00 <= int(nxt[2:], 16) <= 0xDFFF):
                 code = 0x10000 + ((code - 0xD800) << 10) + (int(nxt[2:], 16) - 0xDC00)
                 self.i += 6
+            elif 0xD800 <= code <= 0xDFFF:
+                self.note("J5", "unpaired surrogate escape")
+                code = 0xFFFD
             out.append(chr(code))
 
     def obj(self, depth):
@@ -125,10 +161,12 @@ class _Reader:
             if self.i >= self.n or self.s[self.i] != '"':
                 self.fail("J2", "expected a key")
             k = self.string()
+            if self.page and depth == 1 and (k in d or any(ord(ch) > 0x7F for ch in k)):
+                self.fail("J6" if k in d else "J7", f"page key {k!r} repeated or not ASCII")
             if k in d:
-                self.fail("J6", f"repeated key {k!r}")
+                self.note("J6", f"repeated key {k!r}")
             if any(ord(ch) > 0x7F for ch in k):
-                self.fail("J7", f"non-ASCII key {k!r}")
+                self.note("J7", f"non-ASCII key {k!r}")
             self.ws()
             if self.i >= self.n or self.s[self.i] != ":":
                 self.fail("J2", "expected ':'")
@@ -172,8 +210,9 @@ class _Reader:
             self.fail("J2", "expected ',' or ']'")
 
 
-def parse_json(data, spans=False):
-    """Bytes -> value, applying J1-J7. Raises Refused. With spans=True also returns the raw
+def parse_json(data, spans=False, max_depth=256):
+    """Bytes -> value, applying J1, the depth (C8 for a change: max_depth 65), J2, J3-J7 in
+    that order (canonical-json.md §6). Raises Refused. With spans=True also returns the raw
     bytes of each element of a top-level member "changes" (a pull page), with spans="page"
     those of "changes" and of "heads"."""
     if isinstance(data, (bytes, bytearray)):
@@ -183,11 +222,16 @@ def parse_json(data, spans=False):
             raise Refused("J1", f"not UTF-8: {e.reason} at byte {e.start}")
     else:
         text = data
+    if nesting_depth(text) > max_depth:
+        raise Refused("C8", f"arrays and objects nest more than {max_depth} deep")
     r = _Reader(text)
+    r.page = spans
     v = r.value(0)
     r.ws()
     if r.i != r.n:
         r.fail("J2", "trailing characters after the JSON text")
+    if r.noted:
+        raise Refused(*r.noted)
     if spans:
         got = {k: [text[a:b].encode("utf-8") for a, b in ab] for k, ab in r.spans.items()}
         if spans == "page":
@@ -257,16 +301,9 @@ def _issite(x):
     return isinstance(x, str) and _HEX32.fullmatch(x) is not None
 
 
-def _depth(v):
-    if isinstance(v, dict):
-        return 1 + max((_depth(x) for x in v.values()), default=0)
-    if isinstance(v, list):
-        return 1 + max((_depth(x) for x in v), default=0)
-    return 0
-
-
 def validate(c):
-    """S1-S11 then C1-C8 on a decoded change. Raises Refused."""
+    """S1-S11 then C1-C7 on a decoded change, each rule whole and in that order (C8 was
+    checked on the bytes, before the grammar). Raises Refused."""
     def no(rule, msg):
         raise Refused(rule, msg, change=dot)
 
@@ -322,19 +359,36 @@ def validate(c):
         no("C6", "context only and always on a delete")
     if "value" in c and len(canonical(c["value"])) > 262144:
         no("C7", "value larger than 262,144 bytes")
-    if _depth(c) > 65:
-        no("C8", "nesting deeper than 65")
     return c
 
 
 def decode_change(data):
-    """The one change reader (push, pull, bundle, store): J, S, C, then K1. Returns the dict."""
-    c = parse_json(data)
+    """The one change reader (push, pull, bundle, store): J1, C8, J2-J7, S, C, then K1: the
+    first rule broken in that order is the one reported. Returns the dict."""
+    c = parse_json(data, max_depth=CHANGE_DEPTH)
     validate(c)
     if canonical(c) != bytes(data):
         raise Refused("K1", "bytes are not the canonical JSON of the change",
                       change={"seq": c["seq"], "site": c["site"]})
     return c
+
+
+def read_page(body):
+    """canonical-json.md §7 R3: a pull page -> (page dict, [element bytes], [head bytes]), each
+    element checked as a change (the heads are signing.apply_signed's). Raises Refused: code
+    malformed-page, or invalid-change for an element."""
+    try:
+        page, raw, heads = parse_json(body, spans="page")  # ordinary JSON (J6, J7), white space allowed
+    except Refused as e:
+        raise Refused(None, f"the page is not JSON: {e.message}", code="malformed-page")
+    if not (isinstance(page, dict) and isinstance(page.get("changes"), list)
+            and isinstance(page.get("heads", []), list)
+            and _isint(page.get("cursor"), 0) and isinstance(page.get("more"), bool)):
+        raise Refused(None, "a page needs changes (a list), heads (a list), cursor (0 or more)"
+                      " and more (a boolean)", code="malformed-page")
+    for b in raw:
+        decode_change(b)  # each element's own bytes, K1 included
+    return page, raw, heads
 
 
 def dot_of(c):
@@ -554,12 +608,9 @@ def entity_state(entity, changes):
             conflicts.append({"id": conflict_id(entity, f), "field": f, "kind": "value",
                               "versions": [{"site": c["site"], "seq": c["seq"]} for c in cs],
                               "base": None if base is None else {"site": base["site"], "seq": base["seq"]}})
-    # tags: present when an addition is current; spelling shown = greatest addition's
-    tags = []
-    for c in cur:
-        if c["op"] == "add" and not any(json_equal(c["value"], t) for t in tags):
-            tags.append(c["value"])
-    tags.sort()
+    # tags (merge-rules.md §5): present when an addition is current; shown in NFC, sorted
+    # by code point
+    tags = sorted({unicodedata.normalize("NFC", c["value"]) for c in cur if c["op"] == "add"})
     # deletes
     dels = fields.get("deleted", [])
     deletes = [c for c in dels if c["value"] is True]
@@ -734,7 +785,7 @@ class Replica:
         if not checking and cp is not None:
             st, body = self._req(f"{base}/v2/spaces/{space}/changes?after={cp[0] - 1}&limit=1",
                                  "GET", token)
-            page, raw = parse_json(body, spans=True)
+            page, raw, _ = read_page(body)
             if not raw or list(dot_of(decode_change(raw[0]))) != cp[1:]:
                 self._restart(base, space, token, r)
         while True:
@@ -743,10 +794,7 @@ class Replica:
                                  "GET", token)
             if st != 200:
                 raise RuntimeError(f"pull: HTTP {st}: {body[:300]!r}")
-            page, raw, heads = parse_json(body, spans="page")  # ordinary JSON (J6, J7), white space allowed
-            if not (isinstance(page, dict) and isinstance(page.get("changes"), list)
-                    and isinstance(page.get("heads"), list)):
-                raise RuntimeError("pull: malformed page")
+            page, raw, heads = read_page(body)
             whole = raw
             if checking:
                 checking = False
@@ -832,63 +880,81 @@ def write_bundle(replica, path, since=None):
     return len(lines)
 
 
-def read_bundle(data):
-    """Check a bundle's bytes; returns (header, [change bytes]). Raises Refused (code bad-bundle
-    for the format, invalid-change for a change line)."""
-    def bad(msg):
-        raise Refused(None, msg, code="bad-bundle")
+def _lines(data):
+    """The lines of a file: (bytes without the newline, whether a newline ended it)."""
+    out, pos = [], 0
+    while pos < len(data):
+        nl = data.find(b"\n", pos)
+        if nl < 0:
+            out.append((data[pos:], False))
+            break
+        out.append((data[pos:nl], True))
+        pos = nl + 1
+    return out
 
-    if not data.endswith(b"\n"):
-        bad("the last line does not end in a newline (truncated?)")
-    lines = data[:-1].split(b"\n")
-    for j, ln in enumerate(lines):
-        if ln == b"":
-            bad(f"line {j + 1} is blank")
-        if ln.endswith(b"\r"):
-            bad(f"line {j + 1} ends with \\r")
+
+def read_bundle(data):
+    """bundle.md: returns (header, [change bytes]), or raises Refused with the code of the first
+    refusal in the order B1-B10 (B11, a conflict with what is held, is Replica.apply's)."""
+    def bad(code, msg):
+        raise Refused(None, msg, code=code)
+
+    lines = _lines(data)
+    if not lines:
+        bad("not-a-bundle", "the file is empty")
+    first, ended = lines[0]
+    if len(first) > MAX_LINE:
+        bad("line-too-long", f"line 1 is longer than {MAX_LINE} bytes")
+    if not ended:
+        bad("not-a-bundle", "the first line is not ended by a newline")
     try:
-        head = parse_json(lines[0])
+        head = parse_json(first)
     except Refused:
-        bad("not a bundle")
+        bad("not-a-bundle", "the first line is not Folio JSON")
     if not isinstance(head, dict) or head.get("format") != "folio-bundle":
-        bad("not a bundle")
+        bad("not-a-bundle", "the first line is not a folio-bundle header")
     if type(head.get("version")) is not int or head["version"] != 2:
-        bad("unsupported version")
+        bad("unsupported-version", f"version {head.get('version')!r}")
     if not (set(head) == {"created", "format", "heads", "site", "vector", "version"} and _isint(head["created"], 0)
             and isinstance(head["heads"], list)  # each head's own rules: H1-H6, when applied
             and _issite(head["site"]) and isinstance(head["vector"], dict)
             and all(_issite(k) and _isint(v) for k, v in head["vector"].items())
-            and canonical(head) == lines[0]):
-        bad("malformed header")
-    if len(lines) < 2 or not (lines[-1].startswith(b'{"count"') or lines[-1].startswith(b'{"end"')):
-        bad("trailer missing")
-    for j, ln in enumerate(lines[1:-1], start=2):
-        if ln.startswith(b'{"count"') or ln.startswith(b'{"end"'):
-            bad(f"trailer on line {j} is not last")
-    try:
-        tr = parse_json(lines[-1])
-    except Refused:
-        bad("malformed trailer")
-    if not (isinstance(tr, dict) and set(tr) == {"count", "end", "sha256"} and _isint(tr["count"], 0)
-            and tr["end"] is True and isinstance(tr["sha256"], str)
-            and re.fullmatch(r"[0-9a-f]{64}", tr["sha256"]) and canonical(tr) == lines[-1]):
-        bad("malformed trailer")
-    body = lines[1:-1]
-    if tr["count"] != len(body):
-        bad(f"trailer count {tr['count']} but {len(body)} change lines")
-    h = hashlib.sha256()
-    for ln in lines[:-1]:
-        h.update(ln + b"\n")
-    if h.hexdigest() != tr["sha256"]:
-        bad("checksum mismatch")
-    for j, ln in enumerate(body, start=2):
+            and canonical(head) == first):
+        bad("malformed-header", "the header breaks a rule of its table or is not canonical")
+    body, trailer = [], None
+    for j, (ln, ended) in enumerate(lines[1:], start=2):
         if len(ln) > MAX_LINE:
-            raise Refused("C7", f"line {j} longer than {MAX_LINE} bytes")
+            bad("line-too-long", f"line {j} is longer than {MAX_LINE} bytes")
+        if trailer is not None:
+            bad("data-after-trailer", f"line {j} follows the trailer")
+        if not ended:
+            bad("truncated", f"line {j} is cut off")
+        if ln == b"" or ln.endswith(b"\r"):
+            bad("malformed-line", f"line {j} is blank or ends with \\r")
+        if ln.startswith(b'{"count"') or ln.startswith(b'{"end"'):
+            try:
+                trailer = parse_json(ln)
+            except Refused:
+                bad("malformed-trailer", f"line {j}: the trailer is not JSON")
+            if not (isinstance(trailer, dict) and set(trailer) == {"count", "end", "sha256"}
+                    and _isint(trailer["count"], 0) and trailer["end"] is True
+                    and isinstance(trailer["sha256"], str) and re.fullmatch(r"[0-9a-f]{64}", trailer["sha256"])
+                    and canonical(trailer) == ln):
+                bad("malformed-trailer", f"line {j}: the trailer is malformed")
+            continue
         try:
             decode_change(ln)
         except Refused as e:
             e.message = f"line {j}: {e.message}"
             raise
+        body.append(ln)
+    if trailer is None:
+        bad("truncated", "no trailer")
+    h = hashlib.sha256(first + b"\n")
+    for ln in body:
+        h.update(ln + b"\n")
+    if trailer["count"] != len(body) or h.hexdigest() != trailer["sha256"]:
+        bad("checksum-mismatch", "the trailer's count or checksum does not match")
     return head, body
 
 
@@ -896,8 +962,13 @@ def apply_bundle(replica, path):
     import signing
     with open(path, "rb") as f:
         head, body = read_bundle(f.read())
-    n = signing.apply_signed(replica, body, [canonical(h) for h in head["heads"]], gap_message=lambda e: (
-        f"the bundle lacks site {e.site}'s changes: {e.message}; ask for one made for this replica's vector"))
+    try:
+        n = signing.apply_signed(replica, body, [canonical(h) for h in head["heads"]], gap_message=lambda e: (
+            f"the bundle lacks site {e.site}'s changes: {e.message}; ask for one made for this replica's vector"))
+    except Refused as e:
+        if e.code == "gap":  # bundle.md B13
+            e.code = "missing-changes"
+        raise
     replica.save()
     return n
 

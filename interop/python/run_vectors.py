@@ -98,9 +98,38 @@ def push_body_case(case):
     result(got == exp, name, f"got {got}, expected {exp}")
 
 
+def bundle_case(case):
+    """bundles.json: the file applied by an empty replica (B11 is the replica's check)."""
+    name = f"bundles.json:{case['name']}"
+    data = bytes.fromhex(case["inputHex"]) if "inputHex" in case else case["input"].encode("utf-8")
+    exp = case["expect"]
+    try:
+        header, body = folio.read_bundle(data)
+        replica = folio.Replica.__new__(folio.Replica)
+        replica.lines, replica.latest, replica.heads, replica.site = {}, 0, {}, None
+        signing.apply_signed(replica, body, [folio.canonical(h) for h in header["heads"]])
+    except folio.Refused as e:
+        if e.code == "gap":  # bundle.md B13
+            e.code = "missing-changes"
+        got = {"code": e.code, **({"rule": e.rule} if e.rule else {})}
+        return result(exp != "accept" and got == exp, name, f"refused {got} ({e.message}), expected {exp}")
+    result(exp == "accept", name, f"applied, expected {exp}")
+
+
+def pull_page_case(case):
+    name = f"pull-pages.json:{case['name']}"
+    exp = case["expect"]
+    try:
+        _, raw, _ = folio.read_page(case["input"].encode("utf-8"))
+    except folio.Refused as e:
+        got = {"code": e.code, **({"rule": e.rule} if e.rule else {})}
+        return result(got == exp, name, f"refused {got} ({e.message}), expected {exp}")
+    result(exp == {"changes": len(raw)}, name, f"took {len(raw)} changes, expected {exp}")
+
+
 for p in sorted(glob.glob(os.path.join(PROTO, "vectors", "[0-9][0-9]-*.json"))):
     merge_vector(p)
-for fname in ("canonical.json", "validation.json", "limits.json"):
+for fname in ("canonical.json", "validation.json", "limits.json", "rule-order.json"):
     for case in json.load(open(os.path.join(PROTO, "vectors", "changes", fname)))["cases"]:
         change_case(fname, case)
 v1_bodies = 0
@@ -201,6 +230,11 @@ space = FreshSpace()
 for case in signing_cases("push-bodies.json"):
     got = space.push(case["input"].encode("utf-8"))
     result(got == case["expect"], f"signing/push-bodies.json:{case['name']}", f"got {got}, expected {case['expect']}")
+
+for case in json.load(open(os.path.join(PROTO, "vectors", "changes", "pull-pages.json")))["cases"]:
+    pull_page_case(case)
+for case in json.load(open(os.path.join(PROTO, "vectors", "changes", "bundles.json")))["cases"]:
+    bundle_case(case)
 
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

@@ -253,6 +253,7 @@ def apply_signed(replica, blobs, heads, gap_message=None):
     """Verifies a message's heads against what the replica holds (H1-H6), then applies its
     changes all-or-nothing and keeps the heads. Returns the number of new changes."""
     changes = [folio.decode_change(b) for b in blobs]
+    _check_conflicts(replica, blobs, changes)  # bundle.md: B11 before the heads (B12, B13)
     try:
         seen = verify(changes, heads, ReplicaHeld(replica))
     except HeadRefused as e:
@@ -264,6 +265,18 @@ def apply_signed(replica, blobs, heads, gap_message=None):
         if s != replica.site:
             replica.heads.setdefault(s, {})[str(h["seq"])] = folio.canonical(h).decode("utf-8")
     return n
+
+
+def _check_conflicts(replica, blobs, changes):
+    """A change with the (site, seq) of one held, or of an earlier one here, but other bytes."""
+    seen = {}
+    for b, c in zip(blobs, changes):
+        k = folio.dot_of(c)
+        old = replica.lines[k][0] if k in replica.lines else seen.get(k)
+        if old is not None and old != b:
+            raise folio.Refused(None, f"change {k[0]}:{k[1]} differs from the one held",
+                                code="conflicting-change", change={"seq": k[1], "site": k[0]})
+        seen.setdefault(k, b)
 
 
 def push_body(changes, heads):
