@@ -114,7 +114,7 @@ public final class SQLiteChangeStore: ChangeStore {
       upgraded \(connection.path) to schema \(schemaVersion) (protocol 2, signed changes): \
       spaces and tokens kept; \(total) unsigned changes of protocol 1 moved aside into table \
       v1_unsigned_changes and no longer served (no protocol 2 replica could verify them); \
-      replicas push their changes again, signed
+      protocol 1 clients are answered 410 upgrade-required
       """,
       metadata: [
         "unsignedChanges": "\(total)",
