@@ -175,10 +175,14 @@ extension Replica {
     let held = try versionVector()
     var items: [HeadVerifier.Item<[UInt8]>] = []
     let checksum = try Replica.readLines(&reader, headerLine: headerLine) { piece in
+      let log = try changeLog()
       for change in piece {
-        // Only changes new here are hashed: the bytes of the others are compared with the
-        // held ones when they are integrated.
+        // Only changes new here are hashed; the others must be the very changes held (a
+        // change with a held id and other bytes comes from a copied replica file).
         let fresh = change.seq > held[change.site]
+        if !fresh, let earlier = try log.change(change.dot) {
+          try checkSameBytes(change, as: earlier)
+        }
         items.append(
           HeadVerifier.Item(
             dot: change.dot, author: change.author, bytes: fresh ? ChangeJSON.encode(change) : []))
