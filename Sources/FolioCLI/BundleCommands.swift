@@ -8,6 +8,9 @@ struct BundleCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "bundle", abstract: "Exchange changes through a file when there is no network.",
     discussion: """
+      A bundle carries a signed head for each replica whose changes it holds; 'apply'
+      verifies them before it applies anything, so nobody can alter or invent a change in it.
+
       Examples:
         folio bundle create to-bob.bundle
         folio bundle apply from-alice.bundle
@@ -57,6 +60,11 @@ struct BundleCreateCommand: AsyncParsableCommand {
     if let vectorFile { vector = try BundleCreateCommand.readVector(vectorFile) }
     if let since { vector = try Replica.bundleHeader(at: since).vector }
     let summary = try replica.createBundle(at: file, for: vector)
+    if summary.unsigned > 0 {
+      Console.current.err(
+        "note: left out \(summary.unsigned) change\(summary.unsigned == 1 ? "" : "s") of sites"
+          + " made before Folio signed changes: no reader could verify them")
+    }
     if global.json {
       try JSONOutput.print(Written(file: file, changes: summary.changes, bytes: summary.bytes))
       return

@@ -128,6 +128,11 @@ struct SyncCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "sync", abstract: "Pull the team's changes, then push yours.",
     discussion: """
+      Every change pulled is verified against the signatures of the replica that made it
+      before it is applied; yours are pushed under a signature of this replica's key. After a
+      bundle brought other replicas' changes, the sync also relays to the server those it
+      lacks (a replica that never synced itself is skipped, with a note).
+
       Examples:
         folio sync
         folio sync team --json
@@ -168,6 +173,7 @@ struct SyncCommand: AsyncParsableCommand {
           + " read it again and pushed again what it had lost")
     }
     if let skew = summary.clockSkew { Console.current.err("warning: \(skew)") }
+    for note in summary.notes { Console.current.err("note: \(note)") }
     if global.json {
       try JSONOutput.print(
         SyncJSON(
@@ -176,6 +182,7 @@ struct SyncCommand: AsyncParsableCommand {
       return
     }
     var line = "Synced with \(name): pulled \(summary.pulled), pushed \(summary.pushed)"
+    if summary.relayed > 0 { line += ", relayed \(summary.relayed) of other replicas'" }
     line +=
       summary.newConflicts > 0
       ? ", \(summary.newConflicts) new conflict\(summary.newConflicts == 1 ? "" : "s") (see 'folio conflicts')."

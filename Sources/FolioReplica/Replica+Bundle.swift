@@ -7,17 +7,26 @@ import Foundation
 public struct BundleSummary: Equatable, Sendable {
   public let changes: Int
   public let bytes: Int
+  /// Changes left out because this replica holds no signed head covering them (changes of
+  /// sites made before signed changes), which no reader could verify.
+  public let unsigned: Int
 }
 
 extension Replica {
-  /// Writes the changes `vector` lacks (all when nil) to a bundle file, atomically.
+  /// Writes the changes `vector` lacks (all when nil) to a bundle file, atomically, with a
+  /// signed head for each site among them (`Protocol/bundle.md`, version 2): this replica's
+  /// own changes under a head it signs now, other sites' up to the newest head it holds.
   ///
   /// - Parameters:
   ///   - path: The bundle file to write (replaced if present).
   ///   - vector: What the receiving replica already has.
   /// - Returns: How many changes and bytes were written.
-  /// - Throws: An error saying what went wrong; nothing is changed then.
+  /// - Throws: An error saying what went wrong (`ReplicaError.cannotSign` for a replica
+  ///   made before signed changes); nothing is changed then.
   public func createBundle(at path: String, for vector: VersionVector?) throws -> BundleSummary {
+    guard canSign else { throw ReplicaError.cannotSign(site: site) }
+    let vector = vector ?? VersionVector()
+    let (heads, unsigned) = try transaction { try bundleHeads(after: vector) }
     let temporary = path + ".partial"
     guard FileManager.default.createFile(atPath: temporary, contents: nil),
       let handle = FileHandle(forWritingAtPath: temporary)
@@ -32,18 +41,24 @@ extension Replica {
       pending.removeAll(keepingCapacity: true)
     }
     do {
-      let header = BundleHeader(site: site, vector: try versionVector(), created: wallClock())
+      let header = BundleHeader(
+        site: site, vector: try versionVector(), created: wallClock(), heads: heads)
       var headerLine = header.encoded()
       headerLine.append(0x0A)
       hasher.update(headerLine)
       pending += headerLine
-      try forEachChange(notCoveredBy: vector ?? VersionVector()) { change in
-        var line = ChangeJSON.encode(change)
-        line.append(0x0A)
-        hasher.update(line)
-        pending += line
-        count += 1
-        if pending.count >= 1 << 20 { try flush() }
+      for head in header.heads {
+        try changeLog().forEachChunk(of: head.site, after: vector[head.site]) { changes in
+          for change in changes where change.seq <= head.seq {
+            var line = ChangeJSON.encode(change)
+            line.append(0x0A)
+            hasher.update(line)
+            pending += line
+            count += 1
+          }
+          if pending.count >= 1 << 20 { try flush() }
+          return changes.last.map { $0.seq < head.seq } ?? true
+        }
       }
       pending += BundleTrailer(count: count, sha256: Hex.encode(hasher.finalize())).encoded()
       pending.append(0x0A)
@@ -58,7 +73,32 @@ extension Replica {
       unlink(temporary)
       throw error
     }
-    return BundleSummary(changes: count, bytes: bytes)
+    return BundleSummary(changes: count, bytes: bytes, unsigned: unsigned)
+  }
+
+  /// The heads of a bundle for a peer holding `vector`: this replica's own, signed now, and
+  /// the newest held for every other site it has changes of beyond `vector`. Also counts
+  /// the changes no head covers.
+  private func bundleHeads(after vector: VersionVector) throws -> ([SignedHead], Int) {
+    let held = try versionVector()
+    let stored = try heldHeads()
+    var heads: [SignedHead] = []
+    var unsigned = 0
+    for site in try sites().knownSites {
+      let holding = try sites().latestSeq(of: site)
+      guard holding > vector[site] else { continue }
+      if site == self.site {
+        heads.append(try signHead(at: held[site]))
+        continue
+      }
+      guard let head = stored[site], head.seq > vector[site] else {
+        unsigned += holding - vector[site]
+        continue
+      }
+      heads.append(head)
+      unsigned += max(0, holding - head.seq)
+    }
+    return (heads, unsigned)
   }
 
   /// Reads only a bundle's header (to learn what its writer has).
@@ -88,19 +128,22 @@ extension Replica {
     return (try BundleHeader.decode(first.line), first.line)
   }
 
-  /// Applies a bundle in one transaction, streaming it. A corrupt, truncated or foreign file
-  /// is refused whole; applying the same bundle twice changes nothing.
+  /// Applies a bundle in one transaction, streaming it. Its signed heads are verified
+  /// against its changes and what this replica held before (`Protocol/signing.md` §4) before
+  /// the transaction commits: a bundle that fails leaves nothing behind. A corrupt,
+  /// truncated, forged or foreign file is refused whole; applying the same bundle twice
+  /// changes nothing.
   public func applyBundle(at path: String) throws -> ApplyReport {
     var reader = try Replica.openBundle(path)
     defer { reader.close() }
-    let headerLine = try Replica.readHeader(&reader).line
+    let (header, headerLine) = try Replica.readHeader(&reader)
     // `batch` reports failures as `ReplicaError`; a refusal of the bundle itself is rethrown
-    // as the `BundleError` it is, so callers see which rule a change line broke.
+    // as the `BundleError` it is, so callers see which rule a line or a head broke.
     var refusal: BundleError?
     do {
       return try batch {
         do {
-          return try applyLines(&reader, headerLine: headerLine)
+          return try applyVerified(&reader, header: header, headerLine: headerLine)
         } catch let error as BundleError {
           refusal = error
           throw error
@@ -112,11 +155,16 @@ extension Replica {
   }
 
   /// Checks every line in the order of `Protocol/bundle.md` (the first refusal is reported),
-  /// adding the changes in pieces as it goes; a change that conflicts with one held is
-  /// reported only once the whole file is known to be a well-formed bundle (B11 comes last).
-  private func applyLines(
-    _ reader: inout LineReader, headerLine: ArraySlice<UInt8>
+  /// adding the changes in pieces inside the caller's transaction as it goes; then B11 (a
+  /// change that conflicts with one held, reported only once the whole file is known to be
+  /// a well-formed bundle), B13 (the changes continue what is held) and B12 (the signed
+  /// heads). A failure throws, so the transaction keeps nothing. (Verifying before adding
+  /// would read and decode the whole bundle twice.)
+  private func applyVerified(
+    _ reader: inout LineReader, header: BundleHeader, headerLine: ArraySlice<UInt8>
   ) throws -> ApplyReport {
+    let held = try versionVector()
+    var items: [HeadVerifier.Item<[UInt8]>] = []
     var session = try beginApply()
     var hasher = SHA256Hasher()
     hasher.update(headerLine)
@@ -158,13 +206,20 @@ extension Replica {
       hasher.update(line)
       hasher.update(CollectionOfOne(0x0A))
       count += 1
+      let change: Change
       do throws(InvalidChange) {
-        piece.append(try ChangeJSON.decode(line))
+        change = try ChangeJSON.decode(line)
       } catch {
         throw BundleError(
           .invalidChange, "change \(count) of the bundle (line \(count + 1)): \(error)",
           refusal: error)
       }
+      // Only changes new here are hashed; the others are compared with the held ones when
+      // they are integrated.
+      let fresh = change.seq > held[change.site]
+      items.append(
+        HeadVerifier.Item(dot: change.dot, author: change.author, bytes: fresh ? Array(line) : []))
+      piece.append(change)
       if piece.count == 2_000 { try add() }
     }
     guard let trailer, trailer.end else {
@@ -175,7 +230,40 @@ extension Replica {
     }
     try add()
     if let conflict { throw BundleError(.conflictingChange, conflict.description) }
+    try Replica.checkContinues(items, held: held)
+    let advanced: [SiteID: SignedHead]
+    do {
+      advanced = try verify(items, heads: header.heads, held: held)
+    } catch let invalid as InvalidHead {
+      throw BundleError(
+        .invalidHead,
+        "the bundle's signatures do not hold, so its changes may have been altered or"
+          + " invented: \(invalid)", invalidHead: invalid)
+    }
+    try recordVerified(advanced)
+    if advanced.keys.contains(where: { $0 != site }) { try markRelayPending() }
     return try session.finish()
+  }
+
+  /// Refuses a bundle whose changes of a site start past what this replica holds of it.
+  private static func checkContinues(
+    _ items: [HeadVerifier.Item<[UInt8]>], held: VersionVector
+  ) throws {
+    var lowestNew: [SiteID: Int] = [:]
+    for item in items where item.dot.seq > held[item.dot.site] {
+      lowestNew[item.dot.site] = min(lowestNew[item.dot.site] ?? .max, item.dot.seq)
+    }
+    for (site, lowest) in lowestNew.sorted(by: { $0.key < $1.key })
+    where lowest > held[site] + 1 {
+      let missing =
+        lowest - 1 == held[site] + 1
+        ? "change \(held[site] + 1)" : "changes \(held[site] + 1) … \(lowest - 1)"
+      throw BundleError(
+        .missingChanges,
+        "the bundle lacks site \(site.short)'s \(missing), which this replica does not hold"
+          + " either: ask for a bundle made for this replica's vector ('folio bundle vector"
+          + " FILE' here, then 'folio bundle create --for FILE' there)")
+    }
   }
 
   private static func tooLong(line number: Int) -> BundleError {
