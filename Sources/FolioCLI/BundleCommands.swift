@@ -57,6 +57,11 @@ struct BundleCreateCommand: AsyncParsableCommand {
     if let vectorFile { vector = try BundleCreateCommand.readVector(vectorFile) }
     if let since { vector = try Replica.bundleHeader(at: since).vector }
     let summary = try replica.createBundle(at: file, for: vector)
+    if summary.unsigned > 0 {
+      Console.current.err(
+        "note: left out \(summary.unsigned) change\(summary.unsigned == 1 ? "" : "s") of sites"
+          + " made before Folio signed changes: no reader could verify them")
+    }
     if global.json {
       try JSONOutput.print(Written(file: file, changes: summary.changes, bytes: summary.bytes))
       return

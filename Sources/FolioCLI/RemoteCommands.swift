@@ -168,6 +168,7 @@ struct SyncCommand: AsyncParsableCommand {
           + " read it again and pushed again what it had lost")
     }
     if let skew = summary.clockSkew { Console.current.err("warning: \(skew)") }
+    for note in summary.notes { Console.current.err("note: \(note)") }
     if global.json {
       try JSONOutput.print(
         SyncJSON(
@@ -176,6 +177,7 @@ struct SyncCommand: AsyncParsableCommand {
       return
     }
     var line = "Synced with \(name): pulled \(summary.pulled), pushed \(summary.pushed)"
+    if summary.relayed > 0 { line += ", relayed \(summary.relayed) of other replicas'" }
     line +=
       summary.newConflicts > 0
       ? ", \(summary.newConflicts) new conflict\(summary.newConflicts == 1 ? "" : "s") (see 'folio conflicts')."

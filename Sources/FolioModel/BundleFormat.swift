@@ -10,7 +10,9 @@
 /// are detected before anything is applied.
 public enum BundleFormat {
   public static let formatName = "folio-bundle"
-  public static let currentVersion = 1
+  public static let currentVersion = 2
+  /// Version 1 held unsigned changes (protocol 1); it is refused as made by an older Folio.
+  public static let unsignedVersion = 1
 }
 
 /// The first line of a bundle.
@@ -23,21 +25,30 @@ public struct BundleHeader: Equatable, Sendable {
   public var vector: VersionVector
   /// Unix milliseconds when it was written.
   public var created: UInt64
+  /// A signed head for each site with a change in the bundle, at its highest seq in it,
+  /// sorted by site (`Protocol/signing.md` §6).
+  public var heads: [SignedHead]
 
-  public init(site: SiteID, vector: VersionVector, created: UInt64) {
+  public init(site: SiteID, vector: VersionVector, created: UInt64, heads: [SignedHead]) {
     self.format = BundleFormat.formatName
     self.version = BundleFormat.currentVersion
     self.site = site
     self.vector = vector
     self.created = created
+    self.heads = heads.sorted { $0.site < $1.site }
   }
 
   /// The header line's canonical JSON, without its newline.
   public func encoded() -> [UInt8] {
-    var writer = JSONWriter(capacity: 128 + vector.entries.count * 48)
+    var writer = JSONWriter(capacity: 128 + vector.entries.count * 48 + heads.count * 400)
     writer.append("{\"created\":\(created),\"format\":")
     writer.write(format)
-    writer.append(",\"site\":")
+    writer.append(",\"heads\":[")
+    for (index, head) in heads.enumerated() {
+      if index > 0 { writer.append(",") }
+      head.write(to: &writer)
+    }
+    writer.append("],\"site\":")
     writer.write(site.rawValue)
     writer.append(",\"vector\":")
     writer.write(vector)
@@ -46,8 +57,9 @@ public struct BundleHeader: Equatable, Sendable {
   }
 
   /// Reads a header line (without its newline) by the rules of `Protocol/bundle.md`: a
-  /// `folio-bundle` of version 1 with exactly `created`, `format`, `site`, `vector` and
-  /// `version`, in canonical form. Nothing is normalized.
+  /// `folio-bundle` of version 2 with exactly `created`, `format`, `heads`, `site`, `vector`
+  /// and `version`, in canonical form, each head checked by `SignedHead.decode` (H1–H3).
+  /// Nothing is normalized.
   ///
   /// - Throws: `BundleError` saying what is wrong.
   public static func decode<Bytes: Collection<UInt8>>(_ line: Bytes) throws(BundleError) -> Self {
@@ -58,11 +70,16 @@ public struct BundleHeader: Equatable, Sendable {
     guard let version = members["version"]?.intValue else {
       throw BundleError("the bundle header's version must be an integer")
     }
+    guard version != BundleFormat.unsignedVersion else {
+      throw BundleError(
+        "this bundle was made by an older Folio (bundle format 1, whose changes are not"
+          + " signed): ask its sender to upgrade Folio and write it again")
+    }
     guard version == BundleFormat.currentVersion else {
       throw BundleError("bundle format version \(version) is not supported by this Folio")
     }
     for key in members.keys.sorted()
-    where !["created", "format", "site", "vector", "version"].contains(key) {
+    where !["created", "format", "heads", "site", "vector", "version"].contains(key) {
       throw BundleError("the bundle header has an unknown member '\(key)'")
     }
     guard let created = members["created"]?.intValue, created >= 0 else {
@@ -74,7 +91,21 @@ public struct BundleHeader: Equatable, Sendable {
     guard let vector = members["vector"].flatMap(VersionVector.init(json:)) else {
       throw BundleError("the bundle header's vector must map sites to seqs of 1 or more")
     }
-    let header = BundleHeader(site: site, vector: vector, created: UInt64(created))
+    guard let headValues = members["heads"]?.arrayValue else {
+      throw BundleError("the bundle header's heads must be a list of signed heads")
+    }
+    var heads: [SignedHead] = []
+    for (index, value) in headValues.enumerated() {
+      var writer = JSONWriter(capacity: 400)
+      writer.write(value)
+      do throws(InvalidHead) {
+        heads.append(try SignedHead.decode(writer.bytes))
+      } catch {
+        throw BundleError("the bundle header's heads[\(index)]: \(error)", invalidHead: error)
+      }
+    }
+    let header = BundleHeader(
+      site: site, vector: vector, created: UInt64(created), heads: heads)
     guard header.encoded().elementsEqual(line) else {
       throw BundleError(
         "the bundle header is not in canonical form (sorted keys, no white space, \\n line end)")
@@ -135,10 +166,13 @@ public struct BundleError: Error, Sendable, Equatable, CustomStringConvertible {
   /// When a change line was refused: why, naming the rule (the same refusal the server
   /// gives the same bytes in a push).
   public let refusal: InvalidChange?
+  /// When a signed head failed: why, naming the rule and the site.
+  public let invalidHead: InvalidHead?
 
-  public init(_ reason: String, refusal: InvalidChange? = nil) {
+  public init(_ reason: String, refusal: InvalidChange? = nil, invalidHead: InvalidHead? = nil) {
     self.reason = reason
     self.refusal = refusal
+    self.invalidHead = invalidHead
   }
 
   public var description: String { reason }

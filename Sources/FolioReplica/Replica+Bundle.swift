@@ -7,17 +7,26 @@ import Foundation
 public struct BundleSummary: Equatable, Sendable {
   public let changes: Int
   public let bytes: Int
+  /// Changes left out because this replica holds no signed head covering them (changes of
+  /// sites made before signed changes), which no reader could verify.
+  public let unsigned: Int
 }
 
 extension Replica {
-  /// Writes the changes `vector` lacks (all when nil) to a bundle file, atomically.
+  /// Writes the changes `vector` lacks (all when nil) to a bundle file, atomically, with a
+  /// signed head for each site among them (`Protocol/bundle.md`, version 2): this replica's
+  /// own changes under a head it signs now, other sites' up to the newest head it holds.
   ///
   /// - Parameters:
   ///   - path: The bundle file to write (replaced if present).
   ///   - vector: What the receiving replica already has.
   /// - Returns: How many changes and bytes were written.
-  /// - Throws: An error saying what went wrong; nothing is changed then.
+  /// - Throws: An error saying what went wrong (`ReplicaError.cannotSign` for a replica
+  ///   made before signed changes); nothing is changed then.
   public func createBundle(at path: String, for vector: VersionVector?) throws -> BundleSummary {
+    guard canSign else { throw ReplicaError.cannotSign(site: site) }
+    let vector = vector ?? VersionVector()
+    let (heads, unsigned) = try transaction { try bundleHeads(after: vector) }
     let temporary = path + ".partial"
     guard FileManager.default.createFile(atPath: temporary, contents: nil),
       let handle = FileHandle(forWritingAtPath: temporary)
@@ -32,18 +41,24 @@ extension Replica {
       pending.removeAll(keepingCapacity: true)
     }
     do {
-      let header = BundleHeader(site: site, vector: try versionVector(), created: wallClock())
+      let header = BundleHeader(
+        site: site, vector: try versionVector(), created: wallClock(), heads: heads)
       var headerLine = header.encoded()
       headerLine.append(0x0A)
       hasher.update(headerLine)
       pending += headerLine
-      try forEachChange(notCoveredBy: vector ?? VersionVector()) { change in
-        var line = ChangeJSON.encode(change)
-        line.append(0x0A)
-        hasher.update(line)
-        pending += line
-        count += 1
-        if pending.count >= 1 << 20 { try flush() }
+      for head in header.heads {
+        try changeLog().forEachChunk(of: head.site, after: vector[head.site]) { changes in
+          for change in changes where change.seq <= head.seq {
+            var line = ChangeJSON.encode(change)
+            line.append(0x0A)
+            hasher.update(line)
+            pending += line
+            count += 1
+          }
+          if pending.count >= 1 << 20 { try flush() }
+          return changes.last.map { $0.seq < head.seq } ?? true
+        }
       }
       pending += BundleTrailer(count: count, sha256: Hex.encode(hasher.finalize())).encoded()
       pending.append(0x0A)
@@ -56,7 +71,32 @@ extension Replica {
       unlink(temporary)
       throw error
     }
-    return BundleSummary(changes: count, bytes: bytes)
+    return BundleSummary(changes: count, bytes: bytes, unsigned: unsigned)
+  }
+
+  /// The heads of a bundle for a peer holding `vector`: this replica's own, signed now, and
+  /// the newest held for every other site it has changes of beyond `vector`. Also counts
+  /// the changes no head covers.
+  private func bundleHeads(after vector: VersionVector) throws -> ([SignedHead], Int) {
+    let held = try versionVector()
+    let stored = try heldHeads()
+    var heads: [SignedHead] = []
+    var unsigned = 0
+    for site in try sites().knownSites {
+      let holding = try sites().latestSeq(of: site)
+      guard holding > vector[site] else { continue }
+      if site == self.site {
+        heads.append(try signHead(at: held[site]))
+        continue
+      }
+      guard let head = stored[site], head.seq > vector[site] else {
+        unsigned += holding - vector[site]
+        continue
+      }
+      heads.append(head)
+      unsigned += max(0, holding - head.seq)
+    }
+    return (heads, unsigned)
   }
 
   /// Reads only a bundle's header (to learn what its writer has).
@@ -84,19 +124,31 @@ extension Replica {
     return (try BundleHeader.decode(first.line), first.line)
   }
 
-  /// Applies a bundle in one transaction, streaming it. A corrupt, truncated or foreign file
-  /// is refused whole; applying the same bundle twice changes nothing.
+  /// Applies a bundle in one transaction. It is read twice: first to check every line and
+  /// verify the signed heads against its changes and what this replica holds (nothing is
+  /// applied unless all of it holds), then to apply it piece by piece. A corrupt, truncated,
+  /// forged or foreign file is refused whole; applying the same bundle twice changes nothing.
   public func applyBundle(at path: String) throws -> ApplyReport {
-    var reader = try Replica.openBundle(path)
-    defer { reader.close() }
-    let headerLine = try Replica.readHeader(&reader).line
     // `batch` reports failures as `ReplicaError`; a refusal of the bundle itself is rethrown
-    // as the `BundleError` it is, so callers see which rule a change line broke.
+    // as the `BundleError` it is, so callers see which rule a line or a head broke.
     var refusal: BundleError?
     do {
       return try batch {
         do {
-          return try applyLines(&reader, headerLine: headerLine)
+          let verified = try verifyBundle(at: path)
+          var reader = try Replica.openBundle(path)
+          defer { reader.close() }
+          let headerLine = try Replica.readHeader(&reader).line
+          var session = try beginApply()
+          let checksum = try Replica.readLines(&reader, headerLine: headerLine) { piece in
+            try session.add(piece)
+          }
+          guard checksum == verified.checksum else {
+            throw BundleError("the bundle changed while it was being read")
+          }
+          try recordVerified(verified.advanced)
+          if !verified.advanced.keys.allSatisfy({ $0 == site }) { try markRelayPending() }
+          return try session.finish()
         } catch let error as BundleError {
           refusal = error
           throw error
@@ -107,10 +159,60 @@ extension Replica {
     }
   }
 
-  private func applyLines(
-    _ reader: inout LineReader, headerLine: ArraySlice<UInt8>
-  ) throws -> ApplyReport {
-    var session = try beginApply()
+  /// What the first reading of a bundle found: its checksum and the heads that bring new
+  /// changes.
+  private struct VerifiedBundle {
+    let checksum: String
+    let advanced: [SiteID: SignedHead]
+  }
+
+  /// Reads a whole bundle, checks every line, and verifies its heads (H1–H6) against its
+  /// changes and what this replica holds.
+  private func verifyBundle(at path: String) throws -> VerifiedBundle {
+    var reader = try Replica.openBundle(path)
+    defer { reader.close() }
+    let (header, headerLine) = try Replica.readHeader(&reader)
+    let held = try versionVector()
+    var items: [HeadVerifier.Item<[UInt8]>] = []
+    let checksum = try Replica.readLines(&reader, headerLine: headerLine) { piece in
+      for change in piece {
+        // Only changes new here are hashed: the bytes of the others are compared with the
+        // held ones when they are integrated.
+        let fresh = change.seq > held[change.site]
+        items.append(
+          HeadVerifier.Item(
+            dot: change.dot, author: change.author, bytes: fresh ? ChangeJSON.encode(change) : []))
+      }
+    }
+    var lowestNew: [SiteID: Int] = [:]
+    for item in items where item.dot.seq > held[item.dot.site] {
+      lowestNew[item.dot.site] = min(lowestNew[item.dot.site] ?? .max, item.dot.seq)
+    }
+    for (site, lowest) in lowestNew.sorted(by: { $0.key < $1.key })
+    where lowest > held[site] + 1 {
+      let missing =
+        lowest - 1 == held[site] + 1
+        ? "change \(held[site] + 1)" : "changes \(held[site] + 1) … \(lowest - 1)"
+      throw BundleError(
+        "the bundle lacks site \(site.short)'s \(missing), which this replica does not hold"
+          + " either: ask for a bundle made for this replica's vector ('folio bundle vector"
+          + " FILE' here, then 'folio bundle create --for FILE' there)")
+    }
+    do {
+      return VerifiedBundle(
+        checksum: checksum, advanced: try verify(items, heads: header.heads))
+    } catch let invalid as InvalidHead {
+      throw BundleError(
+        "the bundle's signatures do not hold, so its changes may have been altered or"
+          + " invented: \(invalid)", invalidHead: invalid)
+    }
+  }
+
+  /// Reads a bundle's change lines and trailer after its header, checking each line, the
+  /// count and the checksum; `body` gets the decoded changes in pieces. Returns the checksum.
+  private static func readLines(
+    _ reader: inout LineReader, headerLine: ArraySlice<UInt8>, _ body: ([Change]) throws -> Void
+  ) throws -> String {
     var hasher = SHA256Hasher()
     hasher.update(headerLine)
     hasher.update(CollectionOfOne(0x0A))
@@ -142,18 +244,19 @@ extension Replica {
           "change \(count) of the bundle (line \(count + 1)): \(error)", refusal: error)
       }
       if piece.count == 2_000 {
-        try session.add(piece)
+        try body(piece)
         piece.removeAll(keepingCapacity: true)
       }
     }
     guard let trailer, trailer.end else {
       throw BundleError("the bundle is truncated (no end marker)")
     }
-    guard trailer.count == count, trailer.sha256 == Hex.encode(hasher.finalize()) else {
+    let checksum = Hex.encode(hasher.finalize())
+    guard trailer.count == count, trailer.sha256 == checksum else {
       throw BundleError("the bundle is corrupt (its checksum does not match)")
     }
-    try session.add(piece)
-    return try session.finish()
+    try body(piece)
+    return checksum
   }
 
   private static func nextLine(

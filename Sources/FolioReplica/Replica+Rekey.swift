@@ -16,9 +16,11 @@ public struct RekeyReport: Equatable, Sendable {
 }
 
 extension Replica {
-  /// Gives the replica file at `path` a new site id, for a file copied from another replica
-  /// (two files with one site id make different changes with the same ids, which nobody can
-  /// take in).
+  /// Gives the replica file at `path` a new key pair and so a new site id (derived from the
+  /// key, `Protocol/signing.md` §1), for a file copied from another replica (two files with
+  /// one site id make different changes with the same ids, which nobody can take in), or
+  /// for a replica made before signed changes, whose site id cannot sign: all its changes
+  /// move then.
   ///
   /// The changes of the old id that some remote acknowledged stay as they are: they are the
   /// team's. The later ones, which only this copy may have, are made again under the new id,
@@ -73,7 +75,9 @@ extension Replica {
   /// no remote acknowledged to this replica's site. Returns how many moved.
   private func takeIn(_ old: Replica) throws -> Int {
     let remotes = try old.remotes()
-    let acknowledged = remotes.map(\.pushed).max() ?? 0
+    // A replica made before signed changes moves all its changes: no protocol 2 server or
+    // peer takes any of its old site's, which it cannot sign.
+    let acknowledged = old.canSign ? remotes.map(\.pushed).max() ?? 0 : 0
     var moving: [Change] = []
     var piece: [Change] = []
     try old.forEachChange(notCoveredBy: VersionVector()) { change in
@@ -91,6 +95,12 @@ extension Replica {
     let moved = Replica.moved(moving, from: old.site, to: site, keeping: acknowledged)
     for change in moved { try change.validate() }
     _ = try integrate(moved, fromElsewhere: true)
+    // The heads held of other sites (and of the old one, up to what stays) keep them
+    // relayable and bundleable.
+    let holding = try versionVector()
+    for (site, head) in try old.heldHeads() where head.seq <= holding[site] {
+      try recordVerified([site: head])
+    }
     for remote in remotes {
       try db.run(
         "INSERT INTO remotes (name, url, space, token, cursor, pushed, last_sync)"

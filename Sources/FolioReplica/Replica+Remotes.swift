@@ -53,6 +53,9 @@ extension Replica {
       try db.run(
         "INSERT INTO remotes (name, url, space, token) VALUES (?1, ?2, ?3, ?4)",
         name, trimmed, space, token)
+      // The new server may lack other sites' changes this replica holds.
+      try db.run(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, '1')", Replica.relayKey(name))
     }
   }
 
@@ -71,6 +74,7 @@ extension Replica {
       try db.run("DELETE FROM remotes WHERE name = ?1", name)
       if db.changes == 0 { throw ReplicaError.invalidOperation("no remote named '\(name)'") }
       try db.run("DELETE FROM meta WHERE key = ?1", Replica.checkpointKey(name))
+      try db.run("DELETE FROM meta WHERE key = ?1", Replica.relayKey(name))
     }
   }
 
@@ -102,12 +106,21 @@ extension Replica {
   /// Applies a page of pulled changes and records the new cursor in the same transaction,
   /// so a sync killed at any point resumes where it stopped. The page's last change becomes
   /// the remote's history checkpoint when it is the furthest position known.
+  ///
+  /// The page's signed heads are verified first (`Protocol/signing.md` §4, H4–H6, against
+  /// what this replica holds): a page that fails changes nothing and throws
+  /// `ReplicaError.unverifiedChanges` naming the rule and the site.
   public func applyPulled(
-    _ changes: [Change], remote: String, cursor: Int
+    _ changes: [Change], heads: [SignedHead], remote: String, cursor: Int
   ) throws(ReplicaError) -> ApplyReport {
     try transaction {
+      let items = changes.map {
+        HeadVerifier.Item(dot: $0.dot, author: $0.author, bytes: ChangeJSON.encode($0))
+      }
+      let advanced = try verify(items, heads: heads)
       var session = try beginApply()
       try session.add(changes)
+      try recordVerified(advanced)
       let report = try session.finish()
       try db.run("UPDATE remotes SET cursor = ?1 WHERE name = ?2", cursor, remote)
       if let last = changes.last {
@@ -170,6 +183,43 @@ extension Replica {
 
   static func checkpointKey(_ remote: String) -> String { "checkpoint:\(remote)" }
 
+  static func relayKey(_ remote: String) -> String { "relay:\(remote)" }
+
+  /// Notes that every remote may lack other sites' changes this replica took in (from a
+  /// bundle): the next sync with each asks the server what it holds, once, and relays them.
+  func markRelayPending() throws {
+    for remote in try remotes() {
+      try db.run(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, '1')", Replica.relayKey(remote.name))
+    }
+  }
+
+  /// True when `remote` may lack other sites' changes this replica holds (a bundle brought
+  /// some since the last relay to it).
+  public func relayPending(remote: String) throws(ReplicaError) -> Bool {
+    do {
+      return try db.firstRow(
+        "SELECT 1 FROM meta WHERE key = ?1", [Replica.relayKey(remote)], { _ in true }) ?? false
+    } catch { throw Replica.wrap(error) }
+  }
+
+  /// Records that `remote` was given every other site's changes this replica can relay.
+  public func clearRelayPending(remote: String) throws(ReplicaError) {
+    try transaction { try db.run("DELETE FROM meta WHERE key = ?1", Replica.relayKey(remote)) }
+  }
+
+  /// What this replica can relay to a server holding `vector`: for each other site whose
+  /// newest held head is beyond `vector`, that head (its changes after `vector` up to it are
+  /// `changes(notCoveredBy:site:)`, cut at the head's seq).
+  public func relayHeads(beyond vector: VersionVector) throws(ReplicaError) -> [SignedHead] {
+    do {
+      let held = try versionVector()
+      return try heldHeads().values
+        .filter { $0.site != site && $0.seq > vector[$0.site] && held[$0.site] >= $0.seq }
+        .sorted { $0.site < $1.site }
+    } catch { throw Replica.wrap(error) }
+  }
+
   /// This machine's wall clock, Unix milliseconds (the one the replica stamps changes with).
   public var wallClockNow: UInt64 { wallClock() }
 
@@ -182,6 +232,14 @@ extension Replica {
   public func recordSync(remote: String) throws(ReplicaError) {
     let now = Int64(wallClock())
     try transaction { try db.run("UPDATE remotes SET last_sync = ?1 WHERE name = ?2", now, remote) }
+  }
+
+  /// A head of this replica's own site at `seq`, signed now, for a push of its changes up
+  /// to `seq`.
+  ///
+  /// - Throws: `ReplicaError.cannotSign` for a replica made before signed changes.
+  public func signedHead(at seq: Int) throws(ReplicaError) -> SignedHead {
+    try transaction { try signHead(at: seq) }
   }
 
   /// This replica's own changes the server has not acknowledged, oldest first.

@@ -4,7 +4,23 @@ import FolioSQLite
 extension Replica {
   /// Brings a replica of an older schema `version` to the latest, in one transaction.
   func upgrade(from version: Int) throws {
-    if version == 1 { try upgradeFromVersion1() } else { try upgradeFromVersion2() }
+    try transaction {
+      if version == 1 { try upgradeFromVersion1() }
+      if version == 2 { try upgradeFromVersion2() }
+      if version >= 2 { try upgradeFromVersion3() }
+      try db.run(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES ('key', ?1)",
+        Hex.encode(key.rawRepresentation))
+      try db.execute("PRAGMA user_version = \(ReplicaSchema.latestVersion)")
+    }
+  }
+
+  /// Version 4 adds the chain table. The replica's key (written by `upgrade`) is new, so its
+  /// old site id is not derived from it: it cannot sign until `folio rekey`.
+  private func upgradeFromVersion3() throws {
+    try db.execute(
+      "CREATE TABLE IF NOT EXISTS chains (site_key INTEGER PRIMARY KEY, seq INTEGER NOT NULL,"
+        + " hash BLOB NOT NULL, head BLOB)")
   }
 
   /// Upgrades a version 1 replica (one JSON row per change, records rebuilt from the log) in
@@ -37,11 +53,10 @@ extension Replica {
       }
       _ = try integrate(piece, fromElsewhere: false)
       try db.execute("DROP TABLE changes_v1")
-      try db.execute("PRAGMA user_version = \(ReplicaSchema.latestVersion)")
     }
   }
 
-  /// Upgrades a version 2 replica in one transaction; a failure leaves the file as it was.
+  /// Upgrades a version 2 replica to version 3 (then `upgradeFromVersion3` runs).
   /// - Its log chunks keep their plain layout, marked by the new `format` column's default
   ///   (0), so no chunk is rewritten.
   /// - Version 2 listed every concurrent text edit as a conflict: the text fields in
@@ -70,7 +85,6 @@ extension Replica {
       for (entity, recheck) in fields.sorted(by: { $0.key < $1.key }) {
         try merge([], into: entity, context: context, rechecking: recheck)
       }
-      try db.execute("PRAGMA user_version = \(ReplicaSchema.latestVersion)")
     }
   }
 }

@@ -15,8 +15,11 @@ public final class Replica {
   let db: Connection
   /// The replica file.
   public let path: String
-  /// This replica's site id.
+  /// This replica's site id: derived from `key` (`Protocol/signing.md` §1), except in a
+  /// replica made before signed changes, which cannot sign until `folio rekey`.
   public let site: SiteID
+  /// The key pair this replica signs its heads with.
+  let key: SiteKey
   /// The name written into this replica's changes.
   public let author: String
   var clock: HybridClock
@@ -34,18 +37,20 @@ public final class Replica {
   }
 
   private init(
-    db: Connection, path: String, site: SiteID, author: String, clock: HybridClock,
-    wallClock: @escaping @Sendable () -> UInt64
+    db: Connection, path: String, site: SiteID, key: SiteKey, author: String,
+    clock: HybridClock, wallClock: @escaping @Sendable () -> UInt64
   ) {
     self.db = db
     self.path = path
     self.site = site
+    self.key = key
     self.author = author
     self.clock = clock
     self.wallClock = wallClock
   }
 
-  /// Creates a new replica file (mode 0600) with a fresh random site id.
+  /// Creates a new replica file (mode 0600) with a new key pair, its site id derived from
+  /// the key.
   ///
   /// - Parameters:
   ///   - path: Where the file goes; its folder must exist.
@@ -69,16 +74,19 @@ public final class Replica {
     do {
       let db = try Connection(path: path)
       try configure(db)
-      let site = SiteID.random()
+      let key = SiteKey()
+      let site = key.site
       try db.transaction {
         try ReplicaSchema.create(db)
         try db.run("INSERT INTO meta (key, value) VALUES ('format', 'folio-replica')")
         try db.run("INSERT INTO meta (key, value) VALUES ('site', ?1)", site.rawValue)
+        try db.run(
+          "INSERT INTO meta (key, value) VALUES ('key', ?1)", Hex.encode(key.rawRepresentation))
         try db.run("INSERT INTO meta (key, value) VALUES ('author', ?1)", author)
         try db.run("INSERT INTO meta (key, value) VALUES ('clock', '0')")
       }
       return Replica(
-        db: db, path: path, site: site, author: author, clock: HybridClock(),
+        db: db, path: path, site: site, key: key, author: author, clock: HybridClock(),
         wallClock: wallClock)
     } catch {
       unlink(path)
@@ -115,8 +123,19 @@ public final class Replica {
         let author = meta["author"], let clockText = meta["clock"],
         let clockValue = UInt64(clockText)
       else { throw ReplicaError.incompatible(path: path, reason: "its metadata is damaged") }
+      // A file made before signed changes gets its key pair when it is upgraded.
+      let key: SiteKey
+      if let keyText = meta["key"] {
+        guard let bytes = Hex.decode(keyText), let stored = try? SiteKey(rawRepresentation: bytes)
+        else { throw ReplicaError.incompatible(path: path, reason: "its signing key is damaged") }
+        key = stored
+      } else if version < 4 {
+        key = SiteKey()
+      } else {
+        throw ReplicaError.incompatible(path: path, reason: "its signing key is missing")
+      }
       let replica = Replica(
-        db: db, path: path, site: site, author: author,
+        db: db, path: path, site: site, key: key, author: author,
         clock: HybridClock(latest: HybridTimestamp(rawValue: clockValue)), wallClock: wallClock)
       if version < ReplicaSchema.latestVersion { try replica.upgrade(from: version) }
       return replica
@@ -145,6 +164,7 @@ public final class Replica {
       }
       return .database(error)
     case let error as InvalidChange: return .rejectedChange(error.description)
+    case let error as InvalidHead: return .unverifiedChanges(error)
     default: return .invalidOperation("\(error)")
     }
   }

@@ -21,6 +21,11 @@ public enum ReplicaError: Error, Sendable, CustomStringConvertible {
   /// A change from elsewhere has this replica's own site id but other content than this
   /// replica's change of that seq: another copy of this replica file made it.
   case sharedSite(Dot)
+  /// This replica's site id was made before Folio signed changes (protocol 1): it is not
+  /// derived from its key, so it cannot sign, and no peer would take its changes.
+  case cannotSign(site: SiteID)
+  /// Changes from elsewhere whose signed heads do not hold (`Protocol/signing.md` §4).
+  case unverifiedChanges(InvalidHead)
   /// The underlying database failed.
   case database(SQLiteError)
 
@@ -41,6 +46,12 @@ public enum ReplicaError: Error, Sendable, CustomStringConvertible {
       return "change \(dot) was made by another copy of this replica file (a copied file shares"
         + " its site id \(dot.site)): run 'folio rekey' here to give this copy its own id;"
         + " its changes not yet pushed are kept"
+    case .cannotSign(let site):
+      return "this replica's site id \(site.short) was made by an older Folio, before changes"
+        + " were signed, so it cannot sign its changes and no peer would take them: run"
+        + " 'folio rekey' once to give it a key of its own (its changes are kept)"
+    case .unverifiedChanges(let invalid):
+      return "the changes' signatures do not hold: \(invalid)"
     case .database(let error): return "database error: \(error)"
     }
   }

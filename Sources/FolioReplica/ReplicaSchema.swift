@@ -2,7 +2,9 @@ import FolioSQLite
 
 /// The replica's tables, tracked in `PRAGMA user_version`.
 ///
-/// Version 3 (this one) keeps the op log in chunks, each saying its layout
+/// Version 4 (this one) adds signed authorship (`Protocol/signing.md`): the replica's
+/// Ed25519 private key in `meta` (`key`), and per site where its hash chain stands and the
+/// newest signed head this replica holds for it (`chains`). Version 3 keeps the op log in chunks, each saying its layout
 /// (`ChangeLogCodec.Format`), and the merge state of each record in its row; it merges
 /// concurrent text edits (`TextMerge`), and the `conflicts` table also lists automatic
 /// merges (kind `merged`). Version 2 had the same tables with plain chunks only and kept
@@ -10,7 +12,7 @@ import FolioSQLite
 /// rebuilt records from the log. Older files are upgraded in place when they are opened
 /// (`Replica+Upgrade`).
 enum ReplicaSchema {
-  static let latestVersion = 3
+  static let latestVersion = 4
 
   static let tables = """
     -- Every site the replica knows, with a small key, and the highest seq up to which it
@@ -83,6 +85,15 @@ enum ReplicaSchema {
     CREATE VIRTUAL TABLE annotation_search USING fts5(
       quote, note, content = 'annotation_text', content_rowid = 'key',
       tokenize = 'unicode61 remove_diacritics 2'
+    );
+    -- Per site: where its hash chain stands (seq, 32-byte hash) and the newest signed head
+    -- this replica holds for it (its canonical JSON, to relay and bundle the site's changes).
+    -- The replica's own chain is brought up to date lazily, when it signs.
+    CREATE TABLE chains (
+      site_key INTEGER PRIMARY KEY,
+      seq INTEGER NOT NULL,
+      hash BLOB NOT NULL,
+      head BLOB
     );
     CREATE TABLE remotes (
       name TEXT PRIMARY KEY,

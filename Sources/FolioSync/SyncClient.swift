@@ -4,9 +4,11 @@ import FolioReplica
 import Foundation
 
 /// The client side of the sync protocol (see `Protocol/README.md`): pull pages of changes
-/// after the remote's cursor, then push this replica's own changes the server has not
-/// acknowledged. Each page is its own transaction with its cursor, so a sync killed at any
-/// point loses nothing and doubles nothing when run again.
+/// after the remote's cursor, verifying each page's signed heads before applying it, then
+/// push this replica's own changes the server has not acknowledged under a head signed for
+/// each push, and relay other sites' changes a bundle brought that the server lacks. Each
+/// page is its own transaction with its cursor, so a sync killed at any point loses nothing
+/// and doubles nothing when run again.
 public struct SyncClient {
   public var pageSize: Int
   public var pushBatchSize: Int
@@ -40,6 +42,7 @@ public struct SyncClient {
     guard let remote = try replica.remote(named: remoteName) else {
       throw SyncError.unknownRemote(remoteName)
     }
+    guard replica.canSign else { throw ReplicaError.cannotSign(site: replica.site) }
     let transport = HTTPTransport(
       token: tokenOverride ?? remote.token,
       timeout: Self.requestTimeout + Double(waitSeconds))
@@ -47,6 +50,7 @@ public struct SyncClient {
     let conflictsBefore = try replica.conflictCount()
     try await pull(replica, remote, transport, waitSeconds, &summary, progress)
     try await push(replica, remote.name, transport, &summary, progress)
+    try await relay(replica, remote, transport, &summary)
     try replica.recordSync(remote: remote.name)
     summary.newConflicts = max(0, try replica.conflictCount() - conflictsBefore)
     return summary
@@ -91,7 +95,9 @@ public struct SyncClient {
         changes.removeFirst()
       }
       if !changes.isEmpty || page.cursor != cursor {
-        let report = try replica.applyPulled(changes, remote: remote.name, cursor: page.cursor)
+        // The whole page is verified against its heads (the checkpoint's change is held, so
+        // it is skipped as a duplicate).
+        let report = try applyVerified(page, replica, remote)
         summary.pulled += report.added
         summary.record(report.textChanged)
         progress(SyncProgress(phase: .pulling, done: summary.pulled, total: nil))
@@ -101,13 +107,29 @@ public struct SyncClient {
     }
   }
 
+  /// Applies a pull page once its heads are verified; a page that fails is a broken server
+  /// answer, reported as such.
+  private func applyVerified(
+    _ page: PullResponse, _ replica: Replica, _ remote: Remote
+  ) throws -> ApplyReport {
+    do {
+      return try replica.applyPulled(
+        page.changes, heads: page.heads, remote: remote.name, cursor: page.cursor)
+    } catch {
+      if case .unverifiedChanges(let invalid) = error {
+        throw SyncError.unverifiedPage(remote: remote.name, invalid)
+      }
+      throw error
+    }
+  }
+
   private func pullPage(
     _ url: URL, _ replica: Replica, _ remote: Remote, _ transport: HTTPTransport,
     _ summary: inout SyncSummary
   ) async throws -> PullResponse {
     let reply = try await transport.send("GET", url, body: nil, summary: &summary)
     noteClock(reply, replica, &summary)
-    try checkStatus(reply, remote: remote.name)
+    try checkStatus(reply, remote: remote, replica: replica)
     do { return try PullResponse.decode([UInt8](reply.body)) } catch {
       throw SyncError.badResponse("a pull page is malformed: \(error)")
     }
@@ -122,7 +144,7 @@ public struct SyncClient {
   ) async throws {
     let vectorReply = try await transport.send(
       "GET", try endpoint(remote, "vector", query: nil), body: nil, summary: &summary)
-    let vector: VectorResponse = try decode(vectorReply, remote: remote.name)
+    let vector: VectorResponse = try decode(vectorReply, remote: remote, replica: replica)
     try replica.restartHistory(remote: remote.name, pushedSeq: vector.vector[replica.site])
     summary.historyRestarted = true
   }
@@ -136,13 +158,14 @@ public struct SyncClient {
       guard let remote = try replica.remote(named: remoteName) else { return }
       var batch = try replica.unpushedChanges(remote: remote, limit: pushBatchSize)
       guard !batch.isEmpty else { return }
-      var encoded = PushRequest(changes: batch, heads: []).encoded()
-      if encoded.count > SyncProtocol.maximumBodyBytes {
-        // Large changes: send what fits in one body, the rest in the next round.
-        batch.removeLast(batch.count - Self.prefixFittingOneBody(batch))
-        encoded = PushRequest(changes: batch, heads: []).encoded()
-      }
+      // Large changes: send what fits in one body beside the head, the rest in the next round.
+      batch.removeLast(
+        batch.count
+          - Self.prefixFittingOneBody(
+            batch, limit: SyncProtocol.maximumBodyBytes - Self.headRoom(author: replica.author)))
       guard let last = batch.last else { return }
+      let head = try replica.signedHead(at: last.seq)
+      let encoded = PushRequest(changes: batch, heads: [head]).encoded()
       let total = try replica.unpushedCount(remote: remote)
       let body = Data(encoded)
       let url = try endpoint(remote, "changes", query: nil)
@@ -154,7 +177,7 @@ public struct SyncClient {
         retriedAfterGap = true
         let vectorReply = try await transport.send(
           "GET", try endpoint(remote, "vector", query: nil), body: nil, summary: &summary)
-        let vector: VectorResponse = try decode(vectorReply, remote: remote.name)
+        let vector: VectorResponse = try decode(vectorReply, remote: remote, replica: replica)
         try replica.resetPushed(remote: remote.name, to: vector.vector[replica.site])
         continue
       }
@@ -164,7 +187,7 @@ public struct SyncClient {
         // Another file with this replica's site id pushed a different change with this seq.
         throw ReplicaError.sharedSite(dot)
       }
-      let response: PushResponse = try decode(reply, remote: remote.name)
+      let response: PushResponse = try decode(reply, remote: remote, replica: replica)
       // Changes of one site are stored in seq order after its resent ones: when any was
       // new, the batch's last change is the last stored, at `cursor`.
       try replica.recordPushed(
@@ -178,12 +201,64 @@ public struct SyncClient {
     }
   }
 
-  /// How many of `changes`, from the first, fit in one push body of at most
-  /// `SyncProtocol.maximumBodyBytes` (always at least one: the largest valid change fits).
+  /// After a bundle brought other sites' changes (or for a new remote), asks the server once
+  /// what it holds and relays what it lacks of each site this replica holds a newer signed
+  /// head of, one push per site with that head. A site the server refuses to take from this
+  /// token (not bound yet, or bound to another user than its author) is skipped with a note:
+  /// it reaches the server when its own replica syncs.
+  private func relay(
+    _ replica: Replica, _ remote: Remote, _ transport: HTTPTransport,
+    _ summary: inout SyncSummary
+  ) async throws {
+    guard try replica.relayPending(remote: remote.name) else { return }
+    let vectorReply = try await transport.send(
+      "GET", try endpoint(remote, "vector", query: nil), body: nil, summary: &summary)
+    let vector: VectorResponse = try decode(vectorReply, remote: remote, replica: replica)
+    for head in try replica.relayHeads(beyond: vector.vector) {
+      let changes = try replica.changes(notCoveredBy: vector.vector, site: head.site)
+        .prefix { $0.seq <= head.seq }
+      let body = PushRequest(changes: Array(changes), heads: [head]).encoded()
+      guard body.count <= SyncProtocol.maximumBodyBytes,
+        changes.count <= SyncProtocol.maximumPushChanges
+      else {
+        summary.notes.append(
+          "did not relay site \(head.site.short)'s \(changes.count) changes (by"
+            + " '\(head.author)'): too many for one push; they reach the server when"
+            + " their own replica syncs")
+        continue
+      }
+      let reply = try await transport.send(
+        "POST", try endpoint(remote, "changes", query: nil), body: Data(body), summary: &summary)
+      noteClock(reply, replica, &summary)
+      if reply.status == 403, let detail = errorDetail(reply),
+        detail.code == .unregisteredSite || detail.code == .siteOwned
+      {
+        summary.notes.append(
+          "did not relay site \(head.site.short)'s changes (by '\(head.author)'): "
+            + (detail.code == .unregisteredSite
+              ? "the server takes them only once their own replica has synced"
+              : "the server binds that site to another user than '\(head.author)'"))
+        continue
+      }
+      let response: PushResponse = try decode(reply, remote: remote, replica: replica)
+      summary.relayed += response.accepted
+    }
+    try replica.clearRelayPending(remote: remote.name)
+  }
+
+  /// Room to keep in a push body for its head: the largest head this replica's author can
+  /// sign (its seq at its largest), with its separator.
+  static func headRoom(author: String) -> Int {
+    let widest = SiteChain(seq: 9_007_199_254_740_991, hash: SiteChain.empty.hash)
+    return SignedHead(signing: widest, author: author, with: SiteKey()).encoded().count + 1
+  }
+
+  /// How many of `changes`, from the first, fit in one push body of at most `limit` bytes
+  /// without its heads (always at least one: the largest valid change fits).
   static func prefixFittingOneBody(
     _ changes: [Change], limit: Int = SyncProtocol.maximumBodyBytes
   ) -> Int {
-    var size = #"{"changes":[]}"#.utf8.count
+    var size = #"{"changes":[],"heads":[]}"#.utf8.count
     for (index, change) in changes.enumerated() {
       size += ChangeJSON.encode(change).count + (index > 0 ? 1 : 0)
       if size > limit { return max(index, 1) }
@@ -220,8 +295,10 @@ public struct SyncClient {
     (try? JSONDecoder().decode(ErrorResponse.self, from: reply.body))?.error
   }
 
-  private func decode<T: Decodable>(_ reply: HTTPReply, remote: String) throws -> T {
-    try checkStatus(reply, remote: remote)
+  private func decode<T: Decodable>(
+    _ reply: HTTPReply, remote: Remote, replica: Replica
+  ) throws -> T {
+    try checkStatus(reply, remote: remote, replica: replica)
     do {
       return try JSONDecoder().decode(T.self, from: reply.body)
     } catch {
@@ -229,17 +306,27 @@ public struct SyncClient {
     }
   }
 
-  private func checkStatus(_ reply: HTTPReply, remote: String) throws {
-    guard (200..<300).contains(reply.status) else {
-      let detail = try? JSONDecoder().decode(ErrorResponse.self, from: reply.body)
-      let message = detail?.error.message ?? "HTTP \(reply.status)"
-      switch reply.status {
-      case 401: throw SyncError.unauthorized(remote: remote)
-      case 403, 404: throw SyncError.forbidden(remote: remote, message: message)
-      default:
-        throw SyncError.refused(
-          status: reply.status, code: detail?.error.code.rawValue ?? "unknown", message: message)
-      }
+  private func checkStatus(_ reply: HTTPReply, remote: Remote, replica: Replica) throws {
+    guard !(200..<300).contains(reply.status) else { return }
+    let detail = try? JSONDecoder().decode(ErrorResponse.self, from: reply.body)
+    let message = detail?.error.message ?? "HTTP \(reply.status)"
+    let ownSite = detail?.error.site == replica.site
+    switch (reply.status, detail?.error.code) {
+    case (401, _): throw SyncError.unauthorized(remote: remote.name)
+    case (410, _), (404, .notFound?):
+      throw SyncError.upgradeRequired(remote: remote.name, url: remote.url, message: message)
+    case (403, .unregisteredSite?) where ownSite:
+      throw SyncError.unregisteredSite(remote: remote.name, author: replica.author)
+    case (403, .siteOwned?) where ownSite:
+      throw SyncError.siteOwned(remote: remote.name, author: replica.author, message: message)
+    case (400, .invalidHead?):
+      throw SyncError.invalidHead(
+        remote: remote.name, rule: detail?.error.rule, site: detail?.error.site,
+        ownSite: ownSite, message: message)
+    case (403, _), (404, _): throw SyncError.forbidden(remote: remote.name, message: message)
+    default:
+      throw SyncError.refused(
+        status: reply.status, code: detail?.error.code.rawValue ?? "unknown", message: message)
     }
   }
 }

@@ -7,6 +7,10 @@ public struct SyncSummary: Equatable, Sendable {
   public var pulled = 0
   /// Changes the server accepted (not counting ones it already had).
   public var pushed = 0
+  /// Other sites' changes relayed to the server (received by bundle, lacking there).
+  public var relayed = 0
+  /// Things a person should know that did not stop the sync (a site not relayed, and why).
+  public var notes: [String] = []
   /// Conflicts that appeared.
   public var newConflicts = 0
   /// HTTP requests made.

@@ -14,7 +14,8 @@ import Testing
   /// A bundle holding `line` as its one change.
   static func bundle(_ line: [UInt8]) -> Data {
     var hasher = SHA256Hasher()
-    var bytes = BundleHeader(site: .random(), vector: VersionVector(), created: 0).encoded()
+    var bytes = BundleHeader(site: .random(), vector: VersionVector(), created: 0, heads: [])
+      .encoded()
     bytes.append(0x0A)
     hasher.update(bytes)
     hasher.update(line + [0x0A])

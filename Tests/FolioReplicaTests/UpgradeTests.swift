@@ -118,7 +118,7 @@ import Testing
     #expect(try reopened.conflictCount() == 0)
     #expect(try reopened.automaticMerges().map(\.merge.value) == ["rates rose sharply on Monday"])
     #expect(try reopened.annotation(id: note.id)?.note == "rates rose sharply on Monday")
-    #expect(try reopened.db.scalarInt("PRAGMA user_version") == 3)
+    #expect(try reopened.db.scalarInt("PRAGMA user_version") == 4)
   }
 
   /// `json` with every `key` removed from its objects, at any depth.
