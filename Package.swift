@@ -113,13 +113,15 @@ let package = Package(
     .testTarget(
       name: "FolioServerTests",
       dependencies: [
-        "FolioServer", "FolioModel", "ProtocolVectors", "FolioTestSupport",
+        "FolioServer", "FolioModel", "FolioSQLite", "ProtocolVectors", "FolioTestSupport",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "CompressNIO", package: "compress-nio"),
         .product(name: "Metrics", package: "swift-metrics"),
         .product(name: "Prometheus", package: "swift-prometheus"),
-      ]),
+      ],
+      // Databases written by the server of protocol 1, for the upgrade tests.
+      exclude: ["Fixtures"]),
     .testTarget(
       name: "EndToEndTests",
       dependencies: [

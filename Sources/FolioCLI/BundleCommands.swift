@@ -8,6 +8,9 @@ struct BundleCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "bundle", abstract: "Exchange changes through a file when there is no network.",
     discussion: """
+      A bundle carries a signed head for each replica whose changes it holds; 'apply'
+      verifies them before it applies anything, so nobody can alter or invent a change in it.
+
       Examples:
         folio bundle create to-bob.bundle
         folio bundle apply from-alice.bundle

@@ -3,12 +3,18 @@ import FolioReplica
 
 struct RekeyCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "rekey", abstract: "Give a copied replica file its own site id.",
+    commandName: "rekey",
+    abstract: "Give a copied replica file (or one made by an older Folio) its own key and site id.",
     discussion: """
       Two replica files with one site id (a file copied to a second machine) make different
       changes under the same ids; a sync or bundle then stops with a message saying so. Run
-      this on one of the copies: it gets a new site id, its changes not yet pushed are made
-      again under it (nothing is lost), and its next sync reads the server from the start.
+      this on one of the copies: it gets a new key pair and so a new site id (derived from the
+      key), its changes not yet pushed are made again under it (nothing is lost), and its next
+      sync reads the server from the start.
+
+      A replica made by a Folio before changes were signed has a site id no key derives, so
+      it cannot sign: 'folio sync' and 'folio bundle create' refuse until it is rekeyed once.
+      All its changes then move to the new site id.
 
       Examples:
         folio rekey

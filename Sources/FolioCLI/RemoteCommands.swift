@@ -128,6 +128,11 @@ struct SyncCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "sync", abstract: "Pull the team's changes, then push yours.",
     discussion: """
+      Every change pulled is verified against the signatures of the replica that made it
+      before it is applied; yours are pushed under a signature of this replica's key. After a
+      bundle brought other replicas' changes, the sync also relays to the server those it
+      lacks (a replica that never synced itself is skipped, with a note).
+
       Examples:
         folio sync
         folio sync team --json

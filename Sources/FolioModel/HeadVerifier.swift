@@ -85,6 +85,20 @@ public enum HeadVerifier {
     return advanced
   }
 
+  /// H6 alone: one head per site with a change in `items`, at its highest seq, no other,
+  /// sorted by site. The server checks it before the site bindings, and H4 and H5 (`verify`,
+  /// which checks H6 again) after them (`Protocol/signing.md` §5).
+  ///
+  /// - Returns: Each site's head.
+  /// - Throws: `InvalidHead` with rule H6.
+  public static func checkCoverage<Bytes: Collection<UInt8>>(
+    _ items: [Item<Bytes>], heads: [SignedHead]
+  ) throws(InvalidHead) -> [SiteID: SignedHead] {
+    var bySite: [SiteID: [Item<Bytes>]] = [:]
+    for item in items { bySite[item.dot.site, default: []].append(item) }
+    return try coverage(of: bySite, heads: heads)
+  }
+
   /// H6: heads sorted by site, one per site with a change, at its highest seq, no other.
   private static func coverage<Bytes>(
     of bySite: [SiteID: [Item<Bytes>]], heads: [SignedHead]

@@ -168,9 +168,19 @@ extension SignedHead {
     var heads: [SignedHead] = []
     heads.reserveCapacity(ranges.count)
     for (index, range) in ranges.enumerated() {
-      do { heads.append(try SignedHead.decode(bytes[range])) } catch {
+      let head: SignedHead
+      do { head = try SignedHead.decode(bytes[range]) } catch {
         throw .invalidHead(index: index, error)
       }
+      // H6's order, checked here: the messages' initializers sort their heads.
+      if let previous = heads.last, previous.site >= head.site {
+        throw .invalidHead(
+          index: index,
+          InvalidHead(
+            rule: .coverage, site: head.site, reason: "heads must be sorted by site, one per site"
+          ))
+      }
+      heads.append(head)
     }
     return heads
   }

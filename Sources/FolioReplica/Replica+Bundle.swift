@@ -124,31 +124,22 @@ extension Replica {
     return (try BundleHeader.decode(first.line), first.line)
   }
 
-  /// Applies a bundle in one transaction. It is read twice: first to check every line and
-  /// verify the signed heads against its changes and what this replica holds (nothing is
-  /// applied unless all of it holds), then to apply it piece by piece. A corrupt, truncated,
-  /// forged or foreign file is refused whole; applying the same bundle twice changes nothing.
+  /// Applies a bundle in one transaction, streaming it. Its signed heads are verified
+  /// against its changes and what this replica held before (`Protocol/signing.md` §4) before
+  /// the transaction commits: a bundle that fails leaves nothing behind. A corrupt,
+  /// truncated, forged or foreign file is refused whole; applying the same bundle twice
+  /// changes nothing.
   public func applyBundle(at path: String) throws -> ApplyReport {
+    var reader = try Replica.openBundle(path)
+    defer { reader.close() }
+    let (header, headerLine) = try Replica.readHeader(&reader)
     // `batch` reports failures as `ReplicaError`; a refusal of the bundle itself is rethrown
     // as the `BundleError` it is, so callers see which rule a line or a head broke.
     var refusal: BundleError?
     do {
       return try batch {
         do {
-          let verified = try verifyBundle(at: path)
-          var reader = try Replica.openBundle(path)
-          defer { reader.close() }
-          let headerLine = try Replica.readHeader(&reader).line
-          var session = try beginApply()
-          let checksum = try Replica.readLines(&reader, headerLine: headerLine) { piece in
-            try session.add(piece)
-          }
-          guard checksum == verified.checksum else {
-            throw BundleError("the bundle changed while it was being read")
-          }
-          try recordVerified(verified.advanced)
-          if !verified.advanced.keys.allSatisfy({ $0 == site }) { try markRelayPending() }
-          return try session.finish()
+          return try applyVerified(&reader, header: header, headerLine: headerLine)
         } catch let error as BundleError {
           refusal = error
           throw error
@@ -159,31 +150,42 @@ extension Replica {
     }
   }
 
-  /// What the first reading of a bundle found: its checksum and the heads that bring new
-  /// changes.
-  private struct VerifiedBundle {
-    let checksum: String
-    let advanced: [SiteID: SignedHead]
-  }
-
-  /// Reads a whole bundle, checks every line, and verifies its heads (H1–H6) against its
-  /// changes and what this replica holds.
-  private func verifyBundle(at path: String) throws -> VerifiedBundle {
-    var reader = try Replica.openBundle(path)
-    defer { reader.close() }
-    let (header, headerLine) = try Replica.readHeader(&reader)
+  /// Applies the change lines inside the caller's transaction, then verifies the heads; a
+  /// failure throws, so the transaction keeps nothing. (Verifying first would read and
+  /// decode the whole bundle twice.)
+  private func applyVerified(
+    _ reader: inout LineReader, header: BundleHeader, headerLine: ArraySlice<UInt8>
+  ) throws -> ApplyReport {
     let held = try versionVector()
     var items: [HeadVerifier.Item<[UInt8]>] = []
-    let checksum = try Replica.readLines(&reader, headerLine: headerLine) { piece in
-      for change in piece {
-        // Only changes new here are hashed: the bytes of the others are compared with the
-        // held ones when they are integrated.
-        let fresh = change.seq > held[change.site]
-        items.append(
-          HeadVerifier.Item(
-            dot: change.dot, author: change.author, bytes: fresh ? ChangeJSON.encode(change) : []))
-      }
+    var session = try beginApply()
+    try Replica.readLines(&reader, headerLine: headerLine) { change, line in
+      // Only changes new here are hashed; the others are compared with the held ones when
+      // they are integrated.
+      let fresh = change.seq > held[change.site]
+      items.append(
+        HeadVerifier.Item(dot: change.dot, author: change.author, bytes: fresh ? Array(line) : []))
+    } pieces: { piece in
+      try session.add(piece)
     }
+    try Replica.checkContinues(items, held: held)
+    let advanced: [SiteID: SignedHead]
+    do {
+      advanced = try verify(items, heads: header.heads, held: held)
+    } catch let invalid as InvalidHead {
+      throw BundleError(
+        "the bundle's signatures do not hold, so its changes may have been altered or"
+          + " invented: \(invalid)", invalidHead: invalid)
+    }
+    try recordVerified(advanced)
+    if advanced.keys.contains(where: { $0 != site }) { try markRelayPending() }
+    return try session.finish()
+  }
+
+  /// Refuses a bundle whose changes of a site start past what this replica holds of it.
+  private static func checkContinues(
+    _ items: [HeadVerifier.Item<[UInt8]>], held: VersionVector
+  ) throws {
     var lowestNew: [SiteID: Int] = [:]
     for item in items where item.dot.seq > held[item.dot.site] {
       lowestNew[item.dot.site] = min(lowestNew[item.dot.site] ?? .max, item.dot.seq)
@@ -198,21 +200,15 @@ extension Replica {
           + " either: ask for a bundle made for this replica's vector ('folio bundle vector"
           + " FILE' here, then 'folio bundle create --for FILE' there)")
     }
-    do {
-      return VerifiedBundle(
-        checksum: checksum, advanced: try verify(items, heads: header.heads))
-    } catch let invalid as InvalidHead {
-      throw BundleError(
-        "the bundle's signatures do not hold, so its changes may have been altered or"
-          + " invented: \(invalid)", invalidHead: invalid)
-    }
   }
 
   /// Reads a bundle's change lines and trailer after its header, checking each line, the
-  /// count and the checksum; `body` gets the decoded changes in pieces. Returns the checksum.
+  /// count and the checksum: `each` sees every change with its line, `pieces` gets the
+  /// changes in pieces (to keep memory bounded).
   private static func readLines(
-    _ reader: inout LineReader, headerLine: ArraySlice<UInt8>, _ body: ([Change]) throws -> Void
-  ) throws -> String {
+    _ reader: inout LineReader, headerLine: ArraySlice<UInt8>,
+    each: (Change, ArraySlice<UInt8>) throws -> Void, pieces: ([Change]) throws -> Void
+  ) throws {
     var hasher = SHA256Hasher()
     hasher.update(headerLine)
     hasher.update(CollectionOfOne(0x0A))
@@ -237,26 +233,27 @@ extension Replica {
       hasher.update(line)
       hasher.update(CollectionOfOne(0x0A))
       count += 1
+      let change: Change
       do throws(InvalidChange) {
-        piece.append(try ChangeJSON.decode(line))
+        change = try ChangeJSON.decode(line)
       } catch {
         throw BundleError(
           "change \(count) of the bundle (line \(count + 1)): \(error)", refusal: error)
       }
+      try each(change, line)
+      piece.append(change)
       if piece.count == 2_000 {
-        try body(piece)
+        try pieces(piece)
         piece.removeAll(keepingCapacity: true)
       }
     }
     guard let trailer, trailer.end else {
       throw BundleError("the bundle is truncated (no end marker)")
     }
-    let checksum = Hex.encode(hasher.finalize())
-    guard trailer.count == count, trailer.sha256 == checksum else {
+    guard trailer.count == count, trailer.sha256 == Hex.encode(hasher.finalize()) else {
       throw BundleError("the bundle is corrupt (its checksum does not match)")
     }
-    try body(piece)
-    return checksum
+    try pieces(piece)
   }
 
   private static func nextLine(

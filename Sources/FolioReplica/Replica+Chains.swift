@@ -75,15 +75,16 @@ extension Replica {
   }
 
   /// Checks changes from elsewhere against their signed heads (`HeadVerifier`, H4–H6) and
-  /// what this replica holds, without writing anything but chain positions brought up to
-  /// date. Returns the heads that bring new changes; `recordVerified` keeps them once the
-  /// changes are in.
+  /// what this replica holds (or held: `held`, when the changes are already in the log of
+  /// the transaction), without writing anything but chain positions brought up to date.
+  /// Returns the heads that bring new changes; `recordVerified` keeps them once the changes
+  /// are in.
   ///
   /// - Throws: `InvalidHead` naming the rule and the site.
   func verify<Bytes: Collection<UInt8>>(
-    _ items: [HeadVerifier.Item<Bytes>], heads: [SignedHead]
+    _ items: [HeadVerifier.Item<Bytes>], heads: [SignedHead], held: VersionVector? = nil
   ) throws -> [SiteID: SignedHead] {
-    let held = try versionVector()
+    let held = try held ?? versionVector()
     var highest: [SiteID: Int] = [:]
     for item in items { highest[item.dot.site] = max(highest[item.dot.site] ?? 0, item.dot.seq) }
     return try HeadVerifier.verify(items, heads: heads) { site in

@@ -85,14 +85,7 @@ extension Replica {
       let earlier =
         try batch[change.dot] ?? (sites.hasArrived(change.dot) ? log.change(change.dot) : nil)
       if let earlier {
-        guard ChangeJSON.encode(earlier) == ChangeJSON.encode(change) else {
-          if change.site == site { throw ReplicaError.sharedSite(change.dot) }
-          throw ReplicaError.rejectedChange(
-            "change \(change.dot) differs from the change with the same id already here:"
-              + " two replica files share the site id \(change.site) (a copied file), and the"
-              + " copy that made this one must run 'folio rekey'; or the source is corrupt or"
-              + " not from this team")
-        }
+        try checkSameBytes(change, as: earlier)
         result.duplicates += 1
         continue
       }
@@ -110,6 +103,19 @@ extension Replica {
     try sites.save()
     result.added = batch.count
     return result
+  }
+
+  /// Refuses `change` when it has the id of `held` but other bytes: another copy of a
+  /// replica file made it (or the source is corrupt or forged).
+  func checkSameBytes(_ change: Change, as held: Change) throws {
+    guard ChangeJSON.encode(held) == ChangeJSON.encode(change) else {
+      if change.site == site { throw ReplicaError.sharedSite(change.dot) }
+      throw ReplicaError.rejectedChange(
+        "change \(change.dot) differs from the change with the same id already here:"
+          + " two replica files share the site id \(change.site) (a copied file), and the"
+          + " copy that made this one must run 'folio rekey'; or the source is corrupt or"
+          + " not from this team")
+    }
   }
 
   /// What this replica has: the highest contiguous seq per site.

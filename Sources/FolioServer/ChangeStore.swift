@@ -20,7 +20,8 @@ public protocol ChangeStore: Sendable {
 
   /// Up to `limit` changes of `space` with a server sequence number above `cursor`, in
   /// arrival order, as their stored canonical JSON, totalling at most `maximumBytes` bytes
-  /// unless the first change alone is larger (see `PageBound`).
+  /// unless the first change alone is larger, and then as many more as it takes for every
+  /// site in the page to end at a stored head (see `PageBound`); with those heads.
   func changes(in space: String, after cursor: Int, limit: Int, maximumBytes: Int) async throws
     -> StoredPage
 
@@ -28,11 +29,13 @@ public protocol ChangeStore: Sendable {
   /// space's latest server sequence number.
   func vector(of space: String) async throws -> VectorResponse
 
-  /// Checks `batch` with `PushCheck` against what is stored and stores the new changes, all
-  /// in one transaction: either every new change is stored or none is. Returns once the
-  /// transaction has committed. Throws `SyncError` for a refused change.
-  func append(_ batch: [IncomingChange], to space: String, by user: String) async throws
-    -> PushResponse
+  /// Checks `batch` and its signed `heads` with `PushCheck` against what is stored and
+  /// stores the new changes (each with its site's chain), the heads, and the sites' new
+  /// bindings, all in one transaction: either everything is stored or nothing is. Returns
+  /// once the transaction has committed. Throws `SyncError` for a refused push.
+  func append(
+    _ batch: [IncomingChange], heads: [SignedHead], to space: String, by user: String
+  ) async throws -> PushResponse
 
   /// Throws when the store cannot answer a trivial query (`/readyz`).
   func checkReady() async throws
@@ -62,7 +65,7 @@ public struct TokenRecord: Hashable, Sendable {
   public let hash: String
   /// The one space the token opens.
   public let space: String
-  /// The user the token belongs to; sites are bound to users.
+  /// The user the token belongs to; sites are bound to users (`Protocol/signing.md` §5).
   public let user: String
   /// True when the token may pull but not push.
   public let readOnly: Bool
@@ -96,14 +99,18 @@ public struct TokenRecord: Hashable, Sendable {
 public struct StoredPage: Sendable {
   /// The changes' canonical JSON bytes, in arrival order.
   public var changes: [[UInt8]]
+  /// The canonical JSON of the stored head at each page site's last change in the page,
+  /// sorted by site.
+  public var heads: [[UInt8]]
   /// The server sequence number of the last change, or the requested cursor when empty.
   public var cursor: Int
   /// True when more changes follow.
   public var more: Bool
 
   /// A page.
-  public init(changes: [[UInt8]], cursor: Int, more: Bool) {
+  public init(changes: [[UInt8]], heads: [[UInt8]], cursor: Int, more: Bool) {
     self.changes = changes
+    self.heads = heads
     self.cursor = cursor
     self.more = more
   }

@@ -64,7 +64,8 @@ struct ChangesController<Store: ChangeStore, Context: RequestContext>: Sendable 
     let token = try await authenticator.authorize(request, space: space, for: .write)
     let pushRequest = try await decodePush(request)
     let batch = pushRequest.changes.map(IncomingChange.init)
-    let response = try await store.append(batch, to: space, by: token.user)
+    let response = try await store.append(
+      batch, heads: pushRequest.heads, to: space, by: token.user)
     // A change is never refused for its clock (a refusal would wedge its site: every later
     // change waits behind it); the operator hears of a machine whose clock is ahead.
     if let newest = pushRequest.changes.max(by: { $0.hlc < $1.hlc }),
@@ -130,17 +131,23 @@ struct ChangesController<Store: ChangeStore, Context: RequestContext>: Sendable 
     throw .badRequest("\(name) must be an integer")
   }
 
-  /// `{"changes":[…],"cursor":N,"more":B}` built from the stored canonical bytes.
+  /// `{"changes":[…],"cursor":N,"heads":[…],"more":B}` built from the stored canonical bytes.
   static func pullBody(_ page: StoredPage) -> ByteBuffer {
-    let size = page.changes.reduce(64) { $0 + $1.count + 1 }
+    let size = (page.changes + page.heads).reduce(80) { $0 + $1.count + 1 }
     var buffer = ByteBufferAllocator().buffer(capacity: size)
     buffer.writeString("{\"changes\":[")
-    for (index, json) in page.changes.enumerated() {
+    writeList(page.changes, to: &buffer)
+    buffer.writeString("],\"cursor\":\(page.cursor),\"heads\":[")
+    writeList(page.heads, to: &buffer)
+    buffer.writeString("],\"more\":\(page.more)}")
+    return buffer
+  }
+
+  private static func writeList(_ elements: [[UInt8]], to buffer: inout ByteBuffer) {
+    for (index, json) in elements.enumerated() {
       if index > 0 { buffer.writeString(",") }
       buffer.writeBytes(json)
     }
-    buffer.writeString("],\"cursor\":\(page.cursor),\"more\":\(page.more)}")
-    return buffer
   }
 
   static func jsonResponse(_ value: some Encodable) throws -> Response {

@@ -30,8 +30,9 @@ public final class PostgresChangeStore: ChangeStore {
   private let client: PostgresClient
   private let logger: Logger
 
-  /// The schema version this code writes (table `folio_schema`).
-  static let schemaVersion = 1
+  /// The schema version this code writes (table `folio_schema`): 2 since changes are signed
+  /// (protocol 2).
+  static let schemaVersion = 2
   /// The NOTIFY channel.
   static let channel = "folio_changes"
   /// The key of the advisory lock that serializes migrations between processes.
@@ -130,7 +131,14 @@ public final class PostgresChangeStore: ChangeStore {
             "\(url.redacted) was written by a newer folio-server (schema \(version))")
         }
         guard version < Self.schemaVersion else { return }
-        for statement in Self.schemaV1 {
+        if version == 0 {
+          for statement in Self.spacesAndTokens {
+            try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+          }
+        } else {
+          try await setAsideUnsignedChanges(on: connection, url: url, logger: logger)
+        }
+        for statement in Self.signedChanges {
           try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
         }
         try await connection.query(
@@ -142,7 +150,45 @@ public final class PostgresChangeStore: ChangeStore {
     }
   }
 
-  private static let schemaV1 = [
+  /// Schema 1 → 2: the unsigned changes of protocol 1 cannot be served to protocol 2
+  /// replicas (no replica could verify them), nor thrown away (they are the operator's data):
+  /// they move to tables `v1_unsigned_changes`, `v1_site_owners` and `v1_site_heads`, which
+  /// nothing reads. The spaces keep their latest server sequence number, so a client's old
+  /// cursor never skips a change pushed after the upgrade.
+  private static func setAsideUnsignedChanges(
+    on connection: PostgresConnection, url: PostgresURL, logger: Logger
+  ) async throws {
+    let perSpace = try await connection.query(
+      "SELECT space, count(*)::int8 FROM changes GROUP BY space ORDER BY space COLLATE \"C\"",
+      logger: logger
+    ).decode((String, Int).self).collectAll()
+    for statement in [
+      "ALTER TABLE changes RENAME TO v1_unsigned_changes",
+      "ALTER INDEX changes_pkey RENAME TO v1_unsigned_changes_pkey",
+      "ALTER INDEX changes_space_site_seq_key RENAME TO v1_unsigned_changes_space_site_seq_key",
+      "ALTER TABLE site_owners RENAME TO v1_site_owners",
+      "ALTER INDEX site_owners_pkey RENAME TO v1_site_owners_pkey",
+      "ALTER TABLE site_heads RENAME TO v1_site_heads",
+      "ALTER INDEX site_heads_pkey RENAME TO v1_site_heads_pkey",
+    ] {
+      try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+    }
+    let total = perSpace.reduce(0) { $0 + $1.1 }
+    logger.notice(
+      """
+      upgraded \(url.redacted) to schema \(schemaVersion) (protocol 2, signed changes): \
+      spaces and tokens kept; \(total) unsigned changes of protocol 1 moved aside into table \
+      v1_unsigned_changes and no longer served (no protocol 2 replica could verify them); \
+      protocol 1 clients are answered 410 upgrade-required
+      """,
+      metadata: [
+        "unsignedChanges": "\(total)",
+        "spaces": "\(perSpace.map { "\($0.0): \($0.1)" }.joined(separator: ", "))",
+      ])
+  }
+
+  /// The spaces and their tokens (schema 1 and 2 alike).
+  private static let spacesAndTokens = [
     """
     CREATE TABLE spaces (
       name TEXT PRIMARY KEY,
@@ -161,19 +207,19 @@ public final class PostgresChangeStore: ChangeStore {
     )
     """,
     "CREATE INDEX tokens_by_space ON tokens(space, created)",
+  ]
+
+  /// Schema 2's signed changes: the site bindings (site → user, key, chain position), the
+  /// changes with their site's chain at each, and the heads pushed with them.
+  private static let signedChanges = [
     """
-    CREATE TABLE site_owners (
+    CREATE TABLE sites (
       space TEXT NOT NULL REFERENCES spaces(name),
       site TEXT NOT NULL,
       user_name TEXT NOT NULL,
-      PRIMARY KEY (space, site)
-    )
-    """,
-    """
-    CREATE TABLE site_heads (
-      space TEXT NOT NULL REFERENCES spaces(name),
-      site TEXT NOT NULL,
+      key TEXT NOT NULL,
       seq BIGINT NOT NULL,
+      chain BYTEA NOT NULL,
       PRIMARY KEY (space, site)
     )
     """,
@@ -184,8 +230,18 @@ public final class PostgresChangeStore: ChangeStore {
       site TEXT NOT NULL,
       seq BIGINT NOT NULL,
       json BYTEA NOT NULL,
+      chain BYTEA NOT NULL,
       PRIMARY KEY (space, server_seq),
       UNIQUE (space, site, seq)
+    )
+    """,
+    """
+    CREATE TABLE heads (
+      space TEXT NOT NULL REFERENCES spaces(name),
+      site TEXT NOT NULL,
+      seq BIGINT NOT NULL,
+      head BYTEA NOT NULL,
+      PRIMARY KEY (space, site, seq)
     )
     """,
   ]
@@ -204,28 +260,42 @@ public final class PostgresChangeStore: ChangeStore {
     in space: String, after cursor: Int, limit: Int, maximumBytes: Int
   ) async throws -> StoredPage {
     try await requireSpaceHead(space, connection: nil)
-    // Sizes first, then only the changes that fit (see SQLiteChangeStore). Changes are
-    // append-only and numbered in commit order, so the second query reads the same rows.
-    let sizes = try await client.query(
-      """
-      SELECT server_seq, octet_length(json) FROM changes
-      WHERE space = \(space) AND server_seq > \(cursor) ORDER BY server_seq LIMIT \(limit + 1)
-      """, logger: logger
-    ).decode((Int, Int).self).collectAll()
-    let fit = PageBound.fit(sizes: sizes.map(\.1), limit: limit, maximumBytes: maximumBytes)
-    guard fit.count > 0 else { return StoredPage(changes: [], cursor: cursor, more: false) }
-    let last = sizes[fit.count - 1].0
-    var changes: [[UInt8]] = []
-    for try await json in try await client.query(
-      """
-      SELECT json FROM changes
-      WHERE space = \(space) AND server_seq > \(cursor) AND server_seq <= \(last)
-      ORDER BY server_seq
-      """, logger: logger
-    ).decode(ByteBuffer.self) {
-      changes.append(Array(json.readableBytesView))
+    // Sizes first, then only the changes the page takes (see SQLiteChangeStore). Changes
+    // and their heads are append-only and numbered in commit order, so the later queries
+    // read the same rows.
+    let page = try await PageBound.rows(after: cursor, limit: limit, maximumBytes: maximumBytes) {
+      after, count in
+      try await client.query(
+        """
+        SELECT c.server_seq, c.site, octet_length(c.json), h.seq IS NOT NULL FROM changes c
+        LEFT JOIN heads h ON h.space = c.space AND h.site = c.site AND h.seq = c.seq
+        WHERE c.space = \(space) AND c.server_seq > \(after) ORDER BY c.server_seq LIMIT \(count)
+        """, logger: logger
+      ).decode((Int, String, Int, Bool).self).collectAll().map {
+        PageRow(serverSeq: $0.0, site: $0.1, size: $0.2, signed: $0.3)
+      }
     }
-    return StoredPage(changes: changes, cursor: last, more: fit.more)
+    guard let last = page.rows.last?.serverSeq else {
+      return StoredPage(changes: [], heads: [], cursor: cursor, more: false)
+    }
+    var sites: [String] = []
+    var changes: [[UInt8]] = []
+    var heads: [[UInt8]?] = []
+    for try await (site, json, head) in try await client.query(
+      """
+      SELECT c.site, c.json, h.head FROM changes c
+      LEFT JOIN heads h ON h.space = c.space AND h.site = c.site AND h.seq = c.seq
+      WHERE c.space = \(space) AND c.server_seq > \(cursor) AND c.server_seq <= \(last)
+      ORDER BY c.server_seq
+      """, logger: logger
+    ).decode((String, ByteBuffer, ByteBuffer?).self) {
+      sites.append(site)
+      changes.append(Array(json.readableBytesView))
+      heads.append(head.map { Array($0.readableBytesView) })
+    }
+    return StoredPage(
+      changes: changes, heads: PageBound.heads(sites: sites, heads: heads), cursor: last,
+      more: page.more)
   }
 
   public func vector(of space: String) async throws -> VectorResponse {
@@ -233,7 +303,7 @@ public final class PostgresChangeStore: ChangeStore {
     let rows = try await client.query(
       """
       SELECT s.head, h.site, h.seq FROM spaces s
-      LEFT JOIN site_heads h ON h.space = s.name WHERE s.name = \(space)
+      LEFT JOIN sites h ON h.space = s.name WHERE s.name = \(space)
       """, logger: logger
     ).decode((Int, String?, Int?).self).collectAll()
     guard let head = rows.first?.0 else { throw StoreError.unknownSpace(space) }
@@ -245,7 +315,7 @@ public final class PostgresChangeStore: ChangeStore {
   }
 
   public func append(
-    _ batch: [IncomingChange], to space: String, by user: String
+    _ batch: [IncomingChange], heads: [SignedHead], to space: String, by user: String
   ) async throws -> PushResponse {
     let response = try await transaction { connection in
       // The row lock numbers this space's pushes one at a time, across processes.
@@ -255,60 +325,70 @@ public final class PostgresChangeStore: ChangeStore {
         ).decode(Int.self).first(where: { _ in true })
       else { throw StoreError.unknownSpace(space) }
       let siteNames = Array(Set(batch.map(\.change.site.rawValue)))
-      var sites: [SiteID: SiteState] = [:]
-      for try await (site, owner, seq) in try await connection.query(
+      var sites: [SiteID: SiteBinding] = [:]
+      for try await (site, owner, key, seq, chain) in try await connection.query(
         """
-        SELECT o.site, o.user_name, COALESCE(h.seq, 0) FROM site_owners o
-        LEFT JOIN site_heads h ON h.space = o.space AND h.site = o.site
-        WHERE o.space = \(space) AND o.site = ANY(\(siteNames))
+        SELECT site, user_name, key, seq, chain FROM sites
+        WHERE space = \(space) AND site = ANY(\(siteNames))
         """, logger: self.logger
-      ).decode((String, String, Int).self) {
-        if let site = SiteID(rawValue: site) { sites[site] = SiteState(owner: owner, head: seq) }
+      ).decode((String, String, String, Int, ByteBuffer).self) {
+        // Only this code writes the table: an unreadable row is a damaged database.
+        guard let site = SiteID(rawValue: site), let key = SitePublicKey(hex: key) else {
+          throw SyncError.internalError
+        }
+        sites[site] = SiteBinding(
+          user: owner, key: key, chain: SiteChain(seq: seq, hash: Array(chain.readableBytesView)))
       }
       let compare = PushCheck.storedChangesToCompare(batch, sites: sites)
-      var stored: [Dot: [UInt8]] = [:]
+      var stored: [Dot: StoredChange] = [:]
       if !compare.isEmpty {
-        for try await (site, seq, json) in try await connection.query(
+        for try await (site, seq, json, chain) in try await connection.query(
           """
-          SELECT site, seq, json FROM changes
+          SELECT site, seq, json, chain FROM changes
           WHERE space = \(space) AND (site, seq) IN (
             SELECT * FROM unnest(\(compare.map(\.site.rawValue))::text[], \(compare.map(\.seq))::int8[]))
           """, logger: self.logger
-        ).decode((String, Int, ByteBuffer).self) {
+        ).decode((String, Int, ByteBuffer, ByteBuffer).self) {
           if let site = SiteID(rawValue: site) {
-            stored[Dot(site: site, seq: seq)] = Array(json.readableBytesView)
+            stored[Dot(site: site, seq: seq)] = StoredChange(
+              json: Array(json.readableBytesView), chain: Array(chain.readableBytesView))
           }
         }
       }
-      let plan = try PushCheck.plan(batch, user: user, sites: sites, stored: stored)
-      if !plan.newOwners.isEmpty {
-        try await connection.query(
-          """
-          INSERT INTO site_owners (space, site, user_name)
-          SELECT \(space), site, \(user) FROM unnest(\(plan.newOwners.map(\.rawValue))::text[]) site
-          """, logger: self.logger)
-      }
+      let plan = try PushCheck.plan(batch, heads: heads, user: user, sites: sites, stored: stored)
       guard !plan.accepted.isEmpty else {
         return PushResponse(accepted: 0, duplicates: plan.duplicates, cursor: head)
       }
       let first = head + 1
       head += plan.accepted.count
+      let accepted = plan.accepted
       try await connection.query(
         """
-        INSERT INTO changes (space, server_seq, site, seq, json)
-        SELECT \(space), \(first) + n - 1, site, seq, json
-        FROM unnest(\(plan.accepted.map(\.change.site.rawValue))::text[],
-          \(plan.accepted.map(\.change.seq))::int8[],
-          \(plan.accepted.map { ByteBuffer(bytes: $0.json) })::bytea[])
-          WITH ORDINALITY AS t(site, seq, json, n)
+        INSERT INTO changes (space, server_seq, site, seq, json, chain)
+        SELECT \(space), \(first) + n - 1, site, seq, json, chain
+        FROM unnest(\(accepted.map(\.incoming.change.site.rawValue))::text[],
+          \(accepted.map(\.incoming.change.seq))::int8[],
+          \(accepted.map { ByteBuffer(bytes: $0.incoming.json) })::bytea[],
+          \(accepted.map { ByteBuffer(bytes: $0.chain) })::bytea[])
+          WITH ORDINALITY AS t(site, seq, json, chain, n)
         """, logger: self.logger)
-      let heads = Array(plan.heads)
       try await connection.query(
         """
-        INSERT INTO site_heads (space, site, seq)
-        SELECT \(space), site, seq
-        FROM unnest(\(heads.map(\.key.rawValue))::text[], \(heads.map(\.value))::int8[]) AS t(site, seq)
-        ON CONFLICT (space, site) DO UPDATE SET seq = excluded.seq
+        INSERT INTO heads (space, site, seq, head)
+        SELECT \(space), site, seq, head
+        FROM unnest(\(plan.heads.map(\.site.rawValue))::text[], \(plan.heads.map(\.seq))::int8[],
+          \(plan.heads.map { ByteBuffer(bytes: $0.encoded()) })::bytea[]) AS t(site, seq, head)
+        """, logger: self.logger)
+      let bindings = Array(plan.bindings)
+      try await connection.query(
+        """
+        INSERT INTO sites (space, site, user_name, key, seq, chain)
+        SELECT \(space), site, user_name, key, seq, chain
+        FROM unnest(\(bindings.map(\.key.rawValue))::text[], \(bindings.map(\.value.user))::text[],
+          \(bindings.map(\.value.key.hex))::text[], \(bindings.map(\.value.chain.seq))::int8[],
+          \(bindings.map { ByteBuffer(bytes: $0.value.chain.hash) })::bytea[])
+          AS t(site, user_name, key, seq, chain)
+        ON CONFLICT (space, site) DO UPDATE SET seq = excluded.seq, chain = excluded.chain
         """, logger: self.logger)
       try await connection.query(
         "UPDATE spaces SET head = \(head) WHERE name = \(space)", logger: self.logger)

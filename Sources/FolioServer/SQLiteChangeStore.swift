@@ -2,6 +2,7 @@ import FolioModel
 import FolioSQLite
 // Foundation, not FoundationEssentials: NSLock lives there.
 import Foundation
+import Logging
 import NIOPosix
 
 /// The default `ChangeStore`: one SQLite file in WAL mode.
@@ -23,22 +24,25 @@ public final class SQLiteChangeStore: ChangeStore {
 
   public let feed = ChangeFeed()
 
-  /// The schema version this code writes (`PRAGMA user_version`).
-  static let schemaVersion: Int64 = 1
+  /// The schema version this code writes (`PRAGMA user_version`): 2 since changes are
+  /// signed (protocol 2).
+  static let schemaVersion: Int64 = 2
 
   /// Opens (creating if needed) the store at `path` and brings its schema up to date. The
   /// file is readable and writable by its owner only (0600), and so are the WAL and shared
   /// memory files SQLite makes next to it (it gives them the database file's mode).
   ///
-  /// - Parameter path: A file path, or `:memory:` for a store that lives as long as this
-  ///   object (its reads then use the writer connection: a second connection to `:memory:`
-  ///   would open another, empty database).
+  /// - Parameters:
+  ///   - path: A file path, or `:memory:` for a store that lives as long as this object (its
+  ///     reads then use the writer connection: a second connection to `:memory:` would open
+  ///     another, empty database).
+  ///   - logger: Where the store says what an upgrade of the schema did.
   /// - Throws: `SQLiteError` when the file cannot be opened or migrated, `StoreError` when a
   ///   newer server wrote it.
-  public init(path: String) throws {
+  public init(path: String, logger: Logger = Logger(label: "folio-server.sqlite")) throws {
     if path != ":memory:" { Self.restrictToOwner(path) }
     let connection = try Connection(path: path)
-    try Self.migrate(connection)
+    try Self.migrate(connection, logger: logger)
     self.writer = Guarded(connection)
     self.readers = ReaderConnections(path: path, writer: path == ":memory:" ? writer : nil)
     self.path = path
@@ -67,7 +71,10 @@ public final class SQLiteChangeStore: ChangeStore {
     try await SQLiteThreads.readers.runIfActive { try self.readers.withConnection(body) }
   }
 
-  private static func migrate(_ connection: Connection) throws {
+  /// Brings the schema to `schemaVersion`. A file of schema 1 (protocol 1, unsigned
+  /// changes) keeps its spaces, tokens and server sequence numbers; its changes and site
+  /// owners are moved aside (see `setAsideUnsignedChanges`).
+  private static func migrate(_ connection: Connection, logger: Logger) throws {
     let version = try connection.scalarInt("PRAGMA user_version") ?? 0
     guard version <= schemaVersion else {
       throw StoreError(
@@ -76,48 +83,94 @@ public final class SQLiteChangeStore: ChangeStore {
     }
     guard version < schemaVersion else { return }
     try connection.transaction {
-      try connection.execute(
-        """
-        CREATE TABLE spaces (
-          name TEXT PRIMARY KEY,
-          created INTEGER NOT NULL,
-          head INTEGER NOT NULL DEFAULT 0
-        );
-        CREATE TABLE tokens (
-          hash TEXT PRIMARY KEY,
-          space TEXT NOT NULL REFERENCES spaces(name),
-          user TEXT NOT NULL,
-          read_only INTEGER NOT NULL,
-          created INTEGER NOT NULL,
-          revoked INTEGER
-        );
-        CREATE INDEX tokens_by_space ON tokens(space, created);
-        CREATE TABLE site_owners (
-          space TEXT NOT NULL REFERENCES spaces(name),
-          site TEXT NOT NULL,
-          user TEXT NOT NULL,
-          PRIMARY KEY (space, site)
-        );
-        CREATE TABLE site_heads (
-          space TEXT NOT NULL REFERENCES spaces(name),
-          site TEXT NOT NULL,
-          seq INTEGER NOT NULL,
-          PRIMARY KEY (space, site)
-        );
-        CREATE TABLE changes (
-          id INTEGER PRIMARY KEY,
-          space TEXT NOT NULL REFERENCES spaces(name),
-          server_seq INTEGER NOT NULL,
-          site TEXT NOT NULL,
-          seq INTEGER NOT NULL,
-          json BLOB NOT NULL,
-          UNIQUE (space, server_seq),
-          UNIQUE (space, site, seq)
-        );
-        PRAGMA user_version = \(schemaVersion);
-        """)
+      if version == 0 {
+        try connection.execute(spacesAndTokens)
+      } else {
+        try setAsideUnsignedChanges(connection, logger: logger)
+      }
+      try connection.execute(signedChanges)
+      try connection.execute("PRAGMA user_version = \(schemaVersion)")
     }
   }
+
+  /// Schema 1 → 2: the unsigned changes of protocol 1 cannot be served to protocol 2
+  /// replicas (no replica could verify them), nor thrown away (they are the operator's data):
+  /// they move to tables `v1_unsigned_changes`, `v1_site_owners` and `v1_site_heads`, which
+  /// nothing reads. The spaces keep their latest server sequence number, so a client's old
+  /// cursor never skips a change pushed after the upgrade.
+  private static func setAsideUnsignedChanges(_ connection: Connection, logger: Logger) throws {
+    let perSpace = try connection.rows(
+      "SELECT space, count(*) FROM changes GROUP BY space ORDER BY space"
+    ) { row in (row.string(0), row.int(1)) }
+    try connection.execute(
+      """
+      ALTER TABLE changes RENAME TO v1_unsigned_changes;
+      ALTER TABLE site_owners RENAME TO v1_site_owners;
+      ALTER TABLE site_heads RENAME TO v1_site_heads;
+      """)
+    let total = perSpace.reduce(0) { $0 + $1.1 }
+    logger.notice(
+      """
+      upgraded \(connection.path) to schema \(schemaVersion) (protocol 2, signed changes): \
+      spaces and tokens kept; \(total) unsigned changes of protocol 1 moved aside into table \
+      v1_unsigned_changes and no longer served (no protocol 2 replica could verify them); \
+      protocol 1 clients are answered 410 upgrade-required
+      """,
+      metadata: [
+        "unsignedChanges": "\(total)",
+        "spaces": "\(perSpace.map { "\($0.0): \($0.1)" }.joined(separator: ", "))",
+      ])
+  }
+
+  /// The spaces and their tokens (schema 1 and 2 alike).
+  private static let spacesAndTokens = """
+    CREATE TABLE spaces (
+      name TEXT PRIMARY KEY,
+      created INTEGER NOT NULL,
+      head INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE tokens (
+      hash TEXT PRIMARY KEY,
+      space TEXT NOT NULL REFERENCES spaces(name),
+      user TEXT NOT NULL,
+      read_only INTEGER NOT NULL,
+      created INTEGER NOT NULL,
+      revoked INTEGER
+    );
+    CREATE INDEX tokens_by_space ON tokens(space, created);
+    """
+
+  /// Schema 2's signed changes: the site bindings (site → user, key, chain position), the
+  /// changes with their site's chain at each, and the heads pushed with them.
+  private static let signedChanges = """
+    CREATE TABLE sites (
+      space TEXT NOT NULL REFERENCES spaces(name),
+      site TEXT NOT NULL,
+      user TEXT NOT NULL,
+      key TEXT NOT NULL,
+      seq INTEGER NOT NULL,
+      chain BLOB NOT NULL,
+      PRIMARY KEY (space, site)
+    );
+    CREATE TABLE changes (
+      id INTEGER PRIMARY KEY,
+      space TEXT NOT NULL REFERENCES spaces(name),
+      server_seq INTEGER NOT NULL,
+      site TEXT NOT NULL,
+      seq INTEGER NOT NULL,
+      json BLOB NOT NULL,
+      chain BLOB NOT NULL,
+      UNIQUE (space, server_seq),
+      UNIQUE (space, site, seq)
+    );
+    CREATE TABLE heads (
+      space TEXT NOT NULL REFERENCES spaces(name),
+      site TEXT NOT NULL,
+      seq INTEGER NOT NULL,
+      head BLOB NOT NULL,
+      PRIMARY KEY (space, site, seq)
+    );
+    """
 
   // MARK: Sync
 
@@ -135,25 +188,36 @@ public final class SQLiteChangeStore: ChangeStore {
     try await read { connection in
       try Self.requireSpaceHead(space, connection)
       // Sizes first (SQLite reads a blob's length without its content), then only the
-      // changes that fit: a page of large values never holds more than `maximumBytes`.
-      let sizes = try connection.rows(
+      // changes the page takes: a page of large values never holds more than it must.
+      let page = try PageBound.rows(after: cursor, limit: limit, maximumBytes: maximumBytes) {
+        after, count in
+        try connection.rows(
+          """
+          SELECT c.server_seq, c.site, length(c.json), h.seq IS NOT NULL FROM changes c
+          LEFT JOIN heads h ON h.space = c.space AND h.site = c.site AND h.seq = c.seq
+          WHERE c.space = ?1 AND c.server_seq > ?2 ORDER BY c.server_seq LIMIT ?3
+          """,
+          [space, after, count]
+        ) { row in
+          PageRow(
+            serverSeq: row.int(0), site: row.string(1), size: row.int(2), signed: row.int(3) != 0)
+        }
+      }
+      guard let last = page.rows.last?.serverSeq else {
+        return StoredPage(changes: [], heads: [], cursor: cursor, more: false)
+      }
+      let rows = try connection.rows(
         """
-        SELECT server_seq, length(json) FROM changes
-        WHERE space = ?1 AND server_seq > ?2 ORDER BY server_seq LIMIT ?3
-        """,
-        [space, cursor, limit + 1]
-      ) { row in (row.int(0), row.int(1)) }
-      let fit = PageBound.fit(sizes: sizes.map(\.1), limit: limit, maximumBytes: maximumBytes)
-      guard fit.count > 0 else { return StoredPage(changes: [], cursor: cursor, more: false) }
-      let last = sizes[fit.count - 1].0
-      let changes = try connection.rows(
-        """
-        SELECT json FROM changes
-        WHERE space = ?1 AND server_seq > ?2 AND server_seq <= ?3 ORDER BY server_seq
+        SELECT c.site, c.json, h.head FROM changes c
+        LEFT JOIN heads h ON h.space = c.space AND h.site = c.site AND h.seq = c.seq
+        WHERE c.space = ?1 AND c.server_seq > ?2 AND c.server_seq <= ?3 ORDER BY c.server_seq
         """,
         [space, cursor, last]
-      ) { row in row.blob(0) }
-      return StoredPage(changes: changes, cursor: last, more: fit.more)
+      ) { row in (site: row.string(0), json: row.blob(1), head: row.isNull(2) ? nil : row.blob(2)) }
+      return StoredPage(
+        changes: rows.map(\.json),
+        heads: PageBound.heads(sites: rows.map(\.site), heads: rows.map(\.head)),
+        cursor: last, more: page.more)
     }
   }
 
@@ -163,7 +227,7 @@ public final class SQLiteChangeStore: ChangeStore {
       let head = try Self.requireSpaceHead(space, connection)
       var vector = VersionVector()
       let rows = try connection.rows(
-        "SELECT site, seq FROM site_heads WHERE space = ?1", [space]
+        "SELECT site, seq FROM sites WHERE space = ?1", [space]
       ) { row in (row.string(0), row.int(1)) }
       for (site, seq) in rows {
         if let site = SiteID(rawValue: site) { vector[site] = seq }
@@ -173,10 +237,10 @@ public final class SQLiteChangeStore: ChangeStore {
   }
 
   public func append(
-    _ batch: [IncomingChange], to space: String, by user: String
+    _ batch: [IncomingChange], heads: [SignedHead], to space: String, by user: String
   ) async throws -> PushResponse {
     let response = try await write { connection in
-      try Self.store(batch, to: space, by: user, connection)
+      try Self.store(batch, heads: heads, to: space, by: user, connection)
     }
     if response.accepted > 0 { feed.announce(space: space) }
     ServerMetrics.recordPushed(response.accepted)
@@ -189,45 +253,56 @@ public final class SQLiteChangeStore: ChangeStore {
 
   /// `append` without the announcement: checks and stores the batch in one transaction.
   private static func store(
-    _ batch: [IncomingChange], to space: String, by user: String, _ connection: Connection
+    _ batch: [IncomingChange], heads: [SignedHead], to space: String, by user: String,
+    _ connection: Connection
   ) throws -> PushResponse {
     try connection.transaction {
       var head = try Self.requireSpaceHead(space, connection)
-      var sites: [SiteID: SiteState] = [:]
+      var sites: [SiteID: SiteBinding] = [:]
       for site in Set(batch.map(\.change.site)) {
-        let owner = try connection.firstRow(
-          "SELECT user FROM site_owners WHERE space = ?1 AND site = ?2", [space, site.rawValue]
-        ) { $0.string(0) }
-        let seq = try connection.scalarInt(
-          "SELECT seq FROM site_heads WHERE space = ?1 AND site = ?2", [space, site.rawValue])
-        sites[site] = SiteState(owner: owner, head: Int(seq ?? 0))
+        let row = try connection.firstRow(
+          "SELECT user, key, seq, chain FROM sites WHERE space = ?1 AND site = ?2",
+          [space, site.rawValue]
+        ) { row in
+          (user: row.string(0), key: row.string(1), seq: row.int(2), chain: row.blob(3))
+        }
+        guard let row else { continue }
+        // Only this code writes the table: an unreadable key is a damaged file.
+        guard let key = SitePublicKey(hex: row.key) else { throw SyncError.internalError }
+        sites[site] = SiteBinding(
+          user: row.user, key: key, chain: SiteChain(seq: row.seq, hash: row.chain))
       }
-      var stored: [Dot: [UInt8]] = [:]
+      var stored: [Dot: StoredChange] = [:]
       for dot in PushCheck.storedChangesToCompare(batch, sites: sites) {
         stored[dot] = try connection.firstRow(
-          "SELECT json FROM changes WHERE space = ?1 AND site = ?2 AND seq = ?3",
+          "SELECT json, chain FROM changes WHERE space = ?1 AND site = ?2 AND seq = ?3",
           [space, dot.site.rawValue, dot.seq]
-        ) { $0.blob(0) }
+        ) { StoredChange(json: $0.blob(0), chain: $0.blob(1)) }
       }
-      let plan = try PushCheck.plan(batch, user: user, sites: sites, stored: stored)
-      for site in plan.newOwners {
-        try connection.run(
-          "INSERT INTO site_owners (space, site, user) VALUES (?1, ?2, ?3)",
-          space, site.rawValue, user)
-      }
-      for incoming in plan.accepted {
+      let plan = try PushCheck.plan(batch, heads: heads, user: user, sites: sites, stored: stored)
+      for accepted in plan.accepted {
         head += 1
-        try connection.run(
-          "INSERT INTO changes (space, server_seq, site, seq, json) VALUES (?1, ?2, ?3, ?4, ?5)",
-          space, head, incoming.change.site.rawValue, incoming.change.seq, incoming.json)
-      }
-      for (site, seq) in plan.heads {
+        let change = accepted.incoming.change
         try connection.run(
           """
-          INSERT INTO site_heads (space, site, seq) VALUES (?1, ?2, ?3)
-          ON CONFLICT (space, site) DO UPDATE SET seq = excluded.seq
+          INSERT INTO changes (space, server_seq, site, seq, json, chain)
+          VALUES (?1, ?2, ?3, ?4, ?5, ?6)
           """,
-          space, site.rawValue, seq)
+          space, head, change.site.rawValue, change.seq, accepted.incoming.json, accepted.chain)
+      }
+      for signed in plan.heads {
+        try connection.run(
+          "INSERT INTO heads (space, site, seq, head) VALUES (?1, ?2, ?3, ?4)",
+          space, signed.site.rawValue, signed.seq, signed.encoded())
+      }
+      for (site, binding) in plan.bindings {
+        try connection.run(
+          """
+          INSERT INTO sites (space, site, user, key, seq, chain) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+          ON CONFLICT (space, site) DO UPDATE SET seq = excluded.seq, chain = excluded.chain
+          """,
+          space, site.rawValue, binding.user, binding.key.hex, binding.chain.seq,
+          binding.chain.hash)
       }
       if !plan.accepted.isEmpty {
         try connection.run("UPDATE spaces SET head = ?2 WHERE name = ?1", space, head)

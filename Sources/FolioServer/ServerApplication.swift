@@ -43,8 +43,9 @@ public struct ServerConfiguration: Sendable {
   }
 }
 
-/// The router of the sync protocol (`GET /v1/health` and, per space, pull, push and vector)
-/// and of the operators' endpoints (`/livez`, `/readyz`, `/metrics`).
+/// The router of the sync protocol (`GET /v2/health` and, per space, pull, push and vector;
+/// 410 `upgrade-required` for anything under `/v1`) and of the operators' endpoints
+/// (`/livez`, `/readyz`, `/metrics`).
 ///
 /// - Parameters:
 ///   - store: Where spaces, tokens and changes are kept.
@@ -59,15 +60,16 @@ public func buildRouter<Store: ChangeStore, Context: RequestContext>(
   router.add(middleware: LogRequestsMiddleware(.debug))
   router.add(middleware: MetricsMiddleware())
   router.add(middleware: SyncErrorMiddleware(limits: configuration.limits))
+  router.add(middleware: RetiredVersionMiddleware())
   router.add(middleware: MethodNotAllowedMiddleware())
   router.add(middleware: CompressionMiddleware(limits: configuration.limits))
-  let v1 = router.group(RouterPath(SyncProtocol.pathPrefix))
-  v1.get("health") { _, _ in
+  let current = router.group(RouterPath(SyncProtocol.pathPrefix))
+  current.get("health") { _, _ in
     try ChangesController<Store, Context>.jsonResponse(HealthResponse())
   }
   ChangesController<Store, Context>(
     store: store, limits: configuration.limits, wallClock: configuration.wallClock
-  ).addRoutes(to: v1.group("spaces"))
+  ).addRoutes(to: current.group("spaces"))
   OperationsController<Store, Context>(store: store, registry: configuration.metrics)
     .addRoutes(to: router)
   return router

@@ -94,12 +94,31 @@ extension SyncError {
   public static let readOnly = SyncError(
     .forbidden, code: .readOnly, message: "this token is read-only and cannot push")
 
-  /// 403: a change's site belongs to another user.
-  public static func siteOwned(_ dot: Dot) -> SyncError {
+  /// 403: a change's site is bound to another user than its head's author.
+  public static func siteOwned(_ dot: Dot, author: String, owner: String) -> SyncError {
     SyncError(
       .forbidden, code: .siteOwned,
-      message: "site \(dot.site) belongs to another user of this space", change: dot)
+      message: "site \(dot.site) is bound to user '\(owner)' of this space, but its head says "
+        + "it writes as '\(author)' (a replica renamed or given to another user needs "
+        + "'folio rekey')",
+      change: dot, site: dot.site)
   }
+
+  /// 403: a change's site is not bound yet, and its head's author is not the pushing user.
+  public static func unregisteredSite(_ dot: Dot, author: String, user: String) -> SyncError {
+    SyncError(
+      .forbidden, code: .unregisteredSite,
+      message: "site \(dot.site) writes as '\(author)' and has never pushed to this space, "
+        + "but this token belongs to '\(user)': the site's own replica must push once "
+        + "before others relay its changes",
+      change: dot, site: dot.site)
+  }
+
+  /// 410: the request is under a retired protocol version's prefix.
+  public static let upgradeRequired = SyncError(
+    .gone, code: .upgradeRequired,
+    message: "this server speaks protocol 2 (signed changes) only, under "
+      + "\(SyncProtocol.pathPrefix): upgrade folio")
 
   /// 409: a change skips past what the server holds for its site.
   public static func gap(_ dot: Dot, expected: Int) -> SyncError {

@@ -89,6 +89,6 @@ struct DataOptions: ParsableArguments {
     // Only the server's user may list or open its files (the tokens' hashes are in there).
     try FileManager.default.createDirectory(
       at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-    return try await body(try SQLiteChangeStore(path: path))
+    return try await body(try SQLiteChangeStore(path: path, logger: logger))
   }
 }

@@ -9,7 +9,7 @@ import Testing
 struct AuthenticationTests {
   @Test(arguments: StoreKind.allCases) func healthNeedsNoToken(store: StoreKind) async throws {
     try await withServer(store: store) { client, _ in
-      let response = try await client.execute(uri: "/v1/health", method: .get)
+      let response = try await client.execute(uri: "/v2/health", method: .get)
       #expect(response.status == .ok)
       #expect(try response.decode(HealthResponse.self) == HealthResponse(status: "ok"))
     }
@@ -19,7 +19,7 @@ struct AuthenticationTests {
     async throws
   {
     try await withServer(store: store) { client, fixture in
-      let changes = makeChanges(site: .random(), count: 1)
+      let changes = makeChanges(site: TestSites.make(), count: 1)
       let unknown = TokenGenerator.newToken()
       for token in [nil, unknown, "", "fol_short"] {
         expectError(try await client.pull(token: token), .unauthorized, "unauthorized")
@@ -32,11 +32,11 @@ struct AuthenticationTests {
         "Basic \(fixture.alice)", fixture.alice, "Bearer", "Bearer \(fixture.alice) x",
       ] {
         let response = try await client.execute(
-          uri: "/v1/spaces/team/changes", method: .get, headers: [.authorization: header])
+          uri: "/v2/spaces/team/changes", method: .get, headers: [.authorization: header])
         expectError(response, .unauthorized, "unauthorized")
       }
       let lowercaseScheme = try await client.execute(
-        uri: "/v1/spaces/team/changes", method: .get,
+        uri: "/v2/spaces/team/changes", method: .get,
         headers: [.authorization: "bearer \(fixture.alice)"])
       #expect(lowercaseScheme.status == .ok)
     }
@@ -47,7 +47,8 @@ struct AuthenticationTests {
       #expect(try await client.pull(token: fixture.alice).status == .ok)
       _ = try await fixture.store.revokeToken(idPrefix: fixture.aliceRecord.id)
       expectError(try await client.pull(token: fixture.alice), .unauthorized, "unauthorized")
-      let push = try await client.push(makeChanges(site: .random(), count: 1), token: fixture.alice)
+      let push = try await client.push(
+        makeChanges(site: TestSites.make(), count: 1), token: fixture.alice)
       expectError(push, .unauthorized, "unauthorized")
     }
   }
@@ -56,10 +57,11 @@ struct AuthenticationTests {
     async throws
   {
     try await withServer(store: store) { client, fixture in
-      _ = try await client.push(makeChanges(site: .random(), count: 1), token: fixture.alice)
+      _ = try await client.push(makeChanges(site: TestSites.make(), count: 1), token: fixture.alice)
       expectError(try await client.pull(token: fixture.carol), .forbidden, "forbidden")
       expectError(try await client.vector(token: fixture.carol), .forbidden, "forbidden")
-      let push = try await client.push(makeChanges(site: .random(), count: 1), token: fixture.carol)
+      let push = try await client.push(
+        makeChanges(site: TestSites.make(), count: 1), token: fixture.carol)
       expectError(push, .forbidden, "forbidden")
       // Nothing of team leaked into other, nor the reverse.
       let page = try await client.pull(token: fixture.carol, space: "other").decode(
@@ -78,7 +80,7 @@ struct AuthenticationTests {
       expectError(existing, .forbidden, "forbidden")
       #expect(String(buffer: unknown.body) == String(buffer: existing.body))
       let push = try await client.push(
-        makeChanges(site: .random(), count: 1), token: fixture.alice, space: "nosuch")
+        makeChanges(site: TestSites.make(), count: 1), token: fixture.alice, space: "nosuch")
       expectError(push, .forbidden, "forbidden")
     }
   }
@@ -87,7 +89,7 @@ struct AuthenticationTests {
   {
     try await withServer(store: store) { client, fixture in
       let response = try await client.push(
-        makeChanges(site: .random(), count: 1), token: fixture.bob)
+        makeChanges(site: TestSites.make(), count: 1), token: fixture.bob)
       expectError(response, .forbidden, "read-only")
       let page = try await client.pull(token: fixture.bob).decode(PullResponse.self)
       #expect(page.changes.isEmpty)
@@ -99,9 +101,9 @@ struct AuthenticationTests {
   {
     try await withServer(store: store) { client, fixture in
       expectError(
-        try await client.execute(uri: "/v1/nothing", method: .get), .notFound, "not-found")
+        try await client.execute(uri: "/v2/nothing", method: .get), .notFound, "not-found")
       let wrongMethod = try await client.execute(
-        uri: "/v1/spaces/team/vector", method: .post, headers: bearer(fixture.alice))
+        uri: "/v2/spaces/team/vector", method: .post, headers: bearer(fixture.alice))
       // The endpoint exists: a method it has not is 405, not "no such endpoint".
       expectError(wrongMethod, .methodNotAllowed, "method-not-allowed")
     }

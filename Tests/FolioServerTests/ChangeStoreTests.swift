@@ -9,7 +9,7 @@ import Testing
 struct ChangeStoreTests {
   @Test func sqliteChangesAndTokensSurviveReopening() async throws {
     try await ServerFixture.with(.sqlite) { fixture in
-      let site = SiteID.random()
+      let site = TestSites.make()
       let changes = makeChanges(site: site, count: 4)
       try await buildApplication(store: fixture.store).test(.router) { client in
         let response = try await client.push(changes, token: fixture.alice)
@@ -19,12 +19,16 @@ struct ChangeStoreTests {
       let reopened = try SQLiteChangeStore(path: fixture.databasePath)
       try await buildApplication(store: reopened).test(.router) { client in
         let page = try await client.pull(token: fixture.alice).decode(PullResponse.self)
-        #expect(page == PullResponse(changes: changes, heads: [], cursor: 4, more: false))
+        let head = try #require(TestSites.head(of: site, at: 4))
+        #expect(page == PullResponse(changes: changes, heads: [head], cursor: 4, more: false))
         let vector = try await client.vector(token: fixture.bob).decode(VectorResponse.self)
         #expect(vector == VectorResponse(vector: VersionVector([site: 4]), cursor: 4))
         // The site is still bound to alice, and the space's numbering goes on.
         let more = makeChanges(site: site, from: 5, count: 1)
-        expectError(try await client.push(more, token: fixture.dave), .forbidden, "site-owned")
+        let renamed = try #require(TestSites.head(of: site, at: 5, author: "dave"))
+        expectError(
+          try await client.push(more, heads: [renamed], token: fixture.dave), .forbidden,
+          "site-owned")
         let next = try await client.push(more, token: fixture.alice).decode(PushResponse.self)
         #expect(next == PushResponse(accepted: 1, duplicates: 0, cursor: 5))
       }

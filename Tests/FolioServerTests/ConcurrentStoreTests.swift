@@ -32,12 +32,12 @@ struct ConcurrentStoreTests {
         try await withThrowingTaskGroup(of: Void.self) { group in
           for writer in 0..<writers {
             group.addTask {
-              let site = SiteID.random()
+              let site = TestSites.make()
               for batch in 0..<batches {
                 let changes = makeChanges(site: site, from: batch * perBatch + 1, count: perBatch)
-                  .map(IncomingChange.init)
                 _ = try await stores[(writer + batch) % 2].append(
-                  changes, to: "team", by: "alice")
+                  changes.map(IncomingChange.init), heads: TestSites.heads(for: changes),
+                  to: "team", by: "alice")
               }
             }
           }
@@ -62,23 +62,25 @@ struct ConcurrentStoreTests {
     try await withServer(store: kind) { client, fixture in
       let started = Date()
       let empty = try await client.execute(
-        uri: "/v1/spaces/team/changes?after=0&wait=1", method: .get,
+        uri: "/v2/spaces/team/changes?after=0&wait=1", method: .get,
         headers: bearer(fixture.alice))
       #expect(
         try empty.decode(PullResponse.self)
           == PullResponse(changes: [], heads: [], cursor: 0, more: false))
       #expect(Date().timeIntervalSince(started) >= 0.9)
 
-      let changes = makeChanges(site: .random(), count: 2)
+      let changes = makeChanges(site: TestSites.make(), count: 2)
       async let waited = client.execute(
-        uri: "/v1/spaces/team/changes?after=0&wait=60", method: .get,
+        uri: "/v2/spaces/team/changes?after=0&wait=60", method: .get,
         headers: bearer(fixture.bob))
       try await Task.sleep(for: .milliseconds(300))
       let pushedAt = Date()
       if kind == .postgres, let url = (fixture.store as? PostgresChangeStore)?.url {
         // Another process's commit, heard through LISTEN/NOTIFY.
         try await PostgresChangeStore.withStore(url: url) { other in
-          _ = try await other.append(changes.map(IncomingChange.init), to: "team", by: "alice")
+          _ = try await other.append(
+            changes.map(IncomingChange.init), heads: TestSites.heads(for: changes), to: "team",
+            by: "alice")
         }
       } else {
         expectOK(try await client.push(changes, token: fixture.alice))
@@ -97,7 +99,7 @@ struct ConcurrentStoreTests {
     try await withServer(store: kind) { client, fixture in
       for wait in ["-1", "61", "x"] {
         let response = try await client.execute(
-          uri: "/v1/spaces/team/changes?wait=\(wait)", method: .get,
+          uri: "/v2/spaces/team/changes?wait=\(wait)", method: .get,
           headers: bearer(fixture.alice))
         expectError(response, .badRequest, "bad-request")
       }

@@ -196,15 +196,15 @@ struct ExecutableTests {
     let boundPort = try #require(port, "no port line; stderr: \(logsSoFar)")
     #expect(boundPort > 0)
 
-    let changes = makeChanges(site: .random(), count: 2)
+    let changes = makeChanges(site: TestSites.make(), count: 2)
     try await TestClient.withClient(host: "127.0.0.1", port: boundPort) { client in
-      let health = try await client.get("/v1/health")
+      let health = try await client.get("/v2/health")
       #expect(health.status == .ok)
       let push = try await client.post(
-        "/v1/spaces/team/changes", headers: bearer(token),
-        body: ByteBuffer(bytes: PushRequest(changes: changes, heads: []).encoded()))
+        "/v2/spaces/team/changes", headers: bearer(token),
+        body: ByteBuffer(bytes: PushRequest.signed(changes).encoded()))
       #expect(push.status == .ok)
-      let pull = try await client.get("/v1/spaces/team/changes?after=0", headers: bearer(token))
+      let pull = try await client.get("/v2/spaces/team/changes?after=0", headers: bearer(token))
       let body = try #require(pull.body)
       let page = try PullResponse.decode(Array(body.readableBytesView))
       #expect(page.changes == changes)

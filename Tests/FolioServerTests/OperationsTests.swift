@@ -43,7 +43,7 @@ struct OperationsTests {
       let app = buildApplication(
         store: fixture.store, configuration: ServerConfiguration(metrics: registry))
       try await app.test(.router) { client in
-        let changes = makeChanges(site: .random(), count: 3)
+        let changes = makeChanges(site: TestSites.make(), count: 3)
         #expect(try await client.push(changes, token: fixture.alice).status == .ok)
         #expect(try await client.pull(token: fixture.alice).status == .ok)
         let response = try await client.execute(uri: "/metrics", method: .get)
@@ -64,19 +64,19 @@ struct OperationsTests {
     async throws
   {
     try await withServer(store: kind) { client, fixture in
-      let changes = makeChanges(site: .random(), count: 200)
-      var body = ByteBuffer(bytes: PushRequest(changes: changes, heads: []).encoded())
+      let changes = makeChanges(site: TestSites.make(), count: 200)
+      var body = ByteBuffer(bytes: PushRequest.signed(changes).encoded())
       let compressed = try body.compress(with: .gzip)
       var headers = bearer(fixture.alice)
       headers[.contentEncoding] = "gzip"
       let pushed = try await client.execute(
-        uri: "/v1/spaces/team/changes", method: .post, headers: headers, body: compressed)
+        uri: "/v2/spaces/team/changes", method: .post, headers: headers, body: compressed)
       #expect(try pushed.decode(PushResponse.self).accepted == 200)
 
       var pullHeaders = bearer(fixture.bob)
       pullHeaders[.acceptEncoding] = "br, gzip;q=0.8"
       let pulled = try await client.execute(
-        uri: "/v1/spaces/team/changes", method: .get, headers: pullHeaders)
+        uri: "/v2/spaces/team/changes", method: .get, headers: pullHeaders)
       #expect(pulled.headers[.contentEncoding] == "gzip")
       var wire = pulled.body
       let plain = try wire.decompress(with: .gzip)
@@ -87,7 +87,7 @@ struct OperationsTests {
       // No Accept-Encoding, or gzip refused: plain JSON.
       pullHeaders[.acceptEncoding] = "gzip;q=0"
       let refused = try await client.execute(
-        uri: "/v1/spaces/team/changes", method: .get, headers: pullHeaders)
+        uri: "/v2/spaces/team/changes", method: .get, headers: pullHeaders)
       #expect(refused.headers[.contentEncoding] == nil)
       #expect(try refused.decode(PullResponse.self).changes == changes)
     }
@@ -100,7 +100,7 @@ struct OperationsTests {
       var headers = bearer(fixture.alice)
       headers[.contentEncoding] = "gzip"
       let corrupt = try await client.execute(
-        uri: "/v1/spaces/team/changes", method: .post, headers: headers,
+        uri: "/v2/spaces/team/changes", method: .post, headers: headers,
         body: ByteBuffer(string: "not gzip at all"))
       expectError(corrupt, .badRequest, "bad-request")
       // 100 KB of spaces inflate far beyond the 4 KiB limit.
@@ -108,11 +108,11 @@ struct OperationsTests {
       let compressed = try bomb.compress(with: .gzip)
       #expect(compressed.readableBytes < 4_096)
       let oversized = try await client.execute(
-        uri: "/v1/spaces/team/changes", method: .post, headers: headers, body: compressed)
+        uri: "/v2/spaces/team/changes", method: .post, headers: headers, body: compressed)
       #expect(oversized.status == .contentTooLarge)
       headers[.contentEncoding] = "br"
       let unknown = try await client.execute(
-        uri: "/v1/spaces/team/changes", method: .post, headers: headers,
+        uri: "/v2/spaces/team/changes", method: .post, headers: headers,
         body: ByteBuffer(string: "{}"))
       expectError(unknown, .badRequest, "bad-request")
       // Nothing was stored.

@@ -15,7 +15,7 @@ struct OversizedBodyTests {
     try await withLiveServer { port, fixture in
       let socket = try RawSocket(port: port)
       let head =
-        "POST /v1/spaces/team/changes HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        "POST /v2/spaces/team/changes HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         + "Authorization: Bearer \(fixture.alice)\r\nContent-Type: application/json\r\n"
         + "Content-Length: \(Self.nineMebibytes)\r\n\r\n"
       let reading = await Self.exchange(on: socket, head: head, chunked: false)
@@ -27,7 +27,7 @@ struct OversizedBodyTests {
     try await withLiveServer { port, fixture in
       let socket = try RawSocket(port: port)
       let head =
-        "POST /v1/spaces/team/changes HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        "POST /v2/spaces/team/changes HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         + "Authorization: Bearer \(fixture.alice)\r\nContent-Type: application/json\r\n"
         + "Transfer-Encoding: chunked\r\n\r\n"
       let reading = await Self.exchange(on: socket, head: head, chunked: true)
@@ -38,9 +38,9 @@ struct OversizedBodyTests {
   @Test func aBodyWithinTheLimitStillWorks() async throws {
     try await withLiveServer { port, fixture in
       let socket = try RawSocket(port: port)
-      let body = PushRequest(changes: makeChanges(site: .random(), count: 2), heads: []).encoded()
+      let body = PushRequest.signed(makeChanges(site: TestSites.make(), count: 2)).encoded()
       let request =
-        "POST /v1/spaces/team/changes HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        "POST /v2/spaces/team/changes HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         + "Authorization: Bearer \(fixture.alice)\r\nContent-Length: \(body.count)\r\n"
         + "Connection: close\r\n\r\n"
       let reading = await Self.exchange(on: socket, head: request, body: body)

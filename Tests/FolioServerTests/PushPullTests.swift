@@ -11,7 +11,7 @@ struct PushPullTests {
     async throws
   {
     try await withServer(store: store) { client, fixture in
-      let site = SiteID.random()
+      let site = TestSites.make()
       let changes = makeChanges(site: site, count: 3)
       let pushed = try await client.push(changes, token: fixture.alice)
       #expect(pushed.status == .ok)
@@ -20,13 +20,15 @@ struct PushPullTests {
 
       let pulled = try await client.pull(token: fixture.alice)
       #expect(pulled.status == .ok)
+      let head = try #require(TestSites.head(of: site, at: 3))
       #expect(
         try pulled.decode(PullResponse.self)
-          == PullResponse(changes: changes, heads: [], cursor: 3, more: false))
-      // The page is the stored canonical bytes, concatenated.
+          == PullResponse(changes: changes, heads: [head], cursor: 3, more: false))
+      // The page is the stored canonical bytes of the changes and of the head, concatenated.
       let canonical = changes.map { String(decoding: ChangeJSON.encode($0), as: UTF8.self) }
       let expected =
-        "{\"changes\":[\(canonical.joined(separator: ","))],\"cursor\":3,\"more\":false}"
+        "{\"changes\":[\(canonical.joined(separator: ","))],\"cursor\":3,"
+        + "\"heads\":[\(String(decoding: head.encoded(), as: UTF8.self))],\"more\":false}"
       #expect(String(buffer: pulled.body) == expected)
 
       let vector = try await client.vector(token: fixture.alice)
@@ -38,7 +40,7 @@ struct PushPullTests {
 
   @Test(arguments: StoreKind.allCases) func readOnlyTokenCanPull(store: StoreKind) async throws {
     try await withServer(store: store) { client, fixture in
-      let changes = makeChanges(site: .random(), count: 2)
+      let changes = makeChanges(site: TestSites.make(), count: 2)
       _ = try await client.push(changes, token: fixture.alice)
       let pulled = try await client.pull(token: fixture.bob)
       #expect(pulled.status == .ok)
@@ -49,8 +51,9 @@ struct PushPullTests {
 
   @Test(arguments: StoreKind.allCases) func pagesFollowTheCursor(store: StoreKind) async throws {
     try await withServer(store: store) { client, fixture in
-      let changes = makeChanges(site: .random(), count: 7)
-      _ = try await client.push(changes, token: fixture.alice)
+      let changes = makeChanges(site: TestSites.make(), count: 7)
+      // One push per change: each has its head, so a page may end after any of them.
+      for change in changes { _ = try await client.push([change], token: fixture.alice) }
 
       var pages: [PullResponse] = []
       var cursor = 0
@@ -65,6 +68,7 @@ struct PushPullTests {
       #expect(pages.map(\.cursor) == [3, 6, 7])
       #expect(pages.map(\.more) == [true, true, false])
       #expect(pages.flatMap(\.changes) == changes)
+      #expect(pages.map { $0.heads.map(\.seq) } == [[3], [6], [7]])
 
       let past = try await client.pull(after: 7, token: fixture.alice).decode(PullResponse.self)
       #expect(past == PullResponse(changes: [], heads: [], cursor: 7, more: false))
@@ -80,7 +84,9 @@ struct PushPullTests {
     limits.maximumPageLimit = 4
     limits.defaultPageLimit = 2
     try await withServer(store: store, limits: limits) { client, fixture in
-      _ = try await client.push(makeChanges(site: .random(), count: 5), token: fixture.alice)
+      for change in makeChanges(site: TestSites.make(), count: 5) {
+        _ = try await client.push([change], token: fixture.alice)
+      }
       let capped = try await client.pull(limit: 100, token: fixture.alice).decode(PullResponse.self)
       #expect(capped.changes.count == 4)
       #expect(capped.more)
@@ -95,8 +101,8 @@ struct PushPullTests {
   {
     try await withServer(store: store) { client, fixture in
       for uri in [
-        "/v1/spaces/team/changes?limit=0", "/v1/spaces/team/changes?after=-1",
-        "/v1/spaces/team/changes?after=abc", "/v1/spaces/team/changes?limit=1.5",
+        "/v2/spaces/team/changes?limit=0", "/v2/spaces/team/changes?after=-1",
+        "/v2/spaces/team/changes?after=abc", "/v2/spaces/team/changes?limit=1.5",
       ] {
         let response = try await client.execute(
           uri: uri, method: .get, headers: bearer(fixture.alice))
@@ -109,8 +115,8 @@ struct PushPullTests {
     store: StoreKind
   ) async throws {
     try await withServer(store: store) { client, fixture in
-      let first = SiteID.random()
-      let second = SiteID.random()
+      let first = TestSites.make()
+      let second = TestSites.make()
       let a = makeChanges(site: first, count: 3)
       let b = makeChanges(site: second, count: 1, author: "dave")
       _ = try await client.push(Array(a[0..<2]), token: fixture.alice)
@@ -119,6 +125,8 @@ struct PushPullTests {
       #expect(try last.decode(PushResponse.self).cursor == 4)
       let page = try await client.pull(token: fixture.bob).decode(PullResponse.self)
       #expect(page.changes == [a[0], a[1], b[0], a[2]])
+      #expect(page.heads.map(\.site) == [first, second].sorted())
+      #expect(page.heads.map(\.seq) == [first, second].sorted().map { $0 == first ? 3 : 1 })
       let vector = try await client.vector(token: fixture.bob).decode(VectorResponse.self)
       #expect(vector == VectorResponse(vector: VersionVector([first: 3, second: 1]), cursor: 4))
     }
@@ -128,7 +136,7 @@ struct PushPullTests {
     async throws
   {
     try await withServer(store: store) { client, fixture in
-      let site = SiteID.random()
+      let site = TestSites.make()
       let changes = makeChanges(site: site, count: 5)
       let first = try await client.push(Array(changes[0..<3]), token: fixture.alice)
       #expect(
@@ -153,7 +161,7 @@ struct PushPullTests {
     store: StoreKind
   ) async throws {
     try await withServer(store: store) { client, fixture in
-      let change = makeChanges(site: .random(), count: 1)[0]
+      let change = makeChanges(site: TestSites.make(), count: 1)[0]
       let response = try await client.push([change, change], token: fixture.alice)
       #expect(
         try response.decode(PushResponse.self)
@@ -164,7 +172,7 @@ struct PushPullTests {
   @Test(arguments: StoreKind.allCases) func anEmptyPushStoresNothing(store: StoreKind) async throws
   {
     try await withServer(store: store) { client, fixture in
-      _ = try await client.push(makeChanges(site: .random(), count: 2), token: fixture.alice)
+      _ = try await client.push(makeChanges(site: TestSites.make(), count: 2), token: fixture.alice)
       let response = try await client.push([], token: fixture.alice)
       #expect(
         try response.decode(PushResponse.self)

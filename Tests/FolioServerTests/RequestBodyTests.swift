@@ -19,12 +19,15 @@ struct RequestBodyTests {
   @Test func aBodyThatIsNotExactlyChangesIsABadRequest() async throws {
     try await withServer { client, fixture in
       for body in [
-        #"{"changes": []}"#, #"{"changes":3}"#, #"{"other":[]}"#, "[]", #"{"changes":[]} "#,
+        #"{"changes": [],"heads":[]}"#, #"{"changes":3,"heads":[]}"#,
+        #"{"other":[],"heads":[]}"#, "[]", #"{"changes":[],"heads":[]} "#,
+        // Protocol 1's body: no heads.
+        #"{"changes":[]}"#, #"{"heads":[],"changes":[]}"#,
       ] {
         let response = try await client.pushRaw(ByteBuffer(string: body), token: fixture.alice)
         expectError(response, .badRequest, "bad-request")
         let message = try response.decode(ErrorResponse.self).error.message
-        #expect(message.contains(#"{"changes":[…]}"#), "\(message)")
+        #expect(message.contains(#"{"changes":[…],"heads":[…]}"#), "\(message)")
       }
       let page = try await client.pull(token: fixture.alice).decode(PullResponse.self)
       #expect(page.changes.isEmpty)
@@ -33,7 +36,7 @@ struct RequestBodyTests {
 
   @Test func aChangeOutsideTheRulesIsAnInvalidChangeNamingTheRule() async throws {
     try await withServer { client, fixture in
-      let site = SiteID.random().rawValue
+      let site = TestSites.make().rawValue
       let good =
         #"{"author":"a","entity":{"id":"a1","kind":"article"},"field":"title","hlc":"0000000000000001","op":"set","seq":1,"site":"\#(site)","value":1}"#
       let cases: [(String, String, String)] = [
@@ -45,7 +48,7 @@ struct RequestBodyTests {
       ]
       for (change, rule, expectedInMessage) in cases {
         let response = try await client.pushRaw(
-          ByteBuffer(string: #"{"changes":["# + change + "]}"), token: fixture.alice)
+          ByteBuffer(string: #"{"changes":["# + change + #"],"heads":[]}"#), token: fixture.alice)
         expectError(response, .badRequest, "invalid-change")
         let detail = try response.decode(ErrorResponse.self).error
         #expect(detail.rule == rule, "\(change)")
@@ -59,7 +62,7 @@ struct RequestBodyTests {
 
   @Test func tooManyChangesAreRefused() async throws {
     try await withServer { client, fixture in
-      let changes = makeChanges(site: .random(), count: SyncProtocol.maximumPushChanges + 1)
+      let changes = makeChanges(site: TestSites.make(), count: SyncProtocol.maximumPushChanges + 1)
       let response = try await client.push(changes, token: fixture.alice)
       expectError(response, .contentTooLarge, "too-many-changes")
       let page = try await client.pull(token: fixture.alice).decode(PullResponse.self)
@@ -69,7 +72,7 @@ struct RequestBodyTests {
 
   @Test func theLargestBatchIsAccepted() async throws {
     try await withServer { client, fixture in
-      let changes = makeChanges(site: .random(), count: SyncProtocol.maximumPushChanges)
+      let changes = makeChanges(site: TestSites.make(), count: SyncProtocol.maximumPushChanges)
       let response = try await client.push(changes, token: fixture.alice)
       #expect(try response.decode(PushResponse.self).accepted == SyncProtocol.maximumPushChanges)
       let page = try await client.pull(limit: 5_000, token: fixture.alice).decode(PullResponse.self)
@@ -93,10 +96,10 @@ struct RequestBodyTests {
     limits.maximumBodyBytes = 2_000
     try await withServer(limits: limits) { client, fixture in
       let small = try await client.push(
-        makeChanges(site: .random(), count: 1), token: fixture.alice)
+        makeChanges(site: TestSites.make(), count: 1), token: fixture.alice)
       #expect(small.status == .ok)
       let large = try await client.push(
-        makeChanges(site: .random(), count: 20), token: fixture.alice)
+        makeChanges(site: TestSites.make(), count: 20), token: fixture.alice)
       expectError(large, .contentTooLarge, "body-too-large")
     }
   }

@@ -23,7 +23,7 @@ struct ResourceBoundTests {
     try await withTimedServer { port, fixture in
       let socket = try RawSocket(port: port, timeout: 10)
       let head = Array(
-        "GET /v1/spaces/team/vector HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(fixture.alice)\r\nX-Slow: \(String(repeating: "a", count: 200))\r\n\r\n"
+        "GET /v2/spaces/team/vector HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(fixture.alice)\r\nX-Slow: \(String(repeating: "a", count: 200))\r\n\r\n"
           .utf8)
       let reading = await Self.trickle(head, on: socket, every: 0.1)
       // The loris would need 25 s for its head: the server closes at about 1 s.
@@ -38,7 +38,7 @@ struct ResourceBoundTests {
     try await withTimedServer { port, fixture in
       let socket = try RawSocket(port: port, timeout: 10)
       let head =
-        "POST /v1/spaces/team/changes HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        "POST /v2/spaces/team/changes HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         + "Authorization: Bearer \(fixture.alice)\r\nContent-Type: application/json\r\n"
         + "Content-Length: 300\r\n\r\n"
       #expect(socket.send(Array(head.utf8)))
@@ -55,7 +55,7 @@ struct ResourceBoundTests {
       let socket = try RawSocket(port: port, timeout: 10)
       // One whole request first: the idle time counts from its answer.
       let request =
-        "GET /v1/spaces/team/vector HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        "GET /v2/spaces/team/vector HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         + "Authorization: Bearer \(fixture.alice)\r\n\r\n"
       #expect(socket.send(Array(request.utf8)))
       let reading = await Self.read(socket)
@@ -70,7 +70,7 @@ struct ResourceBoundTests {
     try await withTimedServer { port, fixture in
       let socket = try RawSocket(port: port, timeout: 10)
       let request =
-        "GET /v1/spaces/team/changes?wait=3 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        "GET /v2/spaces/team/changes?wait=3 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         + "Authorization: Bearer \(fixture.alice)\r\nConnection: close\r\n\r\n"
       #expect(socket.send(Array(request.utf8)))
       let reading = await Self.read(socket)
@@ -84,17 +84,21 @@ struct ResourceBoundTests {
     async throws
   {
     try await ServerFixture.with(kind) { fixture in
-      // 30 values of 200 KiB (6 MB) against a 1 MiB bound: 5 per page.
-      let site = SiteID.random()
+      // 30 values of 200 KiB (6 MB) against a 1 MiB bound: 5 per page, each page one push
+      // (a page cut inside a push would run to its end, where the heads are).
+      let site = TestSites.make()
       let big = String(repeating: "x", count: 200 * 1024)
       let changes = makeChanges(site: site, count: 30).map { change in
         var change = change
         change.value = .string(big)
         return change
       }
-      for start in stride(from: 0, to: 30, by: 10) {
+      TestSites.record(changes)
+      for start in stride(from: 0, to: 30, by: 5) {
+        let push = Array(changes[start..<start + 5])
         _ = try await fixture.store.append(
-          changes[start..<start + 10].map(IncomingChange.init), to: "team", by: "alice")
+          push.map(IncomingChange.init), heads: TestSites.heads(for: push), to: "team",
+          by: "alice")
       }
       var cursor = 0
       var received: [[UInt8]] = []
@@ -111,29 +115,34 @@ struct ResourceBoundTests {
       }
       #expect(received == changes.map { ChangeJSON.encode($0) })
       #expect(pages == 6)
-      // A change larger than the bound still comes, alone.
+      // A change larger than the bound still comes, with the rest of its push (up to the
+      // head that signs it).
       let alone = try await fixture.store.changes(
         in: "team", after: 0, limit: 5_000, maximumBytes: 1_000)
-      #expect(alone.changes.count == 1 && alone.more && alone.cursor == 1)
+      #expect(alone.changes.count == 5 && alone.more && alone.cursor == 5)
+      #expect(alone.heads.count == 1)
     }
   }
 
   @Test func aPullPageOverHTTPStaysWithinFourMebibytes() async throws {
     try await withTimedServer { port, fixture in
-      let site = SiteID.random()
+      let site = TestSites.make()
       let big = String(repeating: "y", count: 250 * 1024)
       let changes = makeChanges(site: site, count: 24).map { change in
         var change = change
         change.value = .string(big)
         return change
       }
+      TestSites.record(changes)
       for start in stride(from: 0, to: 24, by: 8) {
+        let push = Array(changes[start..<start + 8])
         _ = try await fixture.store.append(
-          changes[start..<start + 8].map(IncomingChange.init), to: "team", by: "alice")
+          push.map(IncomingChange.init), heads: TestSites.heads(for: push), to: "team",
+          by: "alice")
       }
       let socket = try RawSocket(port: port, timeout: 10)
       let request =
-        "GET /v1/spaces/team/changes?limit=5000 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        "GET /v2/spaces/team/changes?limit=5000 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         + "Authorization: Bearer \(fixture.alice)\r\nConnection: close\r\n\r\n"
       #expect(socket.send(Array(request.utf8)))
       let reading = await Self.read(socket)
@@ -155,19 +164,19 @@ struct ResourceBoundTests {
         #expect(socket.send(Array(request.utf8)))
         return await Self.read(socket).text
       }
-      let trace = try await exchange("TRACE /v1/spaces/team/changes")
+      let trace = try await exchange("TRACE /v2/spaces/team/changes")
       #expect(trace.hasPrefix("HTTP/1.1 405"), "\(trace)")
       #expect(trace.lowercased().contains("allow: get, post"))
       #expect(trace.contains(#""code":"method-not-allowed""#))
-      let query = try await exchange("QUERY /v1/health")
+      let query = try await exchange("QUERY /v2/health")
       #expect(query.hasPrefix("HTTP/1.1 405") && query.lowercased().contains("allow: get"))
-      let put = try await exchange("PUT /v1/spaces/team/vector")
+      let put = try await exchange("PUT /v2/spaces/team/vector")
       #expect(put.hasPrefix("HTTP/1.1 405"), "\(put)")
-      let nowhere = try await exchange("GET /v1/spaces/team/nothing")
+      let nowhere = try await exchange("GET /v2/spaces/team/nothing")
       #expect(nowhere.hasPrefix("HTTP/1.1 404"), "\(nowhere)")
-      let huge = try await exchange("GET /v1/spaces/team/changes?limit=16900348194412331008")
+      let huge = try await exchange("GET /v2/spaces/team/changes?limit=16900348194412331008")
       #expect(huge.hasPrefix("HTTP/1.1 200"), "\(huge)")
-      let beyond = try await exchange("GET /v1/spaces/team/changes?after=9007199254740992")
+      let beyond = try await exchange("GET /v2/spaces/team/changes?after=9007199254740992")
       #expect(beyond.hasPrefix("HTTP/1.1 400"), "\(beyond)")
     }
   }

@@ -88,18 +88,21 @@ private func serve(
 /// The current wall clock in Unix milliseconds.
 func nowMilliseconds() -> UInt64 { ServerConfiguration.systemMilliseconds() }
 
-/// `count` title edits of one article by `site`, seq `first` onwards, clocked now.
+/// `count` title edits of one article by `site`, seq `first` onwards, clocked now; recorded
+/// as made by `site` (`TestSites`), so that a push of them carries the site's signed head.
 func makeChanges(
   site: SiteID, from first: Int = 1, count: Int, author: String = "alice",
   milliseconds: UInt64 = nowMilliseconds()
 ) -> [Change] {
-  (first..<first + count).map { seq in
+  let changes = (first..<first + count).map { seq in
     Change(
       site: site, seq: seq,
       hlc: HybridTimestamp(milliseconds: milliseconds, counter: UInt16(seq % 65_536)),
       author: author, entity: .article("a1"), field: Field.title, op: .set,
       value: .string("title \(seq)"))
   }
+  TestSites.record(changes)
+  return changes
 }
 
 func bearer(_ token: String?) -> HTTPFields {
@@ -112,19 +115,21 @@ func encodeBody(_ value: some Encodable) throws -> ByteBuffer {
 }
 
 extension TestClientProtocol {
+  /// Pushes `changes` with the heads their sites sign (`TestSites`), or with `heads`.
   func push(
-    _ changes: [Change], token: String?, space: String = "team"
+    _ changes: [Change], heads: [SignedHead]? = nil, token: String?, space: String = "team"
   ) async throws -> TestResponse {
-    try await execute(
-      uri: "/v1/spaces/\(space)/changes", method: .post, headers: bearer(token),
-      body: ByteBuffer(bytes: PushRequest(changes: changes, heads: []).encoded()))
+    let request = PushRequest(changes: changes, heads: heads ?? TestSites.heads(for: changes))
+    return try await execute(
+      uri: "/v2/spaces/\(space)/changes", method: .post, headers: bearer(token),
+      body: ByteBuffer(bytes: request.encoded()))
   }
 
   func pushRaw(_ body: ByteBuffer, token: String?, space: String = "team") async throws
     -> TestResponse
   {
     try await execute(
-      uri: "/v1/spaces/\(space)/changes", method: .post, headers: bearer(token), body: body)
+      uri: "/v2/spaces/\(space)/changes", method: .post, headers: bearer(token), body: body)
   }
 
   func pull(
@@ -135,11 +140,11 @@ extension TestClientProtocol {
     if let limit { query.append("limit=\(limit)") }
     let suffix = query.isEmpty ? "" : "?" + query.joined(separator: "&")
     return try await execute(
-      uri: "/v1/spaces/\(space)/changes\(suffix)", method: .get, headers: bearer(token))
+      uri: "/v2/spaces/\(space)/changes\(suffix)", method: .get, headers: bearer(token))
   }
 
   func vector(token: String?, space: String = "team") async throws -> TestResponse {
-    try await execute(uri: "/v1/spaces/\(space)/vector", method: .get, headers: bearer(token))
+    try await execute(uri: "/v2/spaces/\(space)/vector", method: .get, headers: bearer(token))
   }
 }
 

@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
 """Writes the change vectors (canonical.json, validation.json, limits.json, push-bodies.json).
 
+push-bodies.json signs heads (Protocol/signing.md) with fixed keys; it needs the Python package
+`cryptography`.
+
 Run from anywhere: python3 Protocol/vectors/changes/generate.py. The files it writes are the
 test kit; this script only records how each case was made. Canonical bytes are written by
 `canon`, which is RFC 8785 for Folio's JSON (integers only, ASCII keys): Python's json with
 sorted keys, no white space and raw UTF-8 escapes exactly what canonical-json.md says.
 """
+import hashlib
 import json
 import os
 
@@ -252,35 +256,105 @@ def limits_cases():
     return cases
 
 
+def signing_key(number):
+    """A fixed Ed25519 key per case (RFC 8032 signatures are deterministic) and its site."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+    key = Ed25519PrivateKey.from_private_bytes(hashlib.sha256(b"push-body-key-%d" % number).digest())
+    public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return key, public, hashlib.sha256(public).hexdigest()[:32]
+
+
+def head(key, public, site, changes, author="alice", seq=None):
+    """signing.md §3: the head over `changes` (the site's changes 1…n, canonical bytes)."""
+    chain = bytes(32)
+    for c in changes:
+        chain = hashlib.sha256(chain + c.encode("utf-8")).digest()
+    h = {"author": author, "chain": chain.hex(), "key": public.hex(),
+         "seq": seq if seq is not None else len(changes), "site": site}
+    h["sig"] = key.sign(b"folio-head-v2\n" + canon(h).encode("utf-8")).hex()
+    return canon(h)
+
+
+def signed_site(number):
+    """A key, its site, and two canonical changes of the site (seq 1 and 2) by alice."""
+    key, public, s = signing_key(number)
+    first = canon(change(site=s))
+    second = canon(change(site=s, seq=2, pred=[{"seq": 1, "site": s}]))
+    return key, public, s, first, second
+
+
 def push_body_cases():
     c1 = canon(change())
     c2 = canon(change())
     bad = canon(change(value=[7])).replace("[7]", "[1.0]")
+    end = '],"heads":[]}'
+
+    def body(changes, heads):
+        return '{"changes":[%s],"heads":[%s]}' % (",".join(changes), ",".join(heads))
+
+    k, p, s, first, second = signed_site(1)
+    two = body([first, second], [head(k, p, s, [first, second])])
+    k2, p2, s2, first2, _ = signed_site(2)
+    spaced_head = head(k2, p2, s2, [first2]).replace('"seq":1', '"seq": 1')
+    k3, p3, s3, first3, _ = signed_site(3)
+    other_key = head(k3, p3, s3, [first3]).replace(p3.hex(), signing_key(99)[1].hex())
+    k4, p4, s4, first4, _ = signed_site(4)
+    forged_sig = head(k4, p4, s4, [first4])
+    forged_sig = forged_sig[:-46] + ("0" if forged_sig[-46] != "0" else "1") + forged_sig[-45:]
+    k5, p5, s5, first5, _ = signed_site(5)
+    altered5 = first5.replace('"edited"', '"forged"')
+    k6, p6, s6, _, _ = signed_site(6)
+    by_bob = canon(change(site=s6, author="bob"))
+    k7, p7, s7, first7, _ = signed_site(7)
+    k8, p8, s8, first8, _ = signed_site(8)
+    pair = sorted([(s7, head(k7, p7, s7, [first7])), (s8, head(k8, p8, s8, [first8]))])
     cases = [
-        {"name": "empty", "input": '{"changes":[]}', "expect": {"status": 200}},
-        {"name": "two", "input": '{"changes":[%s,%s]}' % (c1, c2), "expect": {"status": 200}},
-        {"name": "envelope-white-space", "input": '{ "changes": [%s] }' % canon(change()),
+        {"name": "empty", "input": '{"changes":[],"heads":[]}', "expect": {"status": 200}},
+        {"name": "two", "input": two, "expect": {"status": 200},
+         "description": "Two changes of one site, signed by its head at seq 2 (signing.md); the "
+                        "token's user is alice, the head's author."},
+        {"name": "protocol-1-body", "input": '{"changes":[]}', "expect": {"status": 400, "code": "bad-request"},
+         "description": "Protocol 2's body has heads, even when empty."},
+        {"name": "envelope-white-space", "input": '{ "changes": [%s],"heads":[] }' % canon(change()),
          "expect": {"status": 400, "code": "bad-request"},
-         "description": "The body is exactly {\"changes\":[…]}, no white space."},
-        {"name": "space-before-change", "input": '{"changes":[ %s]}' % canon(change()),
+         "description": "The body is exactly {\"changes\":[…],\"heads\":[…]}, no white space."},
+        {"name": "space-before-change", "input": '{"changes":[ %s' % canon(change()) + end,
          "expect": {"status": 400, "code": "invalid-change", "rule": "K1"},
          "description": "Every byte between [ , ] belongs to a change: the space makes it non-canonical."},
-        {"name": "newline-after-change", "input": '{"changes":[%s\n]}' % canon(change()),
+        {"name": "newline-after-change", "input": '{"changes":[%s\n' % canon(change()) + end,
          "expect": {"status": 400, "code": "invalid-change", "rule": "K1"}},
-        {"name": "blank-element", "input": '{"changes":[%s,]}' % canon(change()),
+        {"name": "blank-element", "input": '{"changes":[%s,' % canon(change()) + end,
          "expect": {"status": 400, "code": "invalid-change", "rule": "J2"},
          "description": "An empty element after the comma is not JSON."},
         {"name": "not-json", "input": "changes", "expect": {"status": 400, "code": "bad-request"}},
         {"name": "array", "input": "[%s]" % c1, "expect": {"status": 400, "code": "bad-request"}},
         {"name": "no-changes", "input": "{}", "expect": {"status": 400, "code": "bad-request"}},
-        {"name": "changes-object", "input": '{"changes":{}}', "expect": {"status": 400, "code": "bad-request"}},
-        {"name": "extra-member", "input": '{"changes":[],"since":1}', "expect": {"status": 400, "code": "bad-request"}},
-        {"name": "duplicate-changes", "input": '{"changes":[],"changes":[]}',
+        {"name": "changes-object", "input": '{"changes":{},"heads":[]}', "expect": {"status": 400, "code": "bad-request"}},
+        {"name": "extra-member", "input": '{"changes":[],"heads":[],"since":1}', "expect": {"status": 400, "code": "bad-request"}},
+        {"name": "duplicate-changes", "input": '{"changes":[],"changes":[],"heads":[]}',
          "expect": {"status": 400, "code": "bad-request"}},
-        {"name": "change-not-canonical", "input": '{"changes":[%s]}' % bad,
+        {"name": "change-not-canonical", "input": '{"changes":[%s' % bad + end,
          "expect": {"status": 400, "code": "invalid-change", "rule": "J3"}},
-        {"name": "second-change-has-white-space", "input": '{"changes":[%s,%s]}' % (canon(change()), c1.replace(",", ", ", 1)),
+        {"name": "second-change-has-white-space", "input": '{"changes":[%s,%s' % (canon(change()), c1.replace(",", ", ", 1)) + end,
          "expect": {"status": 400, "code": "invalid-change", "rule": "K1"}},
+        {"name": "no-head", "input": body([c2], []),
+         "expect": {"status": 400, "code": "invalid-head", "rule": "H6"},
+         "description": "A valid change with no signed head for its site."},
+        {"name": "head-not-canonical", "input": body([first2], [spaced_head]),
+         "expect": {"status": 400, "code": "invalid-head", "rule": "H1"}},
+        {"name": "head-site-not-from-key", "input": body([first3], [other_key]),
+         "expect": {"status": 400, "code": "invalid-head", "rule": "H2"}},
+        {"name": "head-bad-signature", "input": body([first4], [forged_sig]),
+         "expect": {"status": 400, "code": "invalid-head", "rule": "H3"}},
+        {"name": "head-other-chain", "input": body([altered5], [head(k5, p5, s5, [first5])]),
+         "expect": {"status": 400, "code": "invalid-head", "rule": "H4"},
+         "description": "The change was altered after its head was signed."},
+        {"name": "head-other-author", "input": body([by_bob], [head(k6, p6, s6, [by_bob], author="alice")]),
+         "expect": {"status": 400, "code": "invalid-head", "rule": "H5"},
+         "description": "The head says alice (the token's user) but the change says bob."},
+        {"name": "heads-unsorted", "input": body([first7, first8], [pair[1][1], pair[0][1]]),
+         "expect": {"status": 400, "code": "invalid-head", "rule": "H6"}},
     ]
     return cases
 
@@ -301,5 +375,6 @@ write("validation.json",
       validation_cases())
 write("limits.json", "Changes at and just past each size limit (C7, S9, S11).", limits_cases())
 write("push-bodies.json",
-      "Whole push bodies → the answer of POST /v1/spaces/{space}/changes to a fresh space with a "
-      "write token: status, and for errors the code (and for invalid-change the rule).", push_body_cases())
+      "Whole push bodies → the answer of POST /v2/spaces/{space}/changes to a fresh space with a "
+      "write token of user alice: status, and for errors the code (and for invalid-change and "
+      "invalid-head the rule).", push_body_cases())
