@@ -215,6 +215,10 @@ def verify_cases():
     case("h5-author-differs", "H5: alice's key signs a head with author alice over a change whose "
          "author is mallory (chain and signature are right).",
          [], mallory, [head(ALICE, "alice", 1, signing.chain_of(mallory)[0])], refused("H5"))
+    nfd = [change(ALICE, "Ame\u0301lie", 1, value="decomposed")]
+    case("h5-author-canonically-equivalent", "H5: the change's author is \"Ame\\u0301lie\", the "
+         "head's \"Am\\u00e9lie\": canonically equivalent, but not the same code points.",
+         [], nfd, [head(ALICE, "Am\u00e9lie", 1, signing.chain_of(nfd)[0])], refused("H5"))
     # H6
     case("h6-no-head", "H6: bob's changes come without a head.",
          [(ALICE.site, 2, A_CHAIN[1])], [A[2], B[0], B[1]], [a3], refused("H6"))
