@@ -1,7 +1,7 @@
 """A small command-line Folio peer on top of folio.py (used by script/interop).
 
   peer.py STORE init AUTHOR
-  peer.py STORE sync BASE_URL SPACE           (token in FOLIO_TOKEN)
+  peer.py STORE sync BASE_URL SPACE           (token in FOLIO_TOKEN; FOLIO_PULL_LIMIT: page size)
   peer.py STORE relay BASE_URL SPACE          push other sites' changes the server lacks,
                                               with their sites' signed heads
   peer.py STORE records                       all records' merged states, as JSON
@@ -27,8 +27,10 @@ def main(argv):
         return 0
     r = folio.Replica(store)
     if cmd == "sync":
-        n = r.sync(args[0].rstrip("/"), args[1], os.environ["FOLIO_TOKEN"])
-        print(json.dumps({"pushed": n, "changes": len(r.lines)}))
+        base, space, token = args[0].rstrip("/"), args[1], os.environ["FOLIO_TOKEN"]
+        pages = r.pull(base, space, token, limit=int(os.environ.get("FOLIO_PULL_LIMIT", "1000")))
+        n = r.push(base, space, token)
+        print(json.dumps({"pages": pages, "pushed": n, "changes": len(r.lines)}))
     elif cmd == "relay":
         print(json.dumps(signing.relay(r, args[0].rstrip("/"), args[1], os.environ["FOLIO_TOKEN"])))
     elif cmd == "site":
