@@ -136,6 +136,14 @@ for case in signing_cases("verify.json"):
     except folio.Refused as e:
         got = {"code": e.code, "rule": e.rule}
     result(got == case["expect"], name, f"got {got}, expected {case['expect']}")
+    try:  # what is held, as a message of its own: accepted, and it hashes to the held chains
+        held = [folio.decode_change(c.encode("utf-8")) for c in case["heldChanges"]]
+        signing.verify(held, [h.encode("utf-8") for h in case["heldHeads"]], signing.Held())
+        chains = {s: signing.chain_of([folio.canonical(c) for c in held if c["site"] == s]) for s in positions}
+        ok = all(len(chains[s]) == n and chains[s][-1] == c for s, (n, c) in positions.items())
+        result(ok, name + ":held", f"held changes hash to {chains}")
+    except folio.Refused as e:
+        result(False, name + ":held", f"held changes refused: {e.code} {e.rule} {e.message}")
 
 
 

@@ -140,7 +140,19 @@ def verify_cases():
     b2, b3 = head(BOB, "bob", 2, B_CHAIN[1]), head(BOB, "bob", 3, B_CHAIN[2])
     by_site = sorted([(ALICE.site, a3), (BOB.site, b2)])
 
+    histories = {ALICE.site: (ALICE, "alice", A), BOB.site: (BOB, "bob", B)}
+    other = [A[0], change(ALICE, "alice", 2, value="not what alice wrote", pred=[(ALICE, 1)])]
+
+    def held_material(site, seq, chain):
+        """The held changes (of the known histories) whose chain is `chain`, and their head."""
+        key, author, hist = histories[site]
+        for lines in (hist[:seq], other[:seq]):
+            if len(lines) == seq and signing.chain_of(lines)[-1] == chain:
+                return lines, head(key, author, seq, chain)
+        raise AssertionError(f"no known history of {site} up to {seq} has chain {chain}")
+
     def case(name, why, held, changes, heads, expect):
+        material = [held_material(s, n, c) for s, n, c in sorted(held)]
         msg = [folio.decode_change(b) for b in changes]
         positions = {s: (n, c) for s, n, c in held}
         try:
@@ -151,6 +163,8 @@ def verify_cases():
         assert got == expect, f"{name}: python says {got}, the case says {expect}"
         cases.append({"name": name, "description": why,
                       "held": [{"site": s, "seq": n, "chain": c} for s, n, c in held],
+                      "heldChanges": [text(b) for lines, _ in material for b in lines],
+                      "heldHeads": [text(h) for _, h in material],
                       "changes": [text(b) for b in changes], "heads": [text(h) for h in heads],
                       "expect": expect})
 
