@@ -217,6 +217,22 @@ def verify_cases():
     by_bob["sig"] = BOB.sign(signing.signed_bytes(by_bob)).hex()
     case("h3-signed-by-another-key", "H3: the right bytes signed by bob's key, alice's key named.",
          [], A[:2], [folio.canonical(by_bob)], refused("H3"))
+    # Ed25519 edges where libraries might differ (RFC 8032 §5.1.7 refuses both)
+    L = 2**252 + 27742317777372353535851937790883648493
+    unreduced = json.loads(a2)
+    sig = bytes.fromhex(unreduced["sig"])
+    unreduced["sig"] = (sig[:32] + (int.from_bytes(sig[32:], "little") + L).to_bytes(32, "little")).hex()
+    case("h3-s-not-reduced", "H3: alice's signature with L added to S (S >= L): the same point "
+         "equation, but RFC 8032 refuses an S that is not below L (no malleable signatures).",
+         [], A[:2], [folio.canonical(unreduced)], refused("H3"))
+    no_point = "ff" * 32
+    nk = [change(ALICE, "alice", 1, value="under a key that is no point")]
+    nk[0] = nk[0].replace(ALICE.site.encode(), signing.site_of(no_point).encode())
+    bad_key = {"author": "alice", "chain": signing.chain_of(nk)[0], "key": no_point, "seq": 1,
+               "site": signing.site_of(no_point), "sig": "11" * 64}
+    case("h3-key-not-a-point", "H3: the key ff…ff encodes no curve point (its y is not below "
+         "2^255 - 19); the site is derived from it (H2 holds).",
+         [], nk, [folio.canonical(bad_key)], refused("H3"))
     # H4
     altered = change(ALICE, "alice", 2, value="not what alice wrote", pred=[(ALICE, 1)])
     case("h4-change-altered", "H4: the relay altered alice's change 2; her head still says chain_2.",
