@@ -7,7 +7,8 @@
   peer.py STORE records                       all records' merged states, as JSON
   peer.py STORE set KIND ID FIELD JSON        an ordinary edit (pred = current values)
   peer.py STORE bundle-apply FILE
-  peer.py STORE bundle-create FILE
+  peer.py STORE bundle-create FILE [SINCE_BUNDLE]   only what the vector in SINCE_BUNDLE's
+                                              header lacks (bundle.md)
   peer.py STORE site                          this replica's site (derived from its key)
 """
 import json
@@ -53,7 +54,11 @@ def main(argv):
     elif cmd == "bundle-apply":
         print(json.dumps({"applied": folio.apply_bundle(r, args[0])}))
     elif cmd == "bundle-create":
-        print(json.dumps({"written": folio.write_bundle(r, args[0])}))
+        since = None
+        if len(args) > 1:
+            with open(args[1], "rb") as f:
+                since = folio.read_bundle(f.read())[0]["vector"]
+        print(json.dumps({"written": folio.write_bundle(r, args[0], since)}))
     else:
         print(__doc__, file=sys.stderr)
         return 2
