@@ -133,7 +133,9 @@ struct ChangesController<Store: ChangeStore, Context: RequestContext>: Sendable 
 
   /// `{"changes":[…],"cursor":N,"heads":[…],"more":B}` built from the stored canonical bytes.
   static func pullBody(_ page: StoredPage) -> ByteBuffer {
-    let size = (page.changes + page.heads).reduce(80) { $0 + $1.count + 1 }
+    let size = page.heads.reduce(page.changes.reduce(80) { $0 + $1.count + 1 }) {
+      $0 + $1.count + 1
+    }
     var buffer = ByteBufferAllocator().buffer(capacity: size)
     buffer.writeString("{\"changes\":[")
     writeList(page.changes, to: &buffer)

@@ -158,11 +158,13 @@ public struct SyncClient {
       guard let remote = try replica.remote(named: remoteName) else { return }
       var batch = try replica.unpushedChanges(remote: remote, limit: pushBatchSize)
       guard !batch.isEmpty else { return }
-      // Large changes: send what fits in one body beside the head, the rest in the next round.
-      batch.removeLast(
-        batch.count
-          - Self.prefixFittingOneBody(
-            batch, limit: SyncProtocol.maximumBodyBytes - Self.headRoom(author: replica.author)))
+      // Large changes: send what fits beside the head, the rest in the next round. A push
+      // stays within a pull page's byte bound too: a page ends only where a push carried a
+      // head (`Protocol/signing.md` §6), so this keeps everyone's pages near that bound.
+      let room = min(
+        SyncProtocol.maximumBodyBytes - Self.headRoom(author: replica.author),
+        SyncProtocol.maximumPageBytes)
+      batch.removeLast(batch.count - Self.prefixFittingOneBody(batch, limit: room))
       guard let last = batch.last else { return }
       let head = try replica.signedHead(at: last.seq)
       let encoded = PushRequest(changes: batch, heads: [head]).encoded()

@@ -26,7 +26,7 @@ import Testing
 
   @Test func theServerAndBundleApplyRefuseTheSameBytesWithTheSameRule() throws {
     let team = try Team(users: ["alice"])
-    let changes = "\(team.server.url)/v1/spaces/newsroom/changes"
+    let changes = "\(team.server.url)\(SyncProtocol.pathPrefix)/spaces/newsroom/changes"
     let cases: [(name: String, text: String, rule: String)] = [
       ("1.0", Self.changeText(value: "[1.0]"), "J3"),
       ("1e2", Self.changeText(value: "[1e2]"), "J3"),
@@ -45,7 +45,7 @@ import Testing
     for item in cases {
       let pushed = rawRequest(
         "POST", changes, token: team.tokens["alice"],
-        body: Data(#"{"changes":[\#(item.text)]}"#.utf8))
+        body: SignedPush.body([Array(item.text.utf8)]))
       #expect(pushed.status == 400, "\(item.name): \(pushed.body)")
       #expect(pushed.body.contains(#""code":"invalid-change""#), "\(item.name): \(pushed.body)")
       #expect(pushed.body.contains(#""rule":"\#(item.rule)""#), "\(item.name): \(pushed.body)")
@@ -64,12 +64,14 @@ import Testing
 
   @Test func anAcceptedChangeComesBackByteForByteEverywhere() throws {
     let team = try Team(users: ["alice", "bob"])
-    let changes = "\(team.server.url)/v1/spaces/newsroom/changes"
+    let changes = "\(team.server.url)\(SyncProtocol.pathPrefix)/spaces/newsroom/changes"
     let value =
       #"{"A":[-9007199254740991,true,null,{}],"a":"tab\t \"q\" \\ \b\f\u0001\u001f\#u{7F} é 😀 \#u{2028} e\#u{301}"}"#
-    let text = Self.changeText(value: value)
+    let key = SiteKey()
+    let text = Self.changeText(value: value, site: key.site.rawValue)
     let pushed = rawRequest(
-      "POST", changes, token: team.tokens["alice"], body: Data(#"{"changes":[\#(text)]}"#.utf8))
+      "POST", changes, token: team.tokens["alice"],
+      body: SignedPush.body([Array(text.utf8)], author: "alice", key: key))
     #expect(pushed.status == 200, "\(pushed.body)")
     let page = rawRequest("GET", changes, token: team.tokens["alice"])
     #expect(page.body.contains(text), "the pull gives back the pushed bytes: \(page.body)")

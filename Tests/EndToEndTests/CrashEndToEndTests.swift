@@ -9,7 +9,9 @@ import Testing
 
 /// Asks the server what it has, with a token (nil when it cannot answer).
 func serverVector(url: String, space: String, token: String) -> [String: Int]? {
-  guard let endpoint = URL(string: "\(url)/v1/spaces/\(space)/vector") else { return nil }
+  guard let endpoint = URL(string: "\(url)\(SyncProtocol.pathPrefix)/spaces/\(space)/vector") else {
+    return nil
+  }
   var request = URLRequest(url: endpoint, timeoutInterval: 2)
   request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
   let box = ResultBox()

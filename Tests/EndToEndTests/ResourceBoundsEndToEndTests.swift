@@ -1,3 +1,4 @@
+import FolioModel
 import Foundation
 import Testing
 
@@ -24,7 +25,7 @@ import Testing
     try team["alice"].run(["sync"])
 
     let page = rawRequest(
-      "GET", "\(team.server.url)/v1/spaces/newsroom/changes?limit=5000",
+      "GET", "\(team.server.url)\(SyncProtocol.pathPrefix)/spaces/newsroom/changes?limit=5000",
       token: team.tokens["alice"])
     #expect(page.status == 200)
     #expect(page.body.utf8.count <= 4 * 1024 * 1024 + 64 * 1024, "\(page.body.utf8.count) bytes")

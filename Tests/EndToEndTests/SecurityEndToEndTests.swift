@@ -55,7 +55,7 @@ final class RawBox: @unchecked Sendable {
     let foreign = try team.server.createToken(space: "other", user: "mallory")
     try team["alice"].run(["import", Fixture.articlePath])
 
-    let changes = "\(team.server.url)/v1/spaces/newsroom/changes"
+    let changes = "\(team.server.url)\(SyncProtocol.pathPrefix)/spaces/newsroom/changes"
     #expect(rawRequest("GET", changes, token: nil).status == 401)
     #expect(rawRequest("GET", changes, token: "fol_wrong").status == 401)
     let foreignPull = rawRequest("GET", changes, token: foreign)
@@ -102,24 +102,44 @@ final class RawBox: @unchecked Sendable {
     #expect(push.errorOutput.contains("does not allow"))
   }
 
+  /// Without a site's key nobody pushes under it: a head for it fails its signature check
+  /// and the server keeps nothing. (Whoever holds a replica's key, e.g. a copy of its file,
+  /// signs as that replica: keys are what protocol 2 trusts, `Protocol/signing.md` §7.)
   @Test func aUserCannotPushUnderAnotherUsersSite() throws {
     let team = try Team(users: ["alice", "bob"])
     try team["alice"].run(["import", Fixture.articlePath])
     try team["alice"].run(["sync"])
-    // Bob copies Alice's replica (and so her site id) and tries to push as her.
-    let stolen = team.folder.path("stolen.sqlite")
-    try FileManager.default.copyItem(atPath: team["alice"].store, toPath: stolen)
-    let impostor = ReplicaProcess(store: stolen)
-    try impostor.run(["remote", "remove", "team"])
-    try impostor.run([
-      "remote", "add", "team", team.server.url, "--space", "newsroom", "--token",
-      team.tokens["bob"] ?? "",
-    ])
-    let article = String(try impostor.run(["list"]).split(separator: " ").first ?? "")
-    try impostor.run(["tag", article, "+forged"])
-    let push = try impostor.attempt(["sync"])
-    #expect(push.status != 0)
-    #expect(push.errorOutput.contains("does not allow"))
+    let alice = try #require(SiteID(rawValue: try CopiedReplicaEndToEndTests.site(team["alice"])))
+    let vector = try SigningEndToEndTests.serverVector(team, token: team.tokens["bob"])
+    let held = vector[alice.rawValue] ?? 0
+    let forged = Change(
+      site: alice, seq: held + 1,
+      hlc: HybridTimestamp(milliseconds: UInt64(Date().timeIntervalSince1970 * 1000), counter: 0),
+      author: "alice", entity: .article("forged"), field: Field.title, op: .set,
+      value: .string("forged"))
+    let line = ChangeJSON.encode(forged)
+    let changes = "\(team.server.url)\(SyncProtocol.pathPrefix)/spaces/newsroom/changes"
+
+    // Bob's own signature on a head claiming Alice's site: his key does not derive it.
+    let bob = SiteKey()
+    let claimed = String(
+      decoding: SignedHead(
+        signing: SiteChain(seq: held + 1, hash: SiteChain.empty.hash), author: "alice", with: bob
+      ).encoded(), as: UTF8.self
+    ).replacingOccurrences(of: bob.site.rawValue, with: alice.rawValue)
+    let refused = rawRequest(
+      "POST", changes, token: team.tokens["bob"],
+      body: SignedPush.body([line], heads: [Array(claimed.utf8)]))
+    #expect(refused.status == 400, "\(refused.body)")
+    #expect(refused.body.contains(#""rule":"H2""#), "\(refused.body)")
+    // A head of Bob's own site covers no change of Alice's.
+    let uncovered = rawRequest(
+      "POST", changes, token: team.tokens["bob"],
+      body: SignedPush.body([line], author: "bob", key: bob))
+    #expect(uncovered.status == 400, "\(uncovered.body)")
+    #expect(uncovered.body.contains(#""code":"invalid-head""#), "\(uncovered.body)")
+
+    #expect(try SigningEndToEndTests.serverVector(team, token: team.tokens["bob"]) == vector)
     try team["bob"].run(["sync"])
     #expect(!(try team["bob"].run(["export"])).contains("forged"))
   }
@@ -127,18 +147,20 @@ final class RawBox: @unchecked Sendable {
   @Test func malformedAndHugeBodiesGetJSONErrorsAndTheServerStaysUp() throws {
     let team = try Team(users: ["alice"])
     let token = team.tokens["alice"]
-    let changes = "\(team.server.url)/v1/spaces/newsroom/changes"
+    let changes = "\(team.server.url)\(SyncProtocol.pathPrefix)/spaces/newsroom/changes"
     let notJSON = rawRequest("POST", changes, token: token, body: Data("hello".utf8))
     #expect(notJSON.status == 400)
     #expect(notJSON.body.contains("\"error\""))
     let wrongShape = rawRequest(
-      "POST", changes, token: token, body: Data(#"{"changes": [{"seq": "x"}]}"#.utf8))
+      "POST", changes, token: token, body: Data(#"{"changes": [{"seq": "x"}],"heads":[]}"#.utf8))
     #expect(wrongShape.status == 400)
     let huge = rawRequest(
       "POST", changes, token: token,
       body: Data(repeating: UInt8(ascii: " "), count: 9 * 1024 * 1024))
     #expect(huge.status == 413)
-    #expect(rawRequest("GET", "\(team.server.url)/v1/health", token: nil).status == 200)
+    #expect(
+      rawRequest("GET", "\(team.server.url)\(SyncProtocol.pathPrefix)/health", token: nil).status
+        == 200)
     try team["alice"].run(["import", Fixture.articlePath])
     #expect(try team["alice"].run(["sync"]).contains("Synced"))
   }

@@ -18,12 +18,17 @@ import Testing
       context: context)
   }
 
-  static func push(_ team: Team, _ json: [UInt8], as user: String = "alice") -> (
-    status: Int, body: String
-  ) {
+  /// Pushes one change (seq 1 of `key`'s site, signed as `user`; unsigned without a key, for
+  /// changes the server refuses before it reads the heads).
+  static func push(
+    _ team: Team, _ json: [UInt8], as user: String = "alice", token: String? = nil,
+    key: SiteKey? = nil
+  ) -> (status: Int, body: String) {
     rawRequest(
-      "POST", "\(team.server.url)/v1/spaces/\(team.space)/changes", token: team.tokens[user],
-      body: Data(#"{"changes":["#.utf8 + json + #"]}"#.utf8))
+      "POST", "\(team.server.url)\(SyncProtocol.pathPrefix)/spaces/\(team.space)/changes",
+      token: token ?? team.tokens[user],
+      body: key.map { SignedPush.body([json], author: user, key: $0) }
+        ?? SignedPush.body([json]))
   }
 
   static func nested(_ depth: Int) -> JSONValue {
@@ -49,9 +54,11 @@ import Testing
 
     // The deepest value the rule allows (64 levels) goes through the server, the pull of
     // every replica and a bundle.
-    let deepest = Self.change(value: Self.nested(ChangeLimits.standard.maximumValueDepth))
+    let key = SiteKey()
+    let deepest = Self.change(
+      value: Self.nested(ChangeLimits.standard.maximumValueDepth), site: key.site)
     #expect((try? deepest.validate()) != nil)
-    let accepted = Self.push(team, ChangeJSON.encode(deepest))
+    let accepted = Self.push(team, ChangeJSON.encode(deepest), key: key)
     #expect(accepted.status == 200, "\(accepted.body)")
     try team["alice"].run(["import", Fixture.articlePath])
     _ = try Self.expectConvergence(team, ["alice", "bob", "carol"])
@@ -169,19 +176,21 @@ import Testing
     #expect(refused.status == 400, "\(refused.body)")
     #expect(refused.body.contains(#""rule":"S11""#), "\(refused.body)")
 
-    // The largest change the rule allows: a delete with the most preds, the widest context
-    // and the longest author, every author byte escaped.
-    let site = SiteID.random()
+    // The largest change a server takes: a delete with the most preds, the widest context
+    // and the longest author a user name can be (a site's author is its user's name).
+    let key = SiteKey()
+    let user = String(repeating: "a", count: 64)
+    let token = try team.server.createToken(space: team.space, user: user)
     let preds = (0..<limits.maximumPredCount).map { _ in
       Dot(site: .random(), seq: Int(JSONReader.maximumInteger))
     }
     let largest = Self.change(
       entity: annotation, field: "deleted", value: .bool(true), pred: preds,
       context: sites(limits.maximumContextSites),
-      author: String(repeating: "\u{01}", count: limits.maximumAuthorLength), site: site)
+      author: user, site: key.site)
     #expect((try? largest.validate()) != nil)
     #expect(ChangeJSON.encode(largest).count <= limits.maximumChangeBytes)
-    let accepted = Self.push(team, ChangeJSON.encode(largest))
+    let accepted = Self.push(team, ChangeJSON.encode(largest), as: user, token: token, key: key)
     #expect(accepted.status == 200, "\(accepted.body)")
     try team["alice"].run(["import", Fixture.articlePath])
     _ = try Self.expectConvergence(team, ["alice", "bob", "carol"])

@@ -1,5 +1,5 @@
 """Pushes the change vectors to a live server (vectors/README.md: each case alone in a push
-body, one space; push-bodies.json cases as whole bodies, another space) and checks that the
+body, one space; push-bodies.json cases as whole bodies, another space, token of user alice) and checks that the
 server decides what the vectors and this implementation decide.
 
 Protocol v2: a change vector goes alone in {"changes":[C],"heads":[]}. The change checks come
@@ -10,7 +10,7 @@ head: 400 invalid-head H6 (its site is not derived from a key, so no head could 
 signing/push-bodies.json (whole v2 bodies) go, in order, to a third space with a token of
 user alice.
 
-Usage: live_vectors.py BASE CHANGES_SPACE CHANGES_TOKEN BODIES_SPACE BODIES_TOKEN SIGNED_SPACE ALICE_TOKEN
+Usage: live_vectors.py BASE CHANGES_SPACE CHANGES_TOKEN BODIES_SPACE ALICE_TOKEN SIGNED_SPACE ALICE_TOKEN
 """
 import json
 import os
@@ -66,19 +66,13 @@ for fname in ("canonical.json", "validation.json", "limits.json", "rule-order.js
         exp = case.get("pushedAlone", exp)  # brackets that never close: no element to cut
         check(f"{fname}:{case['name']}", answer(*post(sp1, tok1, b'{"changes":[' + data + b'],"heads":[]}')), exp)
 
-skipped = 0
 for case in json.load(open(os.path.join(PROTO, "vectors", "changes", "push-bodies.json")))["cases"]:
     data = bytes.fromhex(case["inputHex"]) if "inputHex" in case else case["input"].encode("utf-8")
-    if b'"heads"' not in data:  # a version 1 body: see run_vectors.py
-        skipped += 1
-        continue
     check(f"push-bodies.json:{case['name']}", answer(*post(sp2, tok2, data)), case["expect"])
 
 for case in json.load(open(os.path.join(PROTO, "vectors", "signing", "push-bodies.json")))["cases"]:
     check(f"signing/push-bodies.json:{case['name']}", answer(*post(sp3, tok3, case["input"].encode("utf-8"))),
           case["expect"])
 
-if skipped:
-    print(f"skipped {skipped} push-bodies.json cases: version 1 bodies (no heads)")
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

@@ -140,7 +140,19 @@ def verify_cases():
     b2, b3 = head(BOB, "bob", 2, B_CHAIN[1]), head(BOB, "bob", 3, B_CHAIN[2])
     by_site = sorted([(ALICE.site, a3), (BOB.site, b2)])
 
+    histories = {ALICE.site: (ALICE, "alice", A), BOB.site: (BOB, "bob", B)}
+    other = [A[0], change(ALICE, "alice", 2, value="not what alice wrote", pred=[(ALICE, 1)])]
+
+    def held_material(site, seq, chain):
+        """The held changes (of the known histories) whose chain is `chain`, and their head."""
+        key, author, hist = histories[site]
+        for lines in (hist[:seq], other[:seq]):
+            if len(lines) == seq and signing.chain_of(lines)[-1] == chain:
+                return lines, head(key, author, seq, chain)
+        raise AssertionError(f"no known history of {site} up to {seq} has chain {chain}")
+
     def case(name, why, held, changes, heads, expect):
+        material = [held_material(s, n, c) for s, n, c in sorted(held)]
         msg = [folio.decode_change(b) for b in changes]
         positions = {s: (n, c) for s, n, c in held}
         try:
@@ -151,6 +163,8 @@ def verify_cases():
         assert got == expect, f"{name}: python says {got}, the case says {expect}"
         cases.append({"name": name, "description": why,
                       "held": [{"site": s, "seq": n, "chain": c} for s, n, c in held],
+                      "heldChanges": [text(b) for lines, _ in material for b in lines],
+                      "heldHeads": [text(h) for _, h in material],
                       "changes": [text(b) for b in changes], "heads": [text(h) for h in heads],
                       "expect": expect})
 
@@ -203,6 +217,22 @@ def verify_cases():
     by_bob["sig"] = BOB.sign(signing.signed_bytes(by_bob)).hex()
     case("h3-signed-by-another-key", "H3: the right bytes signed by bob's key, alice's key named.",
          [], A[:2], [folio.canonical(by_bob)], refused("H3"))
+    # Ed25519 edges where libraries might differ (RFC 8032 §5.1.7 refuses both)
+    L = 2**252 + 27742317777372353535851937790883648493
+    unreduced = json.loads(a2)
+    sig = bytes.fromhex(unreduced["sig"])
+    unreduced["sig"] = (sig[:32] + (int.from_bytes(sig[32:], "little") + L).to_bytes(32, "little")).hex()
+    case("h3-s-not-reduced", "H3: alice's signature with L added to S (S >= L): the same point "
+         "equation, but RFC 8032 refuses an S that is not below L (no malleable signatures).",
+         [], A[:2], [folio.canonical(unreduced)], refused("H3"))
+    no_point = "ff" * 32
+    nk = [change(ALICE, "alice", 1, value="under a key that is no point")]
+    nk[0] = nk[0].replace(ALICE.site.encode(), signing.site_of(no_point).encode())
+    bad_key = {"author": "alice", "chain": signing.chain_of(nk)[0], "key": no_point, "seq": 1,
+               "site": signing.site_of(no_point), "sig": "11" * 64}
+    case("h3-key-not-a-point", "H3: the key ff…ff encodes no curve point (its y is not below "
+         "2^255 - 19); the site is derived from it (H2 holds).",
+         [], nk, [folio.canonical(bad_key)], refused("H3"))
     # H4
     altered = change(ALICE, "alice", 2, value="not what alice wrote", pred=[(ALICE, 1)])
     case("h4-change-altered", "H4: the relay altered alice's change 2; her head still says chain_2.",
@@ -215,6 +245,10 @@ def verify_cases():
     case("h5-author-differs", "H5: alice's key signs a head with author alice over a change whose "
          "author is mallory (chain and signature are right).",
          [], mallory, [head(ALICE, "alice", 1, signing.chain_of(mallory)[0])], refused("H5"))
+    nfd = [change(ALICE, "Ame\u0301lie", 1, value="decomposed")]
+    case("h5-author-canonically-equivalent", "H5: the change's author is \"Ame\\u0301lie\", the "
+         "head's \"Am\\u00e9lie\": canonically equivalent, but not the same code points.",
+         [], nfd, [head(ALICE, "Am\u00e9lie", 1, signing.chain_of(nfd)[0])], refused("H5"))
     # H6
     case("h6-no-head", "H6: bob's changes come without a head.",
          [(ALICE.site, 2, A_CHAIN[1])], [A[2], B[0], B[1]], [a3], refused("H6"))
