@@ -112,6 +112,12 @@ public struct BundleHeader: Equatable, Sendable {
           .invalidHead, "the bundle header's heads[\(index)]: \(error)", invalidHead: error)
       }
     }
+    if let unsorted = zip(heads, heads.dropFirst()).first(where: { $0.site >= $1.site }) {
+      let invalid = InvalidHead(
+        rule: .coverage, site: unsorted.1.site, reason: "heads must be sorted by site, one per site"
+      )
+      throw BundleError(.invalidHead, "the bundle header's heads: \(invalid)", invalidHead: invalid)
+    }
     let header = BundleHeader(
       site: site, vector: vector, created: UInt64(created), heads: heads)
     guard header.encoded().elementsEqual(line) else {

@@ -68,7 +68,9 @@ public enum HeadVerifier {
               + "so its chain cannot be followed",
             missing: (position.seq + 1)...(item.dot.seq - 1))
         }
-        guard item.author == head.author else {
+        // Code points, not Swift's canonical equivalence: "é" and "e" + U+0301 are two
+        // authors (signing.md §4, H5).
+        guard item.author.unicodeScalars.elementsEqual(head.author.unicodeScalars) else {
           throw InvalidHead(
             rule: .author, site: site,
             reason: "change \(item.dot.seq) is by '\(item.author)' but the site writes as "

@@ -139,6 +139,11 @@ public struct SignedHead: Hashable, Sendable {
     guard head.encoded().elementsEqual(bytes) else {
       throw refuse("the bytes are not the head's canonical JSON")
     }
+    guard !key.hasSmallOrder else {
+      throw InvalidHead(
+        rule: .keyForSite, site: site,
+        reason: "key \(key.hex) is a point of small order, which no private key belongs to")
+    }
     guard key.site == site else {
       throw InvalidHead(
         rule: .keyForSite, site: site,

@@ -64,6 +64,34 @@ public struct SitePublicKey: Hashable, Sendable, CustomStringConvertible {
     SiteID(bytes: SHA256.digest(bytes).prefix(16))
   }
 
+  /// True when the key is a point of small order (order 1, 2, 4 or 8), by the list
+  /// libsodium refuses: its 32 bytes with the sign bit of the last cleared are one of these
+  /// seven. Nobody holds a private key for such a point, and a signature with R the
+  /// identity and S = 0 verifies for every message under some of them (`signing.md` H2).
+  public var hasSmallOrder: Bool {
+    var masked = bytes
+    masked[31] &= 0x7F
+    return Self.smallOrderEncodings.contains(masked)
+  }
+
+  private static let smallOrderEncodings: [[UInt8]] = [
+    [UInt8](repeating: 0, count: 32),
+    [1] + [UInt8](repeating: 0, count: 31),
+    [
+      0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98,
+      0xf0, 0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53,
+      0xfc, 0x05,
+    ],
+    [
+      0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b, 0x76, 0x0d, 0x10, 0x67,
+      0x0f, 0x2a, 0x20, 0x53, 0xfa, 0x2c, 0x39, 0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac,
+      0x03, 0x7a,
+    ],
+    [0xec] + [UInt8](repeating: 0xff, count: 30) + [0x7f],
+    [0xed] + [UInt8](repeating: 0xff, count: 30) + [0x7f],
+    [0xee] + [UInt8](repeating: 0xff, count: 30) + [0x7f],
+  ]
+
   /// True when `signature` is this key's Ed25519 signature of `message`.
   public func isValidSignature(_ signature: [UInt8], for message: [UInt8]) -> Bool {
     guard signature.count == 64,

@@ -141,12 +141,12 @@ public enum PushCheck {
     _ dot: Dot, head: SignedHead, user: String, bindings: inout [SiteID: SiteBinding]
   ) throws(SyncError) -> SiteBinding {
     if let binding = bindings[dot.site] {
-      guard head.author == binding.user else {
+      guard head.author.unicodeScalars.elementsEqual(binding.user.unicodeScalars) else {
         throw .siteOwned(dot, author: head.author, owner: binding.user)
       }
       return binding
     }
-    guard head.author == user else {
+    guard head.author.unicodeScalars.elementsEqual(user.unicodeScalars) else {
       throw .unregisteredSite(dot, author: head.author, user: user)
     }
     let binding = SiteBinding(user: user, key: head.key, chain: .empty)

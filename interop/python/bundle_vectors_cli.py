@@ -27,8 +27,10 @@ def reference(path, store):
     m = re.search(r"\(invalid-change (\w+)\)", out.stderr)
     if m:
         return {"code": "invalid-change", "rule": m.group(1)}
-    m = re.search(r"\(([a-z-]+)\); nothing was applied", out.stderr)
-    return {"code": m.group(1)} if m else {"unparsed": out.stderr.strip()[:200]}
+    m = re.search(r"\(([a-z-]+)(?: (H[1-6]))?\); nothing was applied", out.stderr)
+    if not m:
+        return {"unparsed": out.stderr.strip()[:200]}
+    return {"code": m.group(1), **({"rule": m.group(2)} if m.group(2) else {})}
 
 
 def python_peer(path, store):

@@ -115,8 +115,29 @@ def read_head(data):
     return head
 
 
+# signing.md H2: the seven encodings (sign bit cleared) of the points of small order, the
+# list libsodium refuses; nobody holds a private key for them.
+SMALL_ORDER_KEYS = {
+    "00" * 32,
+    "01" + "00" * 31,
+    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
+    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+    "ec" + "ff" * 30 + "7f",
+    "ed" + "ff" * 30 + "7f",
+    "ee" + "ff" * 30 + "7f",
+}
+
+
+def has_small_order(key_hex):
+    key = bytearray(bytes.fromhex(key_hex))
+    key[31] &= 0x7F
+    return key.hex() in SMALL_ORDER_KEYS
+
+
 def check_key_and_sig(head):
     """H2 and H3."""
+    if has_small_order(head["key"]):
+        raise HeadRefused("H2", f"key {head['key']} is a point of small order", site=head["site"])
     if site_of(head["key"]) != head["site"]:
         raise HeadRefused("H2", f"site {head['site']} is not derived from key {head['key']}", site=head["site"])
     try:

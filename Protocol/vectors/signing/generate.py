@@ -233,6 +233,16 @@ def verify_cases():
     case("h3-key-not-a-point", "H3: the key ff…ff encodes no curve point (its y is not below "
          "2^255 - 19); the site is derived from it (H2 holds).",
          [], nk, [folio.canonical(bad_key)], refused("H3"))
+    # H2: the identity point, of small order: R = identity and S = 0 is a valid signature of
+    # every message under it, so no signature can prove who made such a site's changes.
+    identity = "01" + "00" * 31
+    ik = [A[0]]
+    ik[0] = ik[0].replace(ALICE.site.encode(), signing.site_of(identity).encode())
+    small = {"author": "alice", "chain": signing.chain_of(ik)[0], "key": identity, "seq": 1,
+             "site": signing.site_of(identity), "sig": "01" + "00" * 63}
+    case("h2-small-order-key", "H2: the key is the identity point (01 00…00), of small order: the "
+         "signature (R the identity, S = 0) verifies for any message, but nobody holds its private key.",
+         [], ik, [folio.canonical(small)], refused("H2"))
     # H4
     altered = change(ALICE, "alice", 2, value="not what alice wrote", pred=[(ALICE, 1)])
     case("h4-change-altered", "H4: the relay altered alice's change 2; her head still says chain_2.",
