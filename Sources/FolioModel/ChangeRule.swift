@@ -75,15 +75,17 @@ public enum ChangeRule: String, Sendable, CaseIterable, CustomStringConvertible 
 public struct InvalidChange: Error, Sendable, Equatable, CustomStringConvertible {
   /// The rule broken.
   public let rule: ChangeRule
-  /// The change's identity, when its bytes got far enough to tell.
+  /// The change's identity, when its bytes got far enough to tell and its seq is one a
+  /// change can have (1 to 2^53 - 1): it goes out as `error.change`, whose seq the protocol
+  /// bounds (`error.schema.json`).
   public let dot: Dot?
   /// What is wrong, for people.
   public let reason: String
 
-  /// A refusal under `rule`.
+  /// A refusal under `rule`. A `dot` whose seq is out of range is dropped.
   public init(rule: ChangeRule, dot: Dot? = nil, reason: String) {
     self.rule = rule
-    self.dot = dot
+    self.dot = dot.flatMap { 1...Int(JSONReader.maximumInteger) ~= $0.seq ? $0 : nil }
     self.reason = reason
   }
 

@@ -96,4 +96,24 @@ struct PushRefusalTests {
       expectError(setWithoutValue, .badRequest, "invalid-change")
     }
   }
+
+  @Test(arguments: StoreKind.allCases) func aSeqBelowOneIsRefusedWithoutNamingAChange(
+    store: StoreKind
+  ) async throws {
+    // error.schema.json's `change.seq` is 1 or more: a seq of 0 or less names no change.
+    try await withServer(store: store) { client, fixture in
+      let site = String(repeating: "a", count: 32)
+      for seq in [0, -3] {
+        let body =
+          #"{"changes":[{"author":"alice","entity":{"id":"a1","kind":"article"},"#
+          + #""field":"title","hlc":"018bcfe568000000","op":"set","seq":\#(seq),"#
+          + #""site":"\#(site)","value":"x"}]}"#
+        let response = try await client.pushRaw(ByteBuffer(string: body), token: fixture.alice)
+        expectError(response, .badRequest, "invalid-change")
+        let error = try response.decode(ErrorResponse.self).error
+        #expect(error.rule == "S3")
+        #expect(error.change == nil)
+      }
+    }
+  }
 }
