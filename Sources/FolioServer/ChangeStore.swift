@@ -143,7 +143,7 @@ extension ChangeStore {
   public func issueToken(
     space: String, user: String, readOnly: Bool, now: Date = Date()
   ) async throws -> (token: String, record: TokenRecord) {
-    try NameRules.check(user, as: "user")
+    try NameRules.checkUser(user)
     let token = TokenGenerator.newToken()
     let record = TokenRecord(
       hash: TokenGenerator.hash(token), space: space, user: user, readOnly: readOnly, created: now)

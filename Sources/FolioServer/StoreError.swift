@@ -63,6 +63,28 @@ public enum NameRules {
     }
   }
 
+  /// Throws `StoreError.invalidName` when `name` cannot be a user's: a user name is what the
+  /// user's replicas write as `author` (`Protocol/signing.md` §5), so it follows the author
+  /// rule (S5: 1 to 200 bytes of UTF-8), without control characters and without white space
+  /// at either end, so "Zoë Martin" works and a name never hides in a terminal.
+  public static func checkUser(_ name: String) throws(StoreError) {
+    let controls = name.unicodeScalars.contains {
+      $0.value < 0x20 || (0x7F...0x9F).contains($0.value)
+    }
+    let padded = name.first.map(\.isWhitespace) == true || name.last.map(\.isWhitespace) == true
+    guard (1...200).contains(name.utf8.count), !controls, !padded else {
+      let shown = name.unicodeScalars.map {
+        $0.value < 0x20 || (0x7F...0x9F).contains($0.value)
+          ? $0.escaped(asASCII: true) : String($0)
+      }
+      .joined()
+      throw StoreError(
+        .invalidName,
+        "invalid user name '\(shown)': use 1 to 200 bytes of text, the name the user's replicas"
+          + " write as (folio init --author), with no control character and no space at either end")
+    }
+  }
+
   /// What is wrong with `name`, or nil.
   private static func problem(with name: String) -> String? {
     let allowed = "use 1 to \(maximumLength) of A-Z a-z 0-9 . _ -"

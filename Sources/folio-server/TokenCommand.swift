@@ -33,7 +33,7 @@ struct TokenCommand: AsyncParsableCommand {
     func validate() throws {
       do {
         try NameRules.check(space, as: "space")
-        try NameRules.check(user, as: "user")
+        try NameRules.checkUser(user)
       } catch {
         throw ValidationError(error.message)
       }

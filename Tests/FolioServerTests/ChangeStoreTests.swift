@@ -57,6 +57,27 @@ struct ChangeStoreTests {
     }
   }
 
+  /// A user's name is what the user's replicas write as: any author a person would type.
+  @Test(arguments: StoreKind.allCases)
+  func userNamesAreAuthorNames(_ kind: StoreKind) async throws {
+    try await ServerFixture.with(kind) { fixture in
+      let store = fixture.store
+      for good in ["Zoë Martin", "alice", "李雷", String(repeating: "é", count: 100)] {
+        let issued = try await store.issueToken(space: "team", user: good, readOnly: false)
+        #expect(issued.record.user == good)
+      }
+      let tooLong = String(repeating: "é", count: 101)
+      for bad in ["", " alice", "alice ", "a\u{7}b", "a\u{85}b", tooLong] {
+        do {
+          _ = try await store.issueToken(space: "team", user: bad, readOnly: false)
+          Issue.record("issued a token to user '\(bad)'")
+        } catch let error as StoreError {
+          #expect(error.kind == .invalidName)
+        }
+      }
+    }
+  }
+
   @Test(arguments: StoreKind.allCases) func tokensAreStoredHashedListedAndRevoked(
     store kind: StoreKind
   ) async throws {
