@@ -137,7 +137,7 @@ enum LoadPhase {
     let quietHead = try await client.head()
     let port = Int(server.url.split(separator: ":").last ?? "") ?? 0
     let quietEnd = MonotonicClock.now() + UInt64(seconds * 1e9)
-    let path = "/v1/spaces/\(space)/changes?after=\(quietHead)"
+    let path = "\(SyncProtocol.pathPrefix)/spaces/\(space)/changes?after=\(quietHead)"
     let headers = ["Authorization": "Bearer \(token)", "Accept-Encoding": "gzip"]
     let readers = await quietStretch(port: port, path: path, headers: headers, until: quietEnd)
     session.invalidateAndCancel()
@@ -153,7 +153,9 @@ enum LoadPhase {
     -> ClientTally
   {
     var tally = ClientTally()
-    let site = SiteID.random()
+    let key = SiteKey()
+    let site = key.site
+    var chain = SiteChain.empty
     var seq = 0
     var cursor = head
     while MonotonicClock.now() < end {
@@ -165,10 +167,13 @@ enum LoadPhase {
           author: "load", entity: .article("load-\(site.rawValue)"), field: Field.title,
           op: .set, value: .string("title \(seq)"))
       }
+      let next = changes.reduce(chain) { $0.appending(ChangeJSON.encode($1)) }
+      let head = SignedHead(signing: next, author: "load", with: key)
       tally.requests += 1
       do {
-        tally.pushed += try await client.push(changes)
+        tally.pushed += try await client.push(changes, head: head)
         seq += batch
+        chain = next
       } catch {
         tally.failures += 1
         continue
@@ -277,7 +282,11 @@ private struct LoadClient: Sendable {
   func pull(after cursor: Int, gzip: Bool, limit: Int = 1_000) async throws -> (
     page: PullResponse, wireBytes: Int
   ) {
-    guard let url = URL(string: "\(base)/v1/spaces/\(space)/changes?after=\(cursor)&limit=\(limit)")
+    guard
+      let url = URL(
+        string:
+          "\(base)\(SyncProtocol.pathPrefix)/spaces/\(space)/changes?after=\(cursor)&limit=\(limit)"
+      )
     else { throw Failed(reason: "bad URL") }
     var request = URLRequest(url: url)
     request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
@@ -298,7 +307,7 @@ private struct LoadClient: Sendable {
 
   /// The space's latest server sequence number.
   func head() async throws -> Int {
-    guard let url = URL(string: "\(base)/v1/spaces/\(space)/vector") else {
+    guard let url = URL(string: "\(base)\(SyncProtocol.pathPrefix)/spaces/\(space)/vector") else {
       throw Failed(reason: "bad URL")
     }
     var request = URLRequest(url: url)
@@ -310,16 +319,17 @@ private struct LoadClient: Sendable {
     return try JSONDecoder().decode(VectorResponse.self, from: data).cursor
   }
 
-  /// Pushes `changes` and returns how many the server accepted.
-  func push(_ changes: [Change]) async throws -> Int {
-    guard let url = URL(string: "\(base)/v1/spaces/\(space)/changes") else {
+  /// Pushes `changes` (of one site, signed by `head`) and returns how many the server
+  /// accepted.
+  func push(_ changes: [Change], head: SignedHead) async throws -> Int {
+    guard let url = URL(string: "\(base)\(SyncProtocol.pathPrefix)/spaces/\(space)/changes") else {
       throw Failed(reason: "bad URL")
     }
     var request = URLRequest(url: url)
     request.httpMethod = "POST"
     request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
     request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-    request.httpBody = Data(PushRequest(changes: changes, heads: []).encoded())
+    request.httpBody = Data(PushRequest(changes: changes, heads: [head]).encoded())
     let (data, response) = try await session.data(for: request)
     guard let http = response as? HTTPURLResponse, http.statusCode == 200 else {
       throw Failed(reason: "status \((response as? HTTPURLResponse)?.statusCode ?? 0)")
