@@ -63,36 +63,43 @@ public struct BundleHeader: Equatable, Sendable {
   ///
   /// - Throws: `BundleError` saying what is wrong.
   public static func decode<Bytes: Collection<UInt8>>(_ line: Bytes) throws(BundleError) -> Self {
-    let notABundle = BundleError("not a Folio bundle (its first line is not a bundle header)")
+    let notABundle = BundleError(
+      .notABundle, "not a Folio bundle (its first line is not a bundle header)")
     guard let members = (try? JSONReader.parse(line))?.objectValue,
       members["format"] == .string(BundleFormat.formatName)
     else { throw notABundle }
     guard let version = members["version"]?.intValue else {
-      throw BundleError("the bundle header's version must be an integer")
+      throw BundleError(.unsupportedVersion, "the bundle header's version must be an integer")
     }
     guard version != BundleFormat.unsignedVersion else {
       throw BundleError(
+        .unsupportedVersion,
         "this bundle was made by an older Folio (bundle format 1, whose changes are not"
           + " signed): ask its sender to upgrade Folio and write it again")
     }
     guard version == BundleFormat.currentVersion else {
-      throw BundleError("bundle format version \(version) is not supported by this Folio")
+      throw BundleError(
+        .unsupportedVersion, "bundle format version \(version) is not supported by this Folio")
     }
     for key in members.keys.sorted()
     where !["created", "format", "heads", "site", "vector", "version"].contains(key) {
-      throw BundleError("the bundle header has an unknown member '\(key)'")
+      throw BundleError(.malformedHeader, "the bundle header has an unknown member '\(key)'")
     }
     guard let created = members["created"]?.intValue, created >= 0 else {
-      throw BundleError("the bundle header's created must be Unix milliseconds (0 or more)")
+      throw BundleError(
+        .malformedHeader, "the bundle header's created must be Unix milliseconds (0 or more)")
     }
     guard let site = members["site"]?.stringValue.flatMap(SiteID.init(rawValue:)) else {
-      throw BundleError("the bundle header's site must be 32 lowercase hex digits")
+      throw BundleError(
+        .malformedHeader, "the bundle header's site must be 32 lowercase hex digits")
     }
     guard let vector = members["vector"].flatMap(VersionVector.init(json:)) else {
-      throw BundleError("the bundle header's vector must map sites to seqs of 1 or more")
+      throw BundleError(
+        .malformedHeader, "the bundle header's vector must map sites to seqs of 1 or more")
     }
     guard let headValues = members["heads"]?.arrayValue else {
-      throw BundleError("the bundle header's heads must be a list of signed heads")
+      throw BundleError(
+        .malformedHeader, "the bundle header's heads must be a list of signed heads")
     }
     var heads: [SignedHead] = []
     for (index, value) in headValues.enumerated() {
@@ -101,13 +108,15 @@ public struct BundleHeader: Equatable, Sendable {
       do throws(InvalidHead) {
         heads.append(try SignedHead.decode(writer.bytes))
       } catch {
-        throw BundleError("the bundle header's heads[\(index)]: \(error)", invalidHead: error)
+        throw BundleError(
+          .invalidHead, "the bundle header's heads[\(index)]: \(error)", invalidHead: error)
       }
     }
     let header = BundleHeader(
       site: site, vector: vector, created: UInt64(created), heads: heads)
     guard header.encoded().elementsEqual(line) else {
       throw BundleError(
+        .malformedHeader,
         "the bundle header is not in canonical form (sorted keys, no white space, \\n line end)")
     }
     return header
@@ -147,6 +156,7 @@ public struct BundleTrailer: Equatable, Sendable {
   /// `sha256` (64 lowercase hex digits), in canonical form.
   public static func decode<Bytes: Collection<UInt8>>(_ line: Bytes) throws(BundleError) -> Self {
     let malformed = BundleError(
+      .malformedTrailer,
       "the bundle's end marker is malformed (it must be {\"count\":N,\"end\":true,\"sha256\":\"…\"})"
     )
     guard let members = (try? JSONReader.parse(line))?.objectValue, members.count == 3,
@@ -160,8 +170,43 @@ public struct BundleTrailer: Equatable, Sendable {
   }
 }
 
+/// The refusals of `Protocol/bundle.md` (B1–B11), each with the stable name that
+/// `folio bundle apply` reports, in the order a reader checks them.
+public enum BundleRefusalCode: String, Sendable, CaseIterable, CustomStringConvertible {
+  /// B1: a line (the header included) is longer than the longest change.
+  case lineTooLong = "line-too-long"
+  /// B2: the file is empty, or its first line is not a bundle header.
+  case notABundle = "not-a-bundle"
+  /// B3: the header's version is not one this reader knows.
+  case unsupportedVersion = "unsupported-version"
+  /// B4: the header breaks a rule of its table or is not in canonical form.
+  case malformedHeader = "malformed-header"
+  /// B5: a line follows the trailer.
+  case dataAfterTrailer = "data-after-trailer"
+  /// B6: the last line is cut off, or there is no trailer.
+  case truncated = "truncated"
+  /// B7: a line is blank or ends with CR.
+  case malformedLine = "malformed-line"
+  /// B8: the trailer is not exactly its three members in canonical form.
+  case malformedTrailer = "malformed-trailer"
+  /// B9: a change line breaks a rule of `canonical-json.md` (the refusal names it).
+  case invalidChange = "invalid-change"
+  /// B10: the trailer's count or checksum does not match the lines.
+  case checksumMismatch = "checksum-mismatch"
+  /// B11: a change has the dot of a change held (or an earlier line) but other bytes.
+  case conflictingChange = "conflicting-change"
+  /// B12: a head breaks a rule of `Protocol/signing.md` §4 (the error names it).
+  case invalidHead = "invalid-head"
+  /// B13: a site's new changes do not continue what the reader holds of it.
+  case missingChanges = "missing-changes"
+
+  public var description: String { rawValue }
+}
+
 /// Why a bundle was refused. Nothing of a refused bundle is applied.
 public struct BundleError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// The refusal's stable name (`Protocol/bundle.md`).
+  public let code: BundleRefusalCode
   public let reason: String
   /// When a change line was refused: why, naming the rule (the same refusal the server
   /// gives the same bytes in a push).
@@ -169,13 +214,21 @@ public struct BundleError: Error, Sendable, Equatable, CustomStringConvertible {
   /// When a signed head failed: why, naming the rule and the site.
   public let invalidHead: InvalidHead?
 
-  public init(_ reason: String, refusal: InvalidChange? = nil, invalidHead: InvalidHead? = nil) {
+  public init(
+    _ code: BundleRefusalCode, _ reason: String, refusal: InvalidChange? = nil,
+    invalidHead: InvalidHead? = nil
+  ) {
+    self.code = code
     self.reason = reason
     self.refusal = refusal
     self.invalidHead = invalidHead
   }
 
-  public var description: String { reason }
+  /// The reason, then the code (an `invalid-change` reason names it with its rule already).
+  public var description: String {
+    if let invalidHead { return "\(reason) (\(code) \(invalidHead.rule))" }
+    return refusal == nil ? "\(reason) (\(code))" : reason
+  }
 }
 
 extension JSONWriter {

@@ -98,9 +98,9 @@ public enum ChangeJSON {
 
   /// Decodes one change from its canonical JSON bytes, and only from them: the one decoder
   /// for every path (push, pull, bundles, the op log), so all make the same decision about
-  /// the same bytes. It checks, in this order, that the bytes are Folio's JSON (rules J1–J7
-  /// and C8's depth), that they have a change's shape (S1–S11), that the change is valid
-  /// (`Change.validate`), and that the bytes are exactly `encode` of the result (K1).
+  /// the same bytes. It checks in the order of `canonical-json.md` §6: J1, C8 (the depth),
+  /// J2–J7 (`JSONReader`), S1–S11, C1–C7 (`Change.validateSense`), and that the bytes are
+  /// exactly `encode` of the result (K1); the first rule broken is the one named.
   /// Nothing is normalized: bytes that are not canonical are refused, not rewritten.
   ///
   /// - Parameters:
@@ -139,8 +139,8 @@ public enum ChangeJSON {
       } catch {
         throw InvalidChange(rule: rule(for: error.kind), reason: error.description)
       }
-      let change = try decode(value)
-      try change.validate(limits: limits)
+      let change = try decode(value, limits: limits)
+      try change.validateSense(limits: limits)
       if migratingOldForm { return change }
       let canonical = encode(change)
       let same = canonical.withUnsafeBytes { written in
@@ -182,8 +182,11 @@ public enum ChangeJSON {
     return "not in canonical form from byte \(offset): expected \"\(wanted)\""
   }
 
-  /// Decodes the shape of a change (rules S1–S11) from a parsed value.
-  private static func decode(_ value: JSONValue) throws(InvalidChange) -> Change {
+  /// Decodes the shape of a change from a parsed value: rules S1 to S11, each checked whole
+  /// and in that order (`canonical-json.md` §6), so the first one broken is the one named.
+  private static func decode(
+    _ value: JSONValue, limits: ChangeLimits
+  ) throws(InvalidChange) -> Change {
     guard let members = value.objectValue else {
       throw InvalidChange(rule: .members, reason: "a change must be a JSON object")
     }
@@ -208,38 +211,52 @@ public enum ChangeJSON {
     guard let hlc = members["hlc"]?.stringValue.flatMap(HybridTimestamp.init(hex:)) else {
       throw fail(.hlc, "hlc must be 16 lowercase hex digits")
     }
-    guard let author = members["author"]?.stringValue else {
-      throw fail(.author, "author must be a string")
+    guard let author = members["author"]?.stringValue, Change.isValidAuthor(author, limits) else {
+      throw fail(
+        .author, "author must be a string of 1 to \(limits.maximumAuthorLength) UTF-8 bytes")
     }
     guard let entity = members["entity"]?.objectValue, entity.count == 2,
       let kind = entity["kind"]?.stringValue.flatMap(EntityKind.init(rawValue:)),
-      let id = entity["id"]?.stringValue
+      let id = entity["id"]?.stringValue, Change.isValidID(id, limits)
     else {
-      throw fail(.entity, "entity must be {\"id\", \"kind\"} with kind article or annotation")
+      throw fail(
+        .entity,
+        "entity must be {\"id\", \"kind\"}: kind article or annotation, id 1 to "
+          + "\(limits.maximumIdLength) ASCII letters, digits or '-'")
     }
-    guard let field = members["field"]?.stringValue else {
-      throw fail(.field, "field must be a string")
+    guard let field = members["field"]?.stringValue, Change.isValidField(field, limits) else {
+      throw fail(.field, "field must be 1 to \(limits.maximumFieldLength) ASCII letters")
     }
     guard let op = members["op"]?.stringValue.flatMap(ChangeOp.init(rawValue:)) else {
       throw fail(.op, "op must be set, add or remove")
     }
     var pred: [Dot] = []
     if let list = members["pred"] {
-      guard let elements = list.arrayValue, !elements.isEmpty else {
-        throw fail(.pred, "pred must be a non-empty list (leave it out when empty)")
+      guard let elements = list.arrayValue, !elements.isEmpty,
+        elements.count <= limits.maximumPredCount
+      else {
+        throw fail(
+          .pred,
+          "pred must list 1 to \(limits.maximumPredCount) changes (leave it out when empty)")
       }
       for element in elements {
-        guard let dot = element.objectValue, dot.count == 2,
-          let dotSite = dot["site"]?.stringValue.flatMap(SiteID.init(rawValue:)),
-          let dotSeq = dot["seq"]?.intValue, dotSeq >= 1
+        guard let entry = element.objectValue, entry.count == 2,
+          let dotSite = entry["site"]?.stringValue.flatMap(SiteID.init(rawValue:)),
+          let dotSeq = entry["seq"]?.intValue, dotSeq >= 1
         else { throw fail(.pred, "pred entries must be {\"seq\": 1 or more, \"site\"}") }
-        pred.append(Dot(site: dotSite, seq: dotSeq))
+        let predecessor = Dot(site: dotSite, seq: dotSeq)
+        guard predecessor != Dot(site: site, seq: seq) else {
+          throw fail(.pred, "a change cannot supersede itself")
+        }
+        pred.append(predecessor)
       }
     }
+    if members["value"] == .null { throw fail(.value, "value cannot be null; leave it out") }
     var context: VersionVector?
     if let vector = members["context"] {
-      guard let entries = vector.objectValue else {
-        throw fail(.context, "context must be an object")
+      guard let entries = vector.objectValue, entries.count <= limits.maximumContextSites else {
+        throw fail(
+          .context, "context must be an object of at most \(limits.maximumContextSites) sites")
       }
       var result: [SiteID: Int] = [:]
       for (key, seqValue) in entries {

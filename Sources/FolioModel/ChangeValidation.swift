@@ -32,9 +32,10 @@ public struct ChangeLimits: Sendable {
 }
 
 extension Change {
-  /// Checks every rule of `Protocol/canonical-json.md` that a change in memory can break
-  /// (S3, S5–S11, C1–C8, and J3, J4, J7 inside `value`). The one validator for every path:
-  /// local edits, push, pull, bundles and the op log (`ChangeJSON.decode` calls it).
+  /// Checks every rule of `Protocol/canonical-json.md` that a change in memory can break, in
+  /// the order of its §6: C8, then J3, J4 and J7 (inside `value`, and J4 for every integer),
+  /// then S3, S5–S7, S9–S11, then C1–C7. The one validator for every path: local edits,
+  /// push, pull, bundles and the op log (`ChangeJSON.decode` checks the same rules on bytes).
   ///
   /// - Parameter limits: The size limits to apply.
   /// - Throws: `InvalidChange` naming the first rule broken; nothing is changed then.
@@ -42,29 +43,39 @@ extension Change {
     func fail(_ rule: ChangeRule, _ reason: String) -> InvalidChange {
       InvalidChange(rule: rule, dot: dot, reason: reason)
     }
-    let maximum = Int(JSONReader.maximumInteger)
+    if let value, value.nestingDepth > limits.maximumValueDepth {
+      throw fail(.depth, "the value nests more than \(limits.maximumValueDepth) deep")
+    }
+    var violation = value?.folioJSONViolation()
+    func integer(_ number: Int, _ what: String) {
+      // J4 comes before the value's J7, after its J3.
+      guard number.magnitude > JSONReader.maximumInteger.magnitude, violation?.rule != .integer
+      else { return }
+      violation = JSONValue.FolioJSONViolation(
+        rule: .integerRange, reason: "\(what) is beyond 2^53 - 1")
+    }
+    integer(seq, "seq")
+    for predecessor in pred { integer(predecessor.seq, "a pred seq") }
+    for number in context.map({ Array($0.entries.values) }) ?? [] {
+      integer(number, "a context seq")
+    }
+    if let violation { throw fail(violation.rule, violation.reason) }
     guard seq >= 1 else { throw fail(.seq, "seq must be 1 or more") }
-    guard seq <= maximum else { throw fail(.integerRange, "seq is beyond 2^53 - 1") }
-    guard !author.isEmpty, author.utf8.count <= limits.maximumAuthorLength else {
+    guard Change.isValidAuthor(author, limits) else {
       throw fail(.author, "author must be 1 to \(limits.maximumAuthorLength) UTF-8 bytes")
     }
-    guard !entity.id.isEmpty, entity.id.utf8.count <= limits.maximumIdLength,
-      entity.id.utf8.allSatisfy({ isASCIILetter($0) || isASCIIDigit($0) || $0 == 0x2D })
-    else {
+    guard Change.isValidID(entity.id, limits) else {
       throw fail(
         .entity, "entity id must be 1 to \(limits.maximumIdLength) ASCII letters, digits or '-'")
     }
-    guard !field.isEmpty, field.utf8.count <= limits.maximumFieldLength,
-      field.utf8.allSatisfy(isASCIILetter)
-    else { throw fail(.field, "field must be 1 to \(limits.maximumFieldLength) ASCII letters") }
+    guard Change.isValidField(field, limits) else {
+      throw fail(.field, "field must be 1 to \(limits.maximumFieldLength) ASCII letters")
+    }
     guard pred.count <= limits.maximumPredCount else {
       throw fail(.pred, "pred lists more than \(limits.maximumPredCount) changes")
     }
     for predecessor in pred {
       guard predecessor.seq >= 1 else { throw fail(.pred, "a pred seq must be 1 or more") }
-      guard predecessor.seq <= maximum else {
-        throw fail(.integerRange, "a pred seq is beyond 2^53 - 1")
-      }
       guard predecessor != dot else { throw fail(.pred, "a change cannot supersede itself") }
     }
     if value == .null { throw fail(.value, "value cannot be null; leave it out") }
@@ -72,15 +83,39 @@ extension Change {
       guard context.entries.count <= limits.maximumContextSites else {
         throw fail(.context, "context names more than \(limits.maximumContextSites) sites")
       }
-      guard context.entries.values.allSatisfy({ $0 <= maximum }) else {
-        throw fail(.integerRange, "a context seq is beyond 2^53 - 1")
+      guard context.entries.values.allSatisfy({ $0 >= 1 }) else {
+        throw fail(.context, "context seqs must be 1 or more")
       }
     }
-    try validateOperation(fail)
+    try validateSense(limits: limits)
+  }
+
+  /// Rules C1–C7, in that order: the operation fits the field, the value fits the operation,
+  /// and the value's canonical JSON fits its limit. For a change whose shape (S1–S11) holds.
+  ///
+  /// - Parameter limits: The size limits to apply.
+  /// - Throws: `InvalidChange` naming the first rule broken.
+  public func validateSense(limits: ChangeLimits = .standard) throws(InvalidChange) {
+    func fail(_ rule: ChangeRule, _ reason: String) -> InvalidChange {
+      InvalidChange(rule: rule, dot: dot, reason: reason)
+    }
+    if (field == Field.tags) == (op == .set) {
+      throw fail(.opForField, "tags take add and remove; other fields take set")
+    }
+    if (op == .remove) != (value == nil) {
+      throw fail(
+        .valuePresence, op == .remove ? "remove takes no value" : "\(op.rawValue) needs a value")
+    }
+    if op == .add, value?.stringValue == nil { throw fail(.addValue, "add needs a string value") }
+    if op == .remove, pred.isEmpty {
+      throw fail(.removePred, "remove must name the additions it removes")
+    }
+    if field == Field.deleted, value?.boolValue == nil {
+      throw fail(.deletedValue, "deleted must be true or false")
+    }
+    if isDelete, context == nil { throw fail(.deleteContext, "a delete must carry its context") }
+    if context != nil, !isDelete { throw fail(.deleteContext, "only a delete carries a context") }
     if let value {
-      do { try value.checkFolioJSON(maximumDepth: limits.maximumValueDepth) } catch {
-        throw fail(error.rule, error.reason)
-      }
       let size = value.canonicalSize
       guard size <= limits.maximumValueBytes else {
         throw fail(
@@ -90,28 +125,21 @@ extension Change {
     }
   }
 
-  /// Rules C1–C6: the operation fits the field, the value fits the operation.
-  private func validateOperation(
-    _ fail: (ChangeRule, String) -> InvalidChange
-  ) throws(InvalidChange) {
-    if (field == Field.tags) == (op == .set) {
-      throw fail(.opForField, "tags take add and remove; other fields take set")
-    }
-    switch op {
-    case .set, .add:
-      guard let value else { throw fail(.valuePresence, "\(op.rawValue) needs a value") }
-      if op == .add, value.stringValue == nil { throw fail(.addValue, "add needs a string value") }
-    case .remove:
-      guard value == nil else { throw fail(.valuePresence, "remove takes no value") }
-      guard !pred.isEmpty else {
-        throw fail(.removePred, "remove must name the additions it removes")
-      }
-    }
-    if field == Field.deleted, value?.boolValue == nil {
-      throw fail(.deletedValue, "deleted must be true or false")
-    }
-    if isDelete, context == nil { throw fail(.deleteContext, "a delete must carry its context") }
-    if context != nil, !isDelete { throw fail(.deleteContext, "only a delete carries a context") }
+  /// S5: 1 to `maximumAuthorLength` bytes of UTF-8.
+  static func isValidAuthor(_ author: String, _ limits: ChangeLimits) -> Bool {
+    !author.isEmpty && author.utf8.count <= limits.maximumAuthorLength
+  }
+
+  /// S6's id: 1 to `maximumIdLength` ASCII letters, digits or `-`.
+  static func isValidID(_ id: String, _ limits: ChangeLimits) -> Bool {
+    !id.isEmpty && id.utf8.count <= limits.maximumIdLength
+      && id.utf8.allSatisfy({ isASCIILetter($0) || isASCIIDigit($0) || $0 == 0x2D })
+  }
+
+  /// S7: 1 to `maximumFieldLength` ASCII letters.
+  static func isValidField(_ field: String, _ limits: ChangeLimits) -> Bool {
+    !field.isEmpty && field.utf8.count <= limits.maximumFieldLength
+      && field.utf8.allSatisfy(isASCIILetter)
   }
 }
 
@@ -128,32 +156,43 @@ extension JSONValue {
     let reason: String
   }
 
-  /// Checks what the reader checks on bytes, for a value built in memory: integers only
-  /// (J3) within ±(2^53 − 1) (J4), ASCII keys (J7), at most `maximumDepth` levels (C8).
-  func checkFolioJSON(maximumDepth: Int) throws(FolioJSONViolation) {
+  /// The nesting of arrays and objects (a scalar is 0, `[[1]]` is 2).
+  var nestingDepth: Int {
     switch self {
-    case .null, .bool, .string: return
+    case .null, .bool, .string, .int, .double: return 0
+    case .array(let elements): return 1 + (elements.map(\.nestingDepth).max() ?? 0)
+    case .object(let members): return 1 + (members.values.map(\.nestingDepth).max() ?? 0)
+    }
+  }
+
+  /// What the reader checks on bytes, for a value built in memory: integers only (J3)
+  /// within ±(2^53 − 1) (J4), ASCII keys (J7). The lowest rule broken, or nil.
+  func folioJSONViolation() -> FolioJSONViolation? {
+    switch self {
+    case .null, .bool, .string: return nil
     case .int(let number):
-      guard abs(number) <= JSONReader.maximumInteger else {
-        throw FolioJSONViolation(rule: .integerRange, reason: "an integer is beyond ±(2^53 - 1)")
-      }
+      guard number.magnitude > JSONReader.maximumInteger.magnitude else { return nil }
+      return FolioJSONViolation(rule: .integerRange, reason: "an integer is beyond ±(2^53 - 1)")
     case .double:
-      throw FolioJSONViolation(rule: .integer, reason: "numbers must be integers")
+      return FolioJSONViolation(rule: .integer, reason: "numbers must be integers")
     case .array(let elements):
-      guard maximumDepth > 0 else {
-        throw FolioJSONViolation(rule: .depth, reason: "the value nests too deep")
+      return elements.lazy.compactMap { $0.folioJSONViolation() }.min {
+        $0.rule.rawValue < $1.rule.rawValue
       }
-      for element in elements { try element.checkFolioJSON(maximumDepth: maximumDepth - 1) }
     case .object(let members):
-      guard maximumDepth > 0 else {
-        throw FolioJSONViolation(rule: .depth, reason: "the value nests too deep")
-      }
+      var found: FolioJSONViolation?
       for (key, member) in members {
-        guard key.utf8.allSatisfy({ $0 < 0x80 }) else {
-          throw FolioJSONViolation(rule: .asciiKey, reason: "an object key is not ASCII")
+        var candidates = [member.folioJSONViolation()]
+        if !key.utf8.allSatisfy({ $0 < 0x80 }) {
+          candidates.append(
+            FolioJSONViolation(rule: .asciiKey, reason: "an object key is not ASCII"))
         }
-        try member.checkFolioJSON(maximumDepth: maximumDepth - 1)
+        for case let candidate? in candidates
+        where found.map({ candidate.rule.rawValue < $0.rule.rawValue }) ?? true {
+          found = candidate
+        }
       }
+      return found
     }
   }
 

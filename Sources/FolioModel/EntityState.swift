@@ -79,8 +79,17 @@ public struct EntityState: Equatable, Sendable {
     }
   }
 
-  /// Present tags, sorted.
-  public var tags: [String] { tagAdditions.keys.sorted() }
+  /// Present tags as shown (`merge-rules.md` §5): in NFC, sorted by code point.
+  public var tags: [String] { EntityState.shownTags(tagAdditions.keys) }
+
+  /// Tags as `merge-rules.md` §5 shows them: each in NFC (canonically equivalent spellings
+  /// are one tag, so the spelling shown cannot depend on which addition arrived first), sorted
+  /// by code point (the order of their UTF-8 bytes).
+  public static func shownTags(_ tags: some Sequence<String>) -> [String] {
+    // `_nfcCodeUnits` is the standard library's NFC, the normalization String's `==` uses.
+    tags.map { String(decoding: $0._nfcCodeUnits, as: UTF8.self) }
+      .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+  }
 
   /// The value shown for `field`: the merged text, or else the greatest current value.
   public func value(_ field: String) -> JSONValue? {

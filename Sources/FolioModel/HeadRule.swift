@@ -25,12 +25,18 @@ public struct InvalidHead: Error, Sendable, Equatable, CustomStringConvertible {
   public let site: SiteID?
   /// What is wrong, for people.
   public let reason: String
+  /// For a message whose new changes of a site do not continue what the receiver holds
+  /// (a gap, not a forgery: the server answers 409 `gap`): the seqs missing.
+  public let missing: ClosedRange<Int>?
 
   /// A refusal under `rule`.
-  public init(rule: HeadRule, site: SiteID? = nil, reason: String) {
+  public init(
+    rule: HeadRule, site: SiteID? = nil, reason: String, missing: ClosedRange<Int>? = nil
+  ) {
     self.rule = rule
     self.site = site
     self.reason = reason
+    self.missing = missing
   }
 
   /// The protocol error code (`invalid-head`).

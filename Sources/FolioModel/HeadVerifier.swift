@@ -65,7 +65,8 @@ public enum HeadVerifier {
           throw InvalidHead(
             rule: .chain, site: site,
             reason: "changes \(position.seq + 1)…\(item.dot.seq - 1) of the site are missing, "
-              + "so its chain cannot be followed")
+              + "so its chain cannot be followed",
+            missing: (position.seq + 1)...(item.dot.seq - 1))
         }
         guard item.author == head.author else {
           throw InvalidHead(

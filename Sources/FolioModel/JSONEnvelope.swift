@@ -64,34 +64,25 @@ public enum JSONEnvelope {
   /// - Parameters:
   ///   - bytes: The whole message.
   ///   - range: Where the array is in `bytes`.
-  ///   - keepingWhitespace: When true, white space next to an element is part of its range
-  ///     (so that a caller requiring exact bytes refuses it with the element).
   /// - Returns: Each element's range, in order.
   /// - Throws: `JSONReader.Failure` when the range is not one array.
   public static func elements(
-    of bytes: [UInt8], in range: Range<Int>, keepingWhitespace: Bool = false
+    of bytes: [UInt8], in range: Range<Int>
   ) throws(JSONReader.Failure) -> [Range<Int>] {
     var scanner = Scanner(bytes: bytes, offset: range.lowerBound, end: range.upperBound)
     try scanner.expect(UInt8(ascii: "["), "expected an array")
     var elements: [Range<Int>] = []
-    if !keepingWhitespace { scanner.skipWhitespace() }
+    scanner.skipWhitespace()
     if try scanner.consumeIf(UInt8(ascii: "]")) {
       try scanner.expectEnd()
       return elements
     }
     while true {
-      let outerStart = scanner.offset
       scanner.skipWhitespace()
       let start = scanner.offset
-      if !keepingWhitespace || scanner.offset == scanner.end
-        || (bytes[scanner.offset] != UInt8(ascii: "]")
-          && bytes[scanner.offset] != UInt8(ascii: ","))
-      {
-        try scanner.skipValue()
-      }
-      let end = scanner.offset
+      try scanner.skipValue()
+      elements.append(start..<scanner.offset)
       scanner.skipWhitespace()
-      elements.append(keepingWhitespace ? outerStart..<scanner.offset : start..<end)
       if try scanner.consumeIf(UInt8(ascii: "]")) {
         try scanner.expectEnd()
         return elements

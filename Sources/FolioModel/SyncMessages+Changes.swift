@@ -53,10 +53,11 @@ extension PushRequest {
 
   /// Reads a push body, which must be exactly `{"changes":[` then the changes separated by
   /// `,` then `],"heads":[` then the heads separated by `,` then `]}`: the canonical JSON of
-  /// the body, no white space. Every byte between the delimiters belongs to a change (or a
-  /// head), decoded from those bytes (so a space next to a change is refused with the
-  /// change, as K1). At most `maximumChanges`. Heads are read and checked by H1–H3; the
-  /// rules that join heads and changes (H4–H6) are `HeadVerifier`'s.
+  /// the body, no white space. Each list is cut into elements by `elementRanges`, and every
+  /// byte of an element belongs to its change (or head), decoded from those bytes (so a
+  /// space next to a change is refused with the change, as K1). At most `maximumChanges`.
+  /// Heads are read and checked by H1–H3; the rules that join heads and changes (H4–H6) are
+  /// `HeadVerifier`'s.
   ///
   /// - Throws: `ChangeMessageError` saying what is wrong and which change.
   public static func decode(
@@ -69,21 +70,16 @@ extension PushRequest {
       #"the body must be exactly {"changes":[…],"heads":[…]}: two members, no white space"#
     guard bytes.count >= prefix.count + separator.count + 2, bytes.starts(with: prefix),
       bytes[bytes.count - 2] == UInt8(ascii: "]"), bytes[bytes.count - 1] == UInt8(ascii: "}"),
-      // A head holds no array and no raw quote inside a string, so the last separator is
+      // A head holds no bracket and no raw quote inside a string, so the last separator is
       // the one between the two lists, whatever the changes' values hold.
       let split = lastIndex(of: separator, in: bytes, before: bytes.count - 2),
       split >= prefix.count - 1
     else { throw .malformed(shape) }
-    let ranges: [Range<Int>]
-    let headRanges: [Range<Int>]
-    do {
-      ranges = try JSONEnvelope.elements(
-        of: bytes, in: (prefix.count - 1)..<(split + 1), keepingWhitespace: true)
-      headRanges = try JSONEnvelope.elements(
-        of: bytes, in: (split + separator.count - 1)..<(bytes.count - 1),
-        keepingWhitespace: true)
-    } catch {
-      throw .malformed("\(shape): \(error)")
+    guard let ranges = elementRanges(in: bytes, from: prefix.count, to: split),
+      let headRanges = elementRanges(
+        in: bytes, from: split + separator.count, to: bytes.count - 2)
+    else {
+      throw .malformed("\(shape): a list's brackets or strings do not close")
     }
     guard ranges.count <= maximumChanges else {
       throw .tooManyChanges(count: ranges.count, limit: maximumChanges)
@@ -106,6 +102,49 @@ extension PushRequest {
       start -= 1
     }
     return nil
+  }
+}
+
+extension PushRequest {
+  /// Cuts a push body's list (`bytes[start..<end]`) into its elements as
+  /// `canonical-json.md` §7 says, without parsing them: at every `,` outside strings where
+  /// as many `[`/`{` as `]`/`}` came before (a string runs from a `"` to the next `"` not
+  /// escaped by `\`). Nil when a `]`/`}` closes more than was opened, or when at the end
+  /// a bracket or a string is still open. An empty list has no elements.
+  static func elementRanges(in bytes: [UInt8], from start: Int, to end: Int) -> [Range<Int>]? {
+    guard start < end else { return [] }
+    var ranges: [Range<Int>] = []
+    var elementStart = start
+    var depth = 0
+    var inString = false
+    var escaped = false
+    for index in start..<end {
+      let byte = bytes[index]
+      if inString {
+        if escaped {
+          escaped = false
+        } else if byte == UInt8(ascii: "\\") {
+          escaped = true
+        } else if byte == UInt8(ascii: "\"") {
+          inString = false
+        }
+        continue
+      }
+      switch byte {
+      case UInt8(ascii: "\""): inString = true
+      case UInt8(ascii: "["), UInt8(ascii: "{"): depth += 1
+      case UInt8(ascii: "]"), UInt8(ascii: "}"):
+        depth -= 1
+        if depth < 0 { return nil }
+      case UInt8(ascii: ",") where depth == 0:
+        ranges.append(elementStart..<index)
+        elementStart = index + 1
+      default: break
+      }
+    }
+    guard depth == 0, !inString else { return nil }
+    ranges.append(elementStart..<end)
+    return ranges
   }
 }
 

@@ -23,6 +23,7 @@ struct LineReader {
   mutating func next() throws -> (line: ArraySlice<UInt8>, endedWithNewline: Bool)? {
     while true {
       if let newline = buffer[start...].firstIndex(of: 0x0A) {
+        if newline - start > maximumLineBytes { throw LineTooLong() }
         let line = buffer[start..<newline]
         start = newline + 1
         return (line, true)

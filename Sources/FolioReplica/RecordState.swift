@@ -111,8 +111,8 @@ struct RecordState: Equatable, Sendable {
   /// The `pred` a new `set` of `field` must carry: every current value.
   func currentDots(_ field: String) -> [Dot] { (registers[field] ?? []).map(\.dot).sorted() }
 
-  /// Present tags, sorted.
-  var tags: [String] { tagAdditions.keys.sorted() }
+  /// Present tags as shown: in NFC, sorted by code point (`EntityState.shownTags`).
+  var tags: [String] { EntityState.shownTags(tagAdditions.keys) }
 
   /// Merges one change new to the log (never a duplicate).
   ///

@@ -30,7 +30,7 @@ extension Replica {
     let temporary = path + ".partial"
     guard FileManager.default.createFile(atPath: temporary, contents: nil),
       let handle = FileHandle(forWritingAtPath: temporary)
-    else { throw BundleError("cannot write \(path)") }
+    else { throw ReplicaError.invalidOperation("cannot write \(path)") }
     var hasher = SHA256Hasher()
     var count = 0
     var bytes = 0
@@ -65,7 +65,9 @@ extension Replica {
       try flush()
       try handle.synchronize()
       try handle.close()
-      guard rename(temporary, path) == 0 else { throw BundleError("cannot write \(path)") }
+      guard rename(temporary, path) == 0 else {
+        throw ReplicaError.invalidOperation("cannot write \(path)")
+      }
     } catch {
       try? handle.close()
       unlink(temporary)
@@ -111,15 +113,17 @@ extension Replica {
       return try LineReader(
         path: path, maximumLineBytes: ChangeLimits.standard.maximumChangeBytes)
     } catch {
-      throw BundleError("cannot read \(path): no such file or not readable")
+      throw ReplicaError.invalidOperation("cannot read \(path): no such file or not readable")
     }
   }
 
   private static func readHeader(
     _ reader: inout LineReader
   ) throws -> (header: BundleHeader, line: ArraySlice<UInt8>) {
-    guard let first = try? reader.next(), first.endedWithNewline else {
-      throw BundleError("not a Folio bundle (its first line is not a bundle header)")
+    let first: (line: ArraySlice<UInt8>, endedWithNewline: Bool)?
+    do { first = try reader.next() } catch { throw tooLong(line: 1) }
+    guard let first, first.endedWithNewline else {
+      throw BundleError(.notABundle, "not a Folio bundle (its first line is not a bundle header)")
     }
     return (try BundleHeader.decode(first.line), first.line)
   }
@@ -150,30 +154,89 @@ extension Replica {
     }
   }
 
-  /// Applies the change lines inside the caller's transaction, then verifies the heads; a
-  /// failure throws, so the transaction keeps nothing. (Verifying first would read and
-  /// decode the whole bundle twice.)
+  /// Checks every line in the order of `Protocol/bundle.md` (the first refusal is reported),
+  /// adding the changes in pieces inside the caller's transaction as it goes; then B11 (a
+  /// change that conflicts with one held, reported only once the whole file is known to be
+  /// a well-formed bundle), B13 (the changes continue what is held) and B12 (the signed
+  /// heads). A failure throws, so the transaction keeps nothing. (Verifying before adding
+  /// would read and decode the whole bundle twice.)
   private func applyVerified(
     _ reader: inout LineReader, header: BundleHeader, headerLine: ArraySlice<UInt8>
   ) throws -> ApplyReport {
     let held = try versionVector()
     var items: [HeadVerifier.Item<[UInt8]>] = []
     var session = try beginApply()
-    try Replica.readLines(&reader, headerLine: headerLine) { change, line in
+    var hasher = SHA256Hasher()
+    hasher.update(headerLine)
+    hasher.update(CollectionOfOne(0x0A))
+    var count = 0
+    var piece: [Change] = []
+    var trailer: BundleTrailer?
+    var conflict: ReplicaError?
+    func add() throws {
+      defer { piece.removeAll(keepingCapacity: true) }
+      guard conflict == nil else { return }
+      do { try session.add(piece) } catch let error as ReplicaError {
+        switch error {
+        case .rejectedChange, .sharedSite: conflict = error
+        default: throw error
+        }
+      }
+    }
+    while let (line, ended) = try Replica.nextLine(&reader, number: count + 2) {
+      let number = count + 2 + (trailer == nil ? 0 : 1)
+      guard trailer == nil else {
+        throw BundleError(
+          .dataAfterTrailer, "the bundle has data after its end marker (line \(number))")
+      }
+      guard ended else {
+        throw BundleError(.truncated, "the bundle is truncated (its last line is cut off)")
+      }
+      guard !line.isEmpty else {
+        throw BundleError(.malformedLine, "line \(number) of the bundle is blank")
+      }
+      guard line.last != 0x0D else {
+        throw BundleError(
+          .malformedLine, "line \(number) of the bundle ends with CR: lines end with \\n only")
+      }
+      if BundleTrailer.isTrailer(line) {
+        trailer = try BundleTrailer.decode(line)
+        continue
+      }
+      hasher.update(line)
+      hasher.update(CollectionOfOne(0x0A))
+      count += 1
+      let change: Change
+      do throws(InvalidChange) {
+        change = try ChangeJSON.decode(line)
+      } catch {
+        throw BundleError(
+          .invalidChange, "change \(count) of the bundle (line \(count + 1)): \(error)",
+          refusal: error)
+      }
       // Only changes new here are hashed; the others are compared with the held ones when
       // they are integrated.
       let fresh = change.seq > held[change.site]
       items.append(
         HeadVerifier.Item(dot: change.dot, author: change.author, bytes: fresh ? Array(line) : []))
-    } pieces: { piece in
-      try session.add(piece)
+      piece.append(change)
+      if piece.count == 2_000 { try add() }
     }
+    guard let trailer, trailer.end else {
+      throw BundleError(.truncated, "the bundle is truncated (no end marker)")
+    }
+    guard trailer.count == count, trailer.sha256 == Hex.encode(hasher.finalize()) else {
+      throw BundleError(.checksumMismatch, "the bundle is corrupt (its checksum does not match)")
+    }
+    try add()
+    if let conflict { throw BundleError(.conflictingChange, conflict.description) }
     try Replica.checkContinues(items, held: held)
     let advanced: [SiteID: SignedHead]
     do {
       advanced = try verify(items, heads: header.heads, held: held)
     } catch let invalid as InvalidHead {
       throw BundleError(
+        .invalidHead,
         "the bundle's signatures do not hold, so its changes may have been altered or"
           + " invented: \(invalid)", invalidHead: invalid)
     }
@@ -196,74 +259,28 @@ extension Replica {
         lowest - 1 == held[site] + 1
         ? "change \(held[site] + 1)" : "changes \(held[site] + 1) … \(lowest - 1)"
       throw BundleError(
+        .missingChanges,
         "the bundle lacks site \(site.short)'s \(missing), which this replica does not hold"
           + " either: ask for a bundle made for this replica's vector ('folio bundle vector"
           + " FILE' here, then 'folio bundle create --for FILE' there)")
     }
   }
 
-  /// Reads a bundle's change lines and trailer after its header, checking each line, the
-  /// count and the checksum: `each` sees every change with its line, `pieces` gets the
-  /// changes in pieces (to keep memory bounded).
-  private static func readLines(
-    _ reader: inout LineReader, headerLine: ArraySlice<UInt8>,
-    each: (Change, ArraySlice<UInt8>) throws -> Void, pieces: ([Change]) throws -> Void
-  ) throws {
-    var hasher = SHA256Hasher()
-    hasher.update(headerLine)
-    hasher.update(CollectionOfOne(0x0A))
-    var count = 0
-    var piece: [Change] = []
-    var trailer: BundleTrailer?
-    while let (line, ended) = try Replica.nextLine(&reader) {
-      guard trailer == nil else { throw BundleError("the bundle has data after its end marker") }
-      guard ended else { throw BundleError("the bundle is truncated (its last line is cut off)") }
-      guard !line.isEmpty else {
-        let blank = InvalidChange(rule: .syntax, reason: "a blank line is not a change")
-        throw BundleError(
-          "line \(count + 2) of the bundle is blank (\(blank.code) \(blank.rule))", refusal: blank)
-      }
-      guard line.last != 0x0D else {
-        throw BundleError("line \(count + 2) of the bundle ends with CR: lines end with \\n only")
-      }
-      if BundleTrailer.isTrailer(line) {
-        trailer = try BundleTrailer.decode(line)
-        continue
-      }
-      hasher.update(line)
-      hasher.update(CollectionOfOne(0x0A))
-      count += 1
-      let change: Change
-      do throws(InvalidChange) {
-        change = try ChangeJSON.decode(line)
-      } catch {
-        throw BundleError(
-          "change \(count) of the bundle (line \(count + 1)): \(error)", refusal: error)
-      }
-      try each(change, line)
-      piece.append(change)
-      if piece.count == 2_000 {
-        try pieces(piece)
-        piece.removeAll(keepingCapacity: true)
-      }
-    }
-    guard let trailer, trailer.end else {
-      throw BundleError("the bundle is truncated (no end marker)")
-    }
-    guard trailer.count == count, trailer.sha256 == Hex.encode(hasher.finalize()) else {
-      throw BundleError("the bundle is corrupt (its checksum does not match)")
-    }
-    try pieces(piece)
+  private static func tooLong(line number: Int) -> BundleError {
+    BundleError(
+      .lineTooLong,
+      "line \(number) of the bundle is longer than \(ChangeLimits.standard.maximumChangeBytes)"
+        + " bytes, the longest a change can be")
   }
 
   private static func nextLine(
-    _ reader: inout LineReader
+    _ reader: inout LineReader, number: Int
   ) throws -> (ArraySlice<UInt8>, Bool)? {
     do {
       guard let next = try reader.next() else { return nil }
       return (next.line, next.endedWithNewline)
     } catch {
-      throw BundleError("the bundle is corrupt (a line is far too long)")
+      throw tooLong(line: number)
     }
   }
 }

@@ -117,23 +117,25 @@ struct ChangesController<Store: ChangeStore, Context: RequestContext>: Sendable 
     }
   }
 
+  /// A query integer as README.md "Query integers" says: one or more ASCII digits, nothing
+  /// else (no sign, fraction or space). With `saturating`, more than `Int` holds is `Int.max`.
   private static func integer(
     _ text: String?, named name: String, saturating: Bool = false
   ) throws(SyncError) -> Int? {
     guard let text else { return nil }
-    if let value = Int(text) { return value }
-    let digits = text.drop(while: { $0 == "-" || $0 == "+" })
-    if saturating, text.count - digits.count <= 1, !digits.isEmpty,
-      digits.allSatisfy({ ("0"..."9").contains($0) })
-    {
-      return text.hasPrefix("-") ? Int.min : Int.max
+    guard !text.isEmpty, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else {
+      throw .badRequest("\(name) must be written as digits 0-9 only")
     }
-    throw .badRequest("\(name) must be an integer")
+    if let value = Int(text) { return value }
+    if saturating { return Int.max }
+    throw .badRequest("\(name) is too large")
   }
 
   /// `{"changes":[…],"cursor":N,"heads":[…],"more":B}` built from the stored canonical bytes.
   static func pullBody(_ page: StoredPage) -> ByteBuffer {
-    let size = (page.changes + page.heads).reduce(80) { $0 + $1.count + 1 }
+    let size = page.heads.reduce(page.changes.reduce(80) { $0 + $1.count + 1 }) {
+      $0 + $1.count + 1
+    }
     var buffer = ByteBufferAllocator().buffer(capacity: size)
     buffer.writeString("{\"changes\":[")
     writeList(page.changes, to: &buffer)

@@ -115,8 +115,9 @@ public final class PostgresChangeStore: ChangeStore {
   static func migrate(on connection: PostgresConnection, url: PostgresURL, logger: Logger)
     async throws
   {
+    let setAside: UnsignedChangesSetAside?
     do {
-      try await connection.withTransaction(logger: logger) { connection in
+      setAside = try await connection.withTransaction(logger: logger) { connection in
         try await connection.query(
           "SELECT pg_advisory_xact_lock(\(Self.migrationLockKey))", logger: logger)
         try await connection.query(
@@ -130,24 +131,27 @@ public final class PostgresChangeStore: ChangeStore {
             .newerSchema,
             "\(url.redacted) was written by a newer folio-server (schema \(version))")
         }
-        guard version < Self.schemaVersion else { return }
+        guard version < Self.schemaVersion else { return nil }
+        var setAside: UnsignedChangesSetAside?
         if version == 0 {
           for statement in Self.spacesAndTokens {
             try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
           }
         } else {
-          try await setAsideUnsignedChanges(on: connection, url: url, logger: logger)
+          setAside = try await setAsideUnsignedChanges(on: connection, logger: logger)
         }
         for statement in Self.signedChanges {
           try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
         }
         try await connection.query(
           "INSERT INTO folio_schema (version) VALUES (\(Self.schemaVersion))", logger: logger)
+        return setAside
       }
     } catch let error as PostgresTransactionError {
       if let inner = error.closureError as? StoreError { throw inner }
       throw error
     }
+    setAside?.log(store: url.redacted, schema: schemaVersion, to: logger)
   }
 
   /// Schema 1 → 2: the unsigned changes of protocol 1 cannot be served to protocol 2
@@ -156,12 +160,12 @@ public final class PostgresChangeStore: ChangeStore {
   /// nothing reads. The spaces keep their latest server sequence number, so a client's old
   /// cursor never skips a change pushed after the upgrade.
   private static func setAsideUnsignedChanges(
-    on connection: PostgresConnection, url: PostgresURL, logger: Logger
-  ) async throws {
+    on connection: PostgresConnection, logger: Logger
+  ) async throws -> UnsignedChangesSetAside {
     let perSpace = try await connection.query(
       "SELECT space, count(*)::int8 FROM changes GROUP BY space ORDER BY space COLLATE \"C\"",
       logger: logger
-    ).decode((String, Int).self).collectAll()
+    ).decode((String, Int).self).collectAll().map { (space: $0.0, count: $0.1) }
     for statement in [
       "ALTER TABLE changes RENAME TO v1_unsigned_changes",
       "ALTER INDEX changes_pkey RENAME TO v1_unsigned_changes_pkey",
@@ -173,18 +177,7 @@ public final class PostgresChangeStore: ChangeStore {
     ] {
       try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
     }
-    let total = perSpace.reduce(0) { $0 + $1.1 }
-    logger.notice(
-      """
-      upgraded \(url.redacted) to schema \(schemaVersion) (protocol 2, signed changes): \
-      spaces and tokens kept; \(total) unsigned changes of protocol 1 moved aside into table \
-      v1_unsigned_changes and no longer served (no protocol 2 replica could verify them); \
-      replicas push their changes again, signed
-      """,
-      metadata: [
-        "unsignedChanges": "\(total)",
-        "spaces": "\(perSpace.map { "\($0.0): \($0.1)" }.joined(separator: ", "))",
-      ])
+    return UnsignedChangesSetAside(perSpace: perSpace)
   }
 
   /// The spaces and their tokens (schema 1 and 2 alike).

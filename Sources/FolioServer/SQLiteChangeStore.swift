@@ -82,15 +82,18 @@ public final class SQLiteChangeStore: ChangeStore {
         "\(connection.path) was written by a newer folio-server (schema \(version))")
     }
     guard version < schemaVersion else { return }
-    try connection.transaction {
+    let setAside = try connection.transaction {
+      var setAside: UnsignedChangesSetAside?
       if version == 0 {
         try connection.execute(spacesAndTokens)
       } else {
-        try setAsideUnsignedChanges(connection, logger: logger)
+        setAside = try setAsideUnsignedChanges(connection)
       }
       try connection.execute(signedChanges)
       try connection.execute("PRAGMA user_version = \(schemaVersion)")
+      return setAside
     }
+    setAside?.log(store: connection.path, schema: Int(schemaVersion), to: logger)
   }
 
   /// Schema 1 → 2: the unsigned changes of protocol 1 cannot be served to protocol 2
@@ -98,28 +101,19 @@ public final class SQLiteChangeStore: ChangeStore {
   /// they move to tables `v1_unsigned_changes`, `v1_site_owners` and `v1_site_heads`, which
   /// nothing reads. The spaces keep their latest server sequence number, so a client's old
   /// cursor never skips a change pushed after the upgrade.
-  private static func setAsideUnsignedChanges(_ connection: Connection, logger: Logger) throws {
+  private static func setAsideUnsignedChanges(_ connection: Connection) throws
+    -> UnsignedChangesSetAside
+  {
     let perSpace = try connection.rows(
       "SELECT space, count(*) FROM changes GROUP BY space ORDER BY space"
-    ) { row in (row.string(0), row.int(1)) }
+    ) { row in (space: row.string(0), count: row.int(1)) }
     try connection.execute(
       """
       ALTER TABLE changes RENAME TO v1_unsigned_changes;
       ALTER TABLE site_owners RENAME TO v1_site_owners;
       ALTER TABLE site_heads RENAME TO v1_site_heads;
       """)
-    let total = perSpace.reduce(0) { $0 + $1.1 }
-    logger.notice(
-      """
-      upgraded \(connection.path) to schema \(schemaVersion) (protocol 2, signed changes): \
-      spaces and tokens kept; \(total) unsigned changes of protocol 1 moved aside into table \
-      v1_unsigned_changes and no longer served (no protocol 2 replica could verify them); \
-      replicas push their changes again, signed
-      """,
-      metadata: [
-        "unsignedChanges": "\(total)",
-        "spaces": "\(perSpace.map { "\($0.0): \($0.1)" }.joined(separator: ", "))",
-      ])
+    return UnsignedChangesSetAside(perSpace: perSpace)
   }
 
   /// The spaces and their tokens (schema 1 and 2 alike).

@@ -23,6 +23,8 @@ final class Bench {
   /// Highlights the concurrent phase rewrites, chosen evenly over the workload.
   private var chosenHighlights: [String] = []
   private var phasePeak = 0
+  /// What checking the bundle's signatures cost (bundle phase), reused to estimate pull's.
+  private var verification: VerificationResult?
 
   private var workload: Workload { settings.workload }
   private func path(_ name: String) -> String { settings.folder + "/" + name }
@@ -182,6 +184,15 @@ final class Bench {
       phase, "changes per second", applied.changesPerSecond, "changes/s", ratio: ratio,
       target: ">= 0.35x baseline", met: ratio.map { $0 >= 0.35 })
     add(phase, "conflicts found", Double(applied.conflicts), "conflicts")
+    let verification = try VerificationPhase.verify(bundle: bundlePath)
+    let share = verification.seconds / applied.seconds
+    add(
+      phase, "of which signature verification (\(verification.heads) heads)",
+      verification.seconds, "s")
+    add(
+      phase, "verification's share of the apply", share * 100, "%", target: "<= 10%",
+      met: share <= 0.10)
+    self.verification = verification
     add(phase, "resident memory at start", megabytes(applied.startBytes), "MB")
     add(phase, "peak resident memory", megabytes(applied.peakBytes), "MB")
     notePeak(applied.peakBytes)
@@ -247,6 +258,14 @@ final class Bench {
       phase, "changes per second", pullRate, "changes/s", ratio: throughputRatio(pullRate),
       target: ">= 100,000/s", met: pullRate >= 100_000)
     add(phase, "requests", Double(pull.summary.requests), "requests")
+    if let verification {
+      // Each page carries a head per site in it: one here, the space has one writer.
+      let cost = verification.estimate(
+        changes: pull.summary.pulled, messages: pull.summary.requests)
+      add(
+        phase, "signature verification's share (estimated)", cost / pull.seconds * 100, "%",
+        target: "<= 10%", met: cost / pull.seconds <= 0.10)
+    }
     add(phase, "bytes received (at the socket)", megabytes(pull.wireReceived), "MB")
     add(
       phase, "bytes received per change",

@@ -137,7 +137,7 @@ enum LoadPhase {
     let quietHead = try await client.head()
     let port = Int(server.url.split(separator: ":").last ?? "") ?? 0
     let quietEnd = MonotonicClock.now() + UInt64(seconds * 1e9)
-    let path = "\(SyncProtocol.pathPrefix)/spaces/\(space)/changes?after=\(quietHead)"
+    let path = "/v2/spaces/\(space)/changes?after=\(quietHead)"
     let headers = ["Authorization": "Bearer \(token)", "Accept-Encoding": "gzip"]
     let readers = await quietStretch(port: port, path: path, headers: headers, until: quietEnd)
     session.invalidateAndCancel()
@@ -167,13 +167,13 @@ enum LoadPhase {
           author: "load", entity: .article("load-\(site.rawValue)"), field: Field.title,
           op: .set, value: .string("title \(seq)"))
       }
-      let next = changes.reduce(chain) { $0.appending(ChangeJSON.encode($1)) }
-      let head = SignedHead(signing: next, author: "load", with: key)
+      let signed = changes.reduce(chain) { $0.appending(ChangeJSON.encode($1)) }
+      let head = SignedHead(signing: signed, author: "load", with: key)
       tally.requests += 1
       do {
         tally.pushed += try await client.push(changes, head: head)
         seq += batch
-        chain = next
+        chain = signed
       } catch {
         tally.failures += 1
         continue
@@ -282,11 +282,7 @@ private struct LoadClient: Sendable {
   func pull(after cursor: Int, gzip: Bool, limit: Int = 1_000) async throws -> (
     page: PullResponse, wireBytes: Int
   ) {
-    guard
-      let url = URL(
-        string:
-          "\(base)\(SyncProtocol.pathPrefix)/spaces/\(space)/changes?after=\(cursor)&limit=\(limit)"
-      )
+    guard let url = URL(string: "\(base)/v2/spaces/\(space)/changes?after=\(cursor)&limit=\(limit)")
     else { throw Failed(reason: "bad URL") }
     var request = URLRequest(url: url)
     request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
@@ -307,7 +303,7 @@ private struct LoadClient: Sendable {
 
   /// The space's latest server sequence number.
   func head() async throws -> Int {
-    guard let url = URL(string: "\(base)\(SyncProtocol.pathPrefix)/spaces/\(space)/vector") else {
+    guard let url = URL(string: "\(base)/v2/spaces/\(space)/vector") else {
       throw Failed(reason: "bad URL")
     }
     var request = URLRequest(url: url)
@@ -319,10 +315,9 @@ private struct LoadClient: Sendable {
     return try JSONDecoder().decode(VectorResponse.self, from: data).cursor
   }
 
-  /// Pushes `changes` (of one site, signed by `head`) and returns how many the server
-  /// accepted.
+  /// Pushes `changes` and returns how many the server accepted.
   func push(_ changes: [Change], head: SignedHead) async throws -> Int {
-    guard let url = URL(string: "\(base)\(SyncProtocol.pathPrefix)/spaces/\(space)/changes") else {
+    guard let url = URL(string: "\(base)/v2/spaces/\(space)/changes") else {
       throw Failed(reason: "bad URL")
     }
     var request = URLRequest(url: url)

@@ -50,4 +50,22 @@ import Testing
       ])
         == ["highlight", "x", "--color", "red", "--json"])
   }
+
+  @Test func aSubcommandParsesItsArgumentsAloneAndLeavesTheRestToTheTree() async throws {
+    let list = try #require(Folio.parsedDirectly(["list", "--limit", "5"]) as? ListCommand)
+    #expect(list.limit == 5)
+    let nested = Folio.parsedDirectly(["bundle", "vector", "out.vector"])
+    #expect(nested.map { String(describing: type(of: $0)) }?.contains("Vector") == true)
+    // Help, a version request, an unknown command or a usage error go to the whole tree,
+    // whose messages name `folio`.
+    for arguments in [
+      ["list", "--help"], ["list", "--version"], ["nosuch"], ["list", "--bogus"],
+    ] {
+      #expect(Folio.parsedDirectly(arguments) == nil, "\(arguments)")
+    }
+    let workspace = try CLIWorkspace()
+    let result = await workspace.run(["list", "--bogus"])
+    #expect(result.status == 64)
+    #expect(result.errorOutput.contains("folio list"))
+  }
 }

@@ -44,4 +44,27 @@ struct ChangeVectorTests {
       }
     }
   }
+
+  @Test("Pull page", arguments: (try? PullPageCase.all()) ?? [])
+  func pullPage(_ item: PullPageCase) {
+    do {
+      let page = try PullResponse.decode(item.bytes)
+      #expect(
+        page.changes.count == item.changes,
+        "accepted; expected \(item.code ?? "") \(item.rule ?? "")")
+    } catch {
+      switch error {
+      case .invalidChange(_, let refusal):
+        #expect(item.code == "invalid-change" && item.rule == refusal.rule.rawValue, "\(error)")
+      case .invalidHead(_, let refusal):
+        #expect(item.code == "invalid-head" && item.rule == refusal.rule.rawValue, "\(error)")
+      case .malformed, .tooManyChanges:
+        #expect(item.code == "malformed-page", "\(error)")
+      }
+    }
+  }
+
+  @Test func thePullPagesAreThere() throws {
+    #expect(try PullPageCase.all().count >= 10)
+  }
 }

@@ -463,6 +463,57 @@ struct ChangeValidationTests {
     return change
   }
 
+  /// A change in memory that breaks several rules names the first in the order of
+  /// `canonical-json.md` §6, as the reader does for bytes.
+  @Test func severalRulesBrokenNameTheFirstInTheDocumentedOrder() {
+    var deep: JSONValue = .int(1)
+    for _ in 0..<70 { deep = .array([deep]) }
+    let cases: [(Change, ChangeRule)] = [
+      (
+        Self.with {
+          $0.author = ""; $0.value = deep
+        }, .depth
+      ),
+      (
+        Self.with {
+          $0.author = ""; $0.value = .array([.double(1.5), .int(1 << 60)])
+        }, .integer
+      ),
+      (Self.with { $0.value = .object(["é": .int(1 << 60)]) }, .integerRange),
+      (
+        Self.with {
+          $0.seq = 1 << 60; $0.value = .object(["é": .int(1)])
+        }, .integerRange
+      ),
+      (
+        Self.with {
+          $0.author = ""; $0.field = Field.tags
+        }, .author
+      ),
+      (
+        Self.with {
+          $0.field = "no_te"; $0.entity = .article("a b")
+        }, .entity
+      ),
+      (
+        Self.with {
+          $0.op = .add; $0.value = .int(5)
+        }, .opForField
+      ),
+      (
+        Self.with {
+          $0.field = Field.deleted
+          $0.value = "yes"
+          $0.context = VersionVector([Fixture.siteB: 1])
+        }, .deletedValue
+      ),
+    ]
+    for (change, rule) in cases {
+      #expect(throws: InvalidChange.self) { try change.validate() }
+      do { try change.validate() } catch { #expect(error.rule == rule, "\(error)") }
+    }
+  }
+
   /// Each refused shape, with words its reason must contain.
   static let invalid: [(String, Change, String)] = [
     ("seq 0", with { $0.seq = 0 }, "seq must be 1 or more"),

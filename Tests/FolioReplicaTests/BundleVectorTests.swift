@@ -13,7 +13,7 @@ struct BundleVectorTests {
     defer { directory.remove() }
     let replica = try Replica.create(at: directory.file("r.folio"), author: "reader")
     var checked = 0
-    for item in try ChangeVectorCase.all() where !item.bytes.contains(0x0A) {
+    for item in try ChangeVectorCase.all() where !item.bytes.contains(0x0A) && !item.bytes.isEmpty {
       let path = directory.file("case.bundle")
       try Data(Self.bundle(lines: [item.bytes])).write(to: URL(fileURLWithPath: path))
       checked += 1
@@ -41,6 +41,24 @@ struct BundleVectorTests {
     }
     #expect(checked > 80)
     #expect(try replica.changeCount() == 0)
+  }
+
+  @Test("Bundle file", arguments: try BundleVectorCase.all())
+  func bundleFile(_ item: BundleVectorCase) throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let replica = try Replica.create(at: directory.file("r.folio"), author: "reader")
+    let path = directory.file("case.bundle")
+    try Data(item.bytes).write(to: URL(fileURLWithPath: path))
+    do {
+      _ = try replica.applyBundle(at: path)
+      #expect(item.code == nil, "applied; expected \(item.code ?? "") \(item.rule ?? "")")
+    } catch let error as BundleError {
+      #expect(error.code.rawValue == item.code, "\(error)")
+      #expect(
+        (error.refusal?.rule.rawValue ?? error.invalidHead?.rule.rawValue) == item.rule, "\(error)")
+      #expect(try replica.changeCount() == 0, "nothing of a refused bundle is applied")
+    }
   }
 
   @Test func headerRulesAreEnforced() throws {

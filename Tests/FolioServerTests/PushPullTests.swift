@@ -103,6 +103,9 @@ struct PushPullTests {
       for uri in [
         "/v2/spaces/team/changes?limit=0", "/v2/spaces/team/changes?after=-1",
         "/v2/spaces/team/changes?after=abc", "/v2/spaces/team/changes?limit=1.5",
+        "/v2/spaces/team/changes?limit=+5", "/v2/spaces/team/changes?after=",
+        "/v2/spaces/team/changes?after=1.0", "/v2/spaces/team/changes?after=9007199254740992",
+        "/v2/spaces/team/changes?wait=-0",
       ] {
         let response = try await client.execute(
           uri: uri, method: .get, headers: bearer(fixture.alice))

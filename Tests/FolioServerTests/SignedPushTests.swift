@@ -216,6 +216,18 @@ struct SignedPushTests {
           == PullResponse(
             changes: [a[6]], heads: [try #require(TestSites.head(of: first, at: 7))], cursor: 10,
             more: false))
+      // A fresh replica verifies both pages in turn (H4–H6), as `HeadVerifier` does for it.
+      var held: [SiteID: SignedHead] = [:]
+      for pulled in [page, rest] {
+        let items = pulled.changes.map {
+          HeadVerifier.Item(dot: $0.dot, author: $0.author, bytes: ChangeJSON.encode($0))
+        }
+        let advanced = try HeadVerifier.verify(items, heads: pulled.heads) {
+          (site: SiteID) throws(InvalidHead) in held[site]?.siteChain ?? .empty
+        }
+        held.merge(advanced) { $1 }
+      }
+      #expect(held[first]?.seq == 7 && held[second]?.seq == 3)
       // The byte bound gives way too: a page of one byte still runs to the push's end.
       let tiny = try await fixture.store.changes(in: "team", after: 0, limit: 1, maximumBytes: 1)
       #expect(tiny.changes.count == 9 && tiny.heads.count == 2 && tiny.more)

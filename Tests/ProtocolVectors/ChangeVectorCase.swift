@@ -13,11 +13,16 @@ public struct ChangeVectorCase: Sendable, CustomStringConvertible {
   public var name: String
   public var bytes: [UInt8]
   public var expect: Expectation
+  /// The answer to a push body holding only this case, when it is not the reader's decision
+  /// (its brackets never close, so no element can be cut): status and code.
+  public var pushedAlone: (status: Int, code: String)?
 
   public var description: String { "\(file): \(name)" }
 
   /// The change files (not the push bodies) of `Protocol/vectors/changes`.
-  public static let changeFiles = ["canonical.json", "validation.json", "limits.json"]
+  public static let changeFiles = [
+    "canonical.json", "validation.json", "limits.json", "rule-order.json",
+  ]
 
   /// The package's `Protocol/vectors/changes` folder.
   public static let directory = URL(fileURLWithPath: #filePath)
@@ -53,7 +58,14 @@ public struct ChangeVectorCase: Sendable, CustomStringConvertible {
       } else {
         throw VectorFileError(reason: "\(file): \(name) has no expectation")
       }
-      return ChangeVectorCase(file: file, name: name, bytes: bytes, expect: expect)
+      var pushedAlone: (status: Int, code: String)?
+      if let answer = item["pushedAlone"] as? [String: Any], let status = answer["status"] as? Int,
+        let code = answer["code"] as? String
+      {
+        pushedAlone = (status, code)
+      }
+      return ChangeVectorCase(
+        file: file, name: name, bytes: bytes, expect: expect, pushedAlone: pushedAlone)
     }
   }
 }
@@ -84,7 +96,9 @@ extension ChangeVectorCase {
     return cases.map { item in
       let expect = item["expect"] as? [String: Any] ?? [:]
       return PushBodyCase(
-        name: item["name"] as? String ?? "?", body: Array((item["input"] as? String ?? "").utf8),
+        name: item["name"] as? String ?? "?",
+        body: (item["inputHex"] as? String).flatMap(hexBytes)
+          ?? Array((item["input"] as? String ?? "").utf8),
         status: expect["status"] as? Int ?? 0, code: expect["code"] as? String,
         rule: expect["rule"] as? String)
     }
@@ -100,4 +114,57 @@ public struct PushBodyCase: Sendable, CustomStringConvertible {
   public var rule: String?
 
   public var description: String { "push-bodies.json: \(name)" }
+}
+
+/// One case of `bundles.json`: a whole bundle file, applied by a replica holding no changes,
+/// or refused with the code of `Protocol/bundle.md` (and the rule for `invalid-change`).
+public struct BundleVectorCase: Sendable, CustomStringConvertible {
+  public var name: String
+  public var bytes: [UInt8]
+  /// Nil when the bundle is applied.
+  public var code: String?
+  public var rule: String?
+
+  public var description: String { "bundles.json: \(name)" }
+
+  public static func all() throws -> [BundleVectorCase] {
+    let url = ChangeVectorCase.directory.appendingPathComponent("bundles.json")
+    let document = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any]
+    return try (document?["cases"] as? [[String: Any]] ?? []).map { item in
+      let name = item["name"] as? String ?? "?"
+      guard
+        let bytes = (item["input"] as? String).map({ Array($0.utf8) })
+          ?? (item["inputHex"] as? String).flatMap(hexBytes)
+      else { throw VectorFileError(reason: "bundles.json: \(name) has no input") }
+      let refusal = item["expect"] as? [String: Any]
+      return BundleVectorCase(
+        name: name, bytes: bytes, code: refusal?["code"] as? String,
+        rule: refusal?["rule"] as? String)
+    }
+  }
+}
+
+/// One case of `pull-pages.json`: a page body, and how many changes a client takes from it,
+/// or its refusal: `invalid-change` with the rule, or `malformed-page`.
+public struct PullPageCase: Sendable, CustomStringConvertible {
+  public var name: String
+  public var bytes: [UInt8]
+  /// The number of changes taken, when the page is accepted.
+  public var changes: Int?
+  public var code: String?
+  public var rule: String?
+
+  public var description: String { "pull-pages.json: \(name)" }
+
+  public static func all() throws -> [PullPageCase] {
+    let url = ChangeVectorCase.directory.appendingPathComponent("pull-pages.json")
+    let document = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any]
+    return (document?["cases"] as? [[String: Any]] ?? []).map { item in
+      let expect = item["expect"] as? [String: Any] ?? [:]
+      return PullPageCase(
+        name: item["name"] as? String ?? "?", bytes: Array((item["input"] as? String ?? "").utf8),
+        changes: expect["changes"] as? Int, code: expect["code"] as? String,
+        rule: expect["rule"] as? String)
+    }
+  }
 }

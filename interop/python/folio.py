@@ -1,8 +1,9 @@
-"""Folio sync protocol v1, second implementation (Python 3 standard library only).
+"""Folio sync protocol v2, second implementation (Python 3 standard library; signing.py adds
+Ed25519 from the `cryptography` package).
 
 Written from Protocol/ alone: canonical JSON of changes (canonical-json.md), change rules
 (S1-S11, C1-C8), merge rules (merge-rules.md), bundles (bundle.md) and a sync client
-(README.md, openapi.yaml).
+(README.md, openapi.yaml). Keys, chains and signed heads (signing.md) are in signing.py.
 """
 import hashlib
 import json
@@ -17,7 +18,7 @@ import urllib.request
 sys.setrecursionlimit(10000)
 
 MAX_INT = 2**53 - 1
-MAX_DEPTH_GUARD = 1000  # our parser stops here (reported as C8, see SPEC-NOTES)
+CHANGE_DEPTH = 65  # C8: a change nests at most 65 deep (canonical-json.md §4)
 
 
 class Refused(Exception):
@@ -32,19 +33,56 @@ class Refused(Exception):
 
 _WS = " \t\n\r"
 _PLAIN = re.compile(r'[^"\\\x00-\x1f]*')
-_NUMTOK = re.compile(r"[-+0-9.eE]+")
+_NUMTOK = re.compile(r"[-0-9][-+0-9.eE]*")  # J3: a number token starts with - or a digit
 _INT = re.compile(r"-?(?:0|[1-9][0-9]*)")
 _ESC = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 _HEX4 = re.compile(r"[0-9A-Fa-f]{4}")
 
 
+_RULE_ORDER = ["J1", "C8", "J2", "J3", "J4", "J5", "J6", "J7"]
+
+
+def nesting_depth(text):
+    """canonical-json.md §6: [ and { minus ] and } outside strings, the greatest running count
+    (a string runs from a " to the next " not escaped by a backslash). Needs no grammar."""
+    depth = best = 0
+    instr = esc = False
+    for ch in text:
+        if instr:
+            if esc:
+                esc = False
+            elif ch == "\\":
+                esc = True
+            elif ch == '"':
+                instr = False
+        elif ch == '"':
+            instr = True
+        elif ch in "[{":
+            depth += 1
+            best = max(best, depth)
+        elif ch in "]}":
+            depth -= 1
+    return best
+
+
 class _Reader:
+    """J2 faults stop the parse; J3-J7 faults are noted and the parse goes on, so that the
+    rule reported is the first in the order of canonical-json.md §6."""
+
     def __init__(self, text):
         self.s, self.i, self.n = text, 0, len(text)
-        self.capture, self.spans = False, None  # raw element spans of a top-level "changes"
+        self.capture, self.spans = None, {}  # raw element spans of top-level "changes", "heads"
+        self.noted = None  # the lowest J3-J7 fault so far: (rule, message)
+        self.page = False  # reading a pull page: its elements are checked on their own
 
     def fail(self, rule, msg):
         raise Refused(rule, f"{msg} at character {self.i}")
+
+    def note(self, rule, msg):
+        if self.page:  # a pull page (R3): only its own keys follow J6/J7, checked in obj()
+            return
+        if self.noted is None or _RULE_ORDER.index(rule) < _RULE_ORDER.index(self.noted[0]):
+            self.noted = (rule, f"{msg} at character {self.i}")
 
     def ws(self):
         while self.i < self.n and self.s[self.i] in _WS:
@@ -56,8 +94,6 @@ class _Reader:
             self.fail("J2", "unexpected end of input")
         c = self.s[self.i]
         if c == "{" or c == "[":
-            if depth + 1 > MAX_DEPTH_GUARD:
-                self.fail("C8", "nesting too deep")
             return self.obj(depth + 1) if c == "{" else self.arr(depth + 1)
         if c == '"':
             return self.string()
@@ -66,12 +102,14 @@ class _Reader:
                 self.i += len(lit)
                 return v
         m = _NUMTOK.match(self.s, self.i)
-        if m and any(ch.isdigit() for ch in m.group()):
+        if m:
             tok = m.group()
             if not _INT.fullmatch(tok) or tok == "-0":
-                self.fail("J3", f"number {tok[:40]!r} is not an integer in J3 form")
-            if len(tok.lstrip("-")) > 16 or abs(int(tok)) > MAX_INT:
-                self.fail("J4", "integer outside ±(2^53-1)")
+                self.note("J3", f"number {tok[:40]!r} is not an integer in J3 form")
+                tok = "0"
+            elif len(tok.lstrip("-")) > 16 or abs(int(tok)) > MAX_INT:
+                self.note("J4", "integer outside ±(2^53-1)")
+                tok = "0"
             self.i = m.end()
             return int(tok)
         self.fail("J2", f"unexpected character {c!r}")
@@ -101,15 +139,14 @@ class _Reader:
                 self.fail("J2", "bad escape")
             code = int(s[self.i + 2 : self.i + 6], 16)
             self.i += 6
-            if 0xDC00 <= code <= 0xDFFF:
-                self.fail("J5", "lone low surrogate escape")
-            if 0xD800 <= code <= 0xDBFF:
-                nxt = s[self.i : self.i + 6]
-                if not (nxt.startswith("\\u") and _HEX4.fullmatch(nxt[2:])
-                        and 0xDC00 <= int(nxt[2:], 16) <= 0xDFFF):
-                    self.fail("J5", "high surrogate escape not followed by a low one")
+            nxt = s[self.i : self.i + 6]
+            if (0xD800 <= code <= 0xDBFF and nxt.startswith("\\u") and _HEX4.fullmatch(nxt[2:])
+                    and 0xDC00 <= int(nxt[2:], 16) <= 0xDFFF):
                 code = 0x10000 + ((code - 0xD800) << 10) + (int(nxt[2:], 16) - 0xDC00)
                 self.i += 6
+            elif 0xD800 <= code <= 0xDFFF:
+                self.note("J5", "unpaired surrogate escape")
+                code = 0xFFFD
             out.append(chr(code))
 
     def obj(self, depth):
@@ -124,17 +161,19 @@ class _Reader:
             if self.i >= self.n or self.s[self.i] != '"':
                 self.fail("J2", "expected a key")
             k = self.string()
+            if self.page and depth == 1 and (k in d or any(ord(ch) > 0x7F for ch in k)):
+                self.fail("J6" if k in d else "J7", f"page key {k!r} repeated or not ASCII")
             if k in d:
-                self.fail("J6", f"repeated key {k!r}")
+                self.note("J6", f"repeated key {k!r}")
             if any(ord(ch) > 0x7F for ch in k):
-                self.fail("J7", f"non-ASCII key {k!r}")
+                self.note("J7", f"non-ASCII key {k!r}")
             self.ws()
             if self.i >= self.n or self.s[self.i] != ":":
                 self.fail("J2", "expected ':'")
             self.i += 1
-            self.capture = depth == 1 and k == "changes"
+            self.capture = k if depth == 1 and k in ("changes", "heads") else None
             d[k] = self.value(depth)
-            self.capture = False
+            self.capture = None
             self.ws()
             if self.i < self.n and self.s[self.i] == ",":
                 self.i += 1
@@ -147,9 +186,10 @@ class _Reader:
     def arr(self, depth):
         self.i += 1
         a = []
-        spans, self.capture = ([] if self.capture else None), False
+        key, self.capture = self.capture, None
+        spans = [] if key else None
         if spans is not None:
-            self.spans = spans
+            self.spans[key] = spans
         self.ws()
         if self.i < self.n and self.s[self.i] == "]":
             self.i += 1
@@ -170,9 +210,11 @@ class _Reader:
             self.fail("J2", "expected ',' or ']'")
 
 
-def parse_json(data, spans=False):
-    """Bytes -> value, applying J1-J7. Raises Refused. With spans=True also returns the raw
-    bytes of each element of a top-level member "changes" (a pull page)."""
+def parse_json(data, spans=False, max_depth=256):
+    """Bytes -> value, applying J1, the depth (C8 for a change: max_depth 65), J2, J3-J7 in
+    that order (canonical-json.md §6). Raises Refused. With spans=True also returns the raw
+    bytes of each element of a top-level member "changes" (a pull page), with spans="page"
+    those of "changes" and of "heads"."""
     if isinstance(data, (bytes, bytearray)):
         try:
             text = bytes(data).decode("utf-8", "strict")
@@ -180,13 +222,21 @@ def parse_json(data, spans=False):
             raise Refused("J1", f"not UTF-8: {e.reason} at byte {e.start}")
     else:
         text = data
+    if nesting_depth(text) > max_depth:
+        raise Refused("C8", f"arrays and objects nest more than {max_depth} deep")
     r = _Reader(text)
+    r.page = spans
     v = r.value(0)
     r.ws()
     if r.i != r.n:
         r.fail("J2", "trailing characters after the JSON text")
+    if r.noted:
+        raise Refused(*r.noted)
     if spans:
-        return v, [text[a:b].encode("utf-8") for a, b in (r.spans or [])]
+        got = {k: [text[a:b].encode("utf-8") for a, b in ab] for k, ab in r.spans.items()}
+        if spans == "page":
+            return v, got.get("changes", []), got.get("heads", [])
+        return v, got.get("changes", [])
     return v
 
 
@@ -251,16 +301,9 @@ def _issite(x):
     return isinstance(x, str) and _HEX32.fullmatch(x) is not None
 
 
-def _depth(v):
-    if isinstance(v, dict):
-        return 1 + max((_depth(x) for x in v.values()), default=0)
-    if isinstance(v, list):
-        return 1 + max((_depth(x) for x in v), default=0)
-    return 0
-
-
 def validate(c):
-    """S1-S11 then C1-C8 on a decoded change. Raises Refused."""
+    """S1-S11 then C1-C7 on a decoded change, each rule whole and in that order (C8 was
+    checked on the bytes, before the grammar). Raises Refused."""
     def no(rule, msg):
         raise Refused(rule, msg, change=dot)
 
@@ -316,19 +359,36 @@ def validate(c):
         no("C6", "context only and always on a delete")
     if "value" in c and len(canonical(c["value"])) > 262144:
         no("C7", "value larger than 262,144 bytes")
-    if _depth(c) > 65:
-        no("C8", "nesting deeper than 65")
     return c
 
 
 def decode_change(data):
-    """The one change reader (push, pull, bundle, store): J, S, C, then K1. Returns the dict."""
-    c = parse_json(data)
+    """The one change reader (push, pull, bundle, store): J1, C8, J2-J7, S, C, then K1: the
+    first rule broken in that order is the one reported. Returns the dict."""
+    c = parse_json(data, max_depth=CHANGE_DEPTH)
     validate(c)
     if canonical(c) != bytes(data):
         raise Refused("K1", "bytes are not the canonical JSON of the change",
                       change={"seq": c["seq"], "site": c["site"]})
     return c
+
+
+def read_page(body):
+    """canonical-json.md §7 R3: a pull page -> (page dict, [element bytes], [head bytes]), each
+    element checked as a change (the heads are signing.apply_signed's). Raises Refused: code
+    malformed-page, or invalid-change for an element."""
+    try:
+        page, raw, heads = parse_json(body, spans="page")  # ordinary JSON (J6, J7), white space allowed
+    except Refused as e:
+        raise Refused(None, f"the page is not JSON: {e.message}", code="malformed-page")
+    if not (isinstance(page, dict) and isinstance(page.get("changes"), list)
+            and isinstance(page.get("heads", []), list)
+            and _isint(page.get("cursor"), 0) and isinstance(page.get("more"), bool)):
+        raise Refused(None, "a page needs changes (a list), heads (a list), cursor (0 or more)"
+                      " and more (a boolean)", code="malformed-page")
+    for b in raw:
+        decode_change(b)  # each element's own bytes, K1 included
+    return page, raw, heads
 
 
 def dot_of(c):
@@ -548,12 +608,9 @@ def entity_state(entity, changes):
             conflicts.append({"id": conflict_id(entity, f), "field": f, "kind": "value",
                               "versions": [{"site": c["site"], "seq": c["seq"]} for c in cs],
                               "base": None if base is None else {"site": base["site"], "seq": base["seq"]}})
-    # tags: present when an addition is current; spelling shown = greatest addition's
-    tags = []
-    for c in cur:
-        if c["op"] == "add" and not any(json_equal(c["value"], t) for t in tags):
-            tags.append(c["value"])
-    tags.sort()
+    # tags (merge-rules.md §5): present when an addition is current; shown in NFC, sorted
+    # by code point
+    tags = sorted({unicodedata.normalize("NFC", c["value"]) for c in cur if c["op"] == "add"})
     # deletes
     dels = fields.get("deleted", [])
     deletes = [c for c in dels if c["value"] is True]
@@ -603,6 +660,11 @@ class Replica:
             st = json.load(f)
         self.site, self.author, self.latest = st["site"], st["author"], st["latest"]
         self.remote = st.get("remote", {})
+        if "key" not in st:
+            raise Refused(None, f"{path} was made before protocol 2: it has no key and cannot sign",
+                          code="no-key")
+        self.key_seed = st["key"]  # Ed25519 private key (seed), hex: site = signing.site_of(its key)
+        self.heads = st.get("heads", {})  # site -> {seq: verified head}, other sites (signing.md §6)
         self.lines = {}
         for line in st["changes"]:
             b = line.encode("utf-8")
@@ -611,13 +673,16 @@ class Replica:
 
     @staticmethod
     def init(path, author):
-        st = {"site": os.urandom(16).hex(), "author": author, "latest": 0, "changes": []}
+        import signing
+        key = signing.SiteKey.generate()
+        st = {"site": key.site, "key": key.seed.hex(), "author": author, "latest": 0, "changes": []}
         with open(path, "w") as f:
             json.dump(st, f)
         return Replica(path)
 
     def save(self):
-        st = {"site": self.site, "author": self.author, "latest": self.latest, "remote": self.remote,
+        st = {"site": self.site, "key": self.key_seed, "author": self.author, "latest": self.latest,
+              "remote": self.remote, "heads": self.heads,
               "changes": [b.decode("utf-8") for b, _ in self.lines.values()]}
         tmp = self.path + ".tmp"
         with open(tmp, "w") as f:
@@ -709,6 +774,7 @@ class Replica:
             return e.code, e.read()
 
     def pull(self, base, space, token, limit=1000):
+        import signing
         r = self.remote.setdefault(base + "|" + space, {"cursor": 0, "acked": 0})
         pages = 0
         # README.md "History regressions": the furthest position seen (pulled or pushed) and
@@ -717,20 +783,19 @@ class Replica:
         cp = r.get("checkpoint")  # [position, site, seq]
         checking = r["cursor"] > 0 and (cp is None or cp[0] == r["cursor"])
         if not checking and cp is not None:
-            st, body = self._req(f"{base}/v1/spaces/{space}/changes?after={cp[0] - 1}&limit=1",
+            st, body = self._req(f"{base}/v2/spaces/{space}/changes?after={cp[0] - 1}&limit=1",
                                  "GET", token)
-            page, raw = parse_json(body, spans=True)
+            page, raw, _ = read_page(body)
             if not raw or list(dot_of(decode_change(raw[0]))) != cp[1:]:
                 self._restart(base, space, token, r)
         while True:
             after = r["cursor"] - 1 if checking else r["cursor"]
-            st, body = self._req(f"{base}/v1/spaces/{space}/changes?after={after}&limit={limit}",
+            st, body = self._req(f"{base}/v2/spaces/{space}/changes?after={after}&limit={limit}",
                                  "GET", token)
             if st != 200:
                 raise RuntimeError(f"pull: HTTP {st}: {body[:300]!r}")
-            page, raw = parse_json(body, spans=True)  # ordinary JSON (J6, J7), white space allowed
-            if not isinstance(page, dict) or not isinstance(page.get("changes"), list):
-                raise RuntimeError("pull: malformed page")
+            page, raw, heads = read_page(body)
+            whole = raw
             if checking:
                 checking = False
                 first = list(dot_of(decode_change(raw[0]))) if raw else None
@@ -738,7 +803,10 @@ class Replica:
                     self._restart(base, space, token, r)
                     continue
                 raw = raw[1:]
-            self.apply(raw)  # each element's own bytes, checked as a change (K1 included)
+            try:  # each element's own bytes, checked as a change (K1 included), and the heads
+                signing.apply_signed(self, whole, heads)
+            except signing.HeadRefused as e:
+                raise RuntimeError(f"pull: the server's page is broken: {e.code} {e.rule or ''} {e.message}")
             r["cursor"] = page["cursor"]
             if raw:
                 self._advance(r, [page["cursor"]] + list(dot_of(decode_change(raw[-1]))))
@@ -753,12 +821,13 @@ class Replica:
 
     def _restart(self, base, space, token, r):
         """The server's history went back: read it all again, push again what it lost."""
-        st, v = self._req(f"{base}/v1/spaces/{space}/vector", "GET", token)
+        st, v = self._req(f"{base}/v2/spaces/{space}/vector", "GET", token)
         r["cursor"], r["acked"] = 0, json.loads(v)["vector"].get(self.site, 0)
         r.pop("checkpoint", None)
         self.save()
 
     def push(self, base, space, token, batch=5000):
+        import signing
         r = self.remote.setdefault(base + "|" + space, {"cursor": 0, "acked": 0})
         pushed = 0
         for _ in range(3):
@@ -766,8 +835,8 @@ class Replica:
             if not mine:
                 return pushed
             chunk = mine[:batch]
-            body = b'{"changes":[' + b",".join(b for _, b in chunk) + b"]}"
-            st, resp = self._req(f"{base}/v1/spaces/{space}/changes", "POST", token, body)
+            body = signing.push_body([b for _, b in chunk], [signing.own_head(self, chunk[-1][0])])
+            st, resp = self._req(f"{base}/v2/spaces/{space}/changes", "POST", token, body)
             if st == 200:
                 answer = json.loads(resp)
                 pushed += answer["accepted"]
@@ -778,7 +847,7 @@ class Replica:
                 continue
             err = json.loads(resp).get("error", {})
             if st == 409 and err.get("code") == "gap":
-                st2, v = self._req(f"{base}/v1/spaces/{space}/vector", "GET", token)
+                st2, v = self._req(f"{base}/v2/spaces/{space}/vector", "GET", token)
                 r["acked"] = json.loads(v)["vector"].get(self.site, 0)
                 continue
             raise RuntimeError(f"push: HTTP {st}: {err}")
@@ -795,10 +864,13 @@ MAX_LINE = 544040
 
 
 def write_bundle(replica, path, since=None):
+    import signing
     since = since or {}
-    header = canonical({"created": int(time.time() * 1000), "format": "folio-bundle", "site": replica.site,
-                        "vector": replica.vector(), "version": 1}) + b"\n"
-    lines = [b + b"\n" for (s, n), (b, _) in sorted(replica.lines.items()) if since.get(s, 0) < n]
+    dots = [(s, n) for (s, n) in sorted(replica.lines) if since.get(s, 0) < n]
+    lines = [replica.lines[d][0] + b"\n" for d in dots]
+    header = canonical({"created": int(time.time() * 1000), "format": "folio-bundle",
+                        "heads": signing.bundle_heads(replica, dots), "site": replica.site,
+                        "vector": replica.vector(), "version": 2}) + b"\n"
     h = hashlib.sha256(header)
     for ln in lines:
         h.update(ln)
@@ -808,85 +880,107 @@ def write_bundle(replica, path, since=None):
     return len(lines)
 
 
-def read_bundle(data):
-    """Check a bundle's bytes; returns (header, [change bytes]). Raises Refused (code bad-bundle
-    for the format, invalid-change for a change line)."""
-    def bad(msg):
-        raise Refused(None, msg, code="bad-bundle")
+def _lines(data):
+    """The lines of a file: (bytes without the newline, whether a newline ended it)."""
+    out, pos = [], 0
+    while pos < len(data):
+        nl = data.find(b"\n", pos)
+        if nl < 0:
+            out.append((data[pos:], False))
+            break
+        out.append((data[pos:nl], True))
+        pos = nl + 1
+    return out
 
-    if not data.endswith(b"\n"):
-        bad("the last line does not end in a newline (truncated?)")
-    lines = data[:-1].split(b"\n")
-    for j, ln in enumerate(lines):
-        if ln == b"":
-            bad(f"line {j + 1} is blank")
-        if ln.endswith(b"\r"):
-            bad(f"line {j + 1} ends with \\r")
+
+def read_bundle(data):
+    """bundle.md: returns (header, [change bytes]), or raises Refused with the code of the first
+    refusal in the order B1-B10 (B11, a conflict with what is held, is Replica.apply's)."""
+    def bad(code, msg):
+        raise Refused(None, msg, code=code)
+
+    lines = _lines(data)
+    if not lines:
+        bad("not-a-bundle", "the file is empty")
+    first, ended = lines[0]
+    if len(first) > MAX_LINE:
+        bad("line-too-long", f"line 1 is longer than {MAX_LINE} bytes")
+    if not ended:
+        bad("not-a-bundle", "the first line is not ended by a newline")
     try:
-        head = parse_json(lines[0])
+        head = parse_json(first)
     except Refused:
-        bad("not a bundle")
+        bad("not-a-bundle", "the first line is not Folio JSON")
     if not isinstance(head, dict) or head.get("format") != "folio-bundle":
-        bad("not a bundle")
-    if type(head.get("version")) is not int or head["version"] != 1:
-        bad("unsupported version")
-    if not (set(head) == {"created", "format", "site", "vector", "version"} and _isint(head["created"], 0)
+        bad("not-a-bundle", "the first line is not a folio-bundle header")
+    if type(head.get("version")) is not int or head["version"] != 2:
+        bad("unsupported-version", f"version {head.get('version')!r}")
+    if not (set(head) == {"created", "format", "heads", "site", "vector", "version"} and _isint(head["created"], 0)
+            and isinstance(head["heads"], list)  # each head's own rules: H1-H6, when applied
             and _issite(head["site"]) and isinstance(head["vector"], dict)
             and all(_issite(k) and _isint(v) for k, v in head["vector"].items())
-            and canonical(head) == lines[0]):
-        bad("malformed header")
-    if len(lines) < 2 or not (lines[-1].startswith(b'{"count"') or lines[-1].startswith(b'{"end"')):
-        bad("trailer missing")
-    for j, ln in enumerate(lines[1:-1], start=2):
-        if ln.startswith(b'{"count"') or ln.startswith(b'{"end"'):
-            bad(f"trailer on line {j} is not last")
-    try:
-        tr = parse_json(lines[-1])
-    except Refused:
-        bad("malformed trailer")
-    if not (isinstance(tr, dict) and set(tr) == {"count", "end", "sha256"} and _isint(tr["count"], 0)
-            and tr["end"] is True and isinstance(tr["sha256"], str)
-            and re.fullmatch(r"[0-9a-f]{64}", tr["sha256"]) and canonical(tr) == lines[-1]):
-        bad("malformed trailer")
-    body = lines[1:-1]
-    if tr["count"] != len(body):
-        bad(f"trailer count {tr['count']} but {len(body)} change lines")
-    h = hashlib.sha256()
-    for ln in lines[:-1]:
-        h.update(ln + b"\n")
-    if h.hexdigest() != tr["sha256"]:
-        bad("checksum mismatch")
-    for j, ln in enumerate(body, start=2):
+            and canonical(head) == first):
+        bad("malformed-header", "the header breaks a rule of its table or is not canonical")
+    body, trailer = [], None
+    for j, (ln, ended) in enumerate(lines[1:], start=2):
         if len(ln) > MAX_LINE:
-            raise Refused("C7", f"line {j} longer than {MAX_LINE} bytes")
+            bad("line-too-long", f"line {j} is longer than {MAX_LINE} bytes")
+        if trailer is not None:
+            bad("data-after-trailer", f"line {j} follows the trailer")
+        if not ended:
+            bad("truncated", f"line {j} is cut off")
+        if ln == b"" or ln.endswith(b"\r"):
+            bad("malformed-line", f"line {j} is blank or ends with \\r")
+        if ln.startswith(b'{"count"') or ln.startswith(b'{"end"'):
+            try:
+                trailer = parse_json(ln)
+            except Refused:
+                bad("malformed-trailer", f"line {j}: the trailer is not JSON")
+            if not (isinstance(trailer, dict) and set(trailer) == {"count", "end", "sha256"}
+                    and _isint(trailer["count"], 0) and trailer["end"] is True
+                    and isinstance(trailer["sha256"], str) and re.fullmatch(r"[0-9a-f]{64}", trailer["sha256"])
+                    and canonical(trailer) == ln):
+                bad("malformed-trailer", f"line {j}: the trailer is malformed")
+            continue
         try:
             decode_change(ln)
         except Refused as e:
             e.message = f"line {j}: {e.message}"
             raise
+        body.append(ln)
+    if trailer is None:
+        bad("truncated", "no trailer")
+    h = hashlib.sha256(first + b"\n")
+    for ln in body:
+        h.update(ln + b"\n")
+    if trailer["count"] != len(body) or h.hexdigest() != trailer["sha256"]:
+        bad("checksum-mismatch", "the trailer's count or checksum does not match")
     return head, body
 
 
 def apply_bundle(replica, path):
+    import signing
     with open(path, "rb") as f:
-        _, body = read_bundle(f.read())
-    n = replica.apply(body)
+        head, body = read_bundle(f.read())
+    try:
+        n = signing.apply_signed(replica, body, [canonical(h) for h in head["heads"]], gap_message=lambda e: (
+            f"the bundle lacks site {e.site}'s changes: {e.message}; ask for one made for this replica's vector"))
+    except Refused as e:
+        if e.code == "gap":  # bundle.md B13
+            e.code = "missing-changes"
+        raise
     replica.save()
     return n
 
 
 # ---------------------------------------------------------------- push body split (§7)
 
-def check_push_body(body):
-    """What a server must answer to a push body before storage checks: (status, code, rule)
-    or (200, None, None) with the list of change bytes in a 4th slot."""
-    pre, post = b'{"changes":[', b"]}"
-    if not (body.startswith(pre) and body.endswith(post)):
-        return 400, "bad-request", None, None
-    inner = body[len(pre):-len(post)]
-    # split at top-level commas; the array must end where the body does
-    parts, depth, instr, esc, start = [], 0, False, False, 0
-    for j, ch in enumerate(inner):
+def _cut_array(body, start):
+    """The elements of the array whose first element starts at `start` (just after its `[`),
+    cut at commas outside strings and brackets: (element bytes, index of its `]`), or None."""
+    parts, depth, instr, esc, begin = [], 0, False, False, start
+    for j in range(start, len(body)):
+        ch = body[j]
         if instr:
             if esc:
                 esc = False
@@ -901,19 +995,41 @@ def check_push_body(body):
         elif ch in b"}]":
             depth -= 1
             if depth < 0:
-                return 400, "bad-request", None, None  # the array ends before the body does
+                if ch != 0x5D:
+                    return None
+                if j > start or parts:
+                    parts.append(body[begin:j])
+                return parts, j
         elif ch == 0x2C and depth == 0:
-            parts.append(inner[start:j])
-            start = j + 1
-    if instr or depth != 0:
+            parts.append(body[begin:j])
+            begin = j + 1
+    return None
+
+
+def check_push_body(body):
+    """What a server must answer to a push body before storage checks: (status, code, rule)
+    or (200, None, None) with the list of change bytes in a 4th slot. Protocol v2: the body
+    is {"changes":[…],"heads":[…]} (canonical-json.md §7); the heads get H1-H3 and H6."""
+    import signing
+    pre, mid = b'{"changes":[', b'],"heads":['
+    cut = _cut_array(body, len(pre)) if body.startswith(pre) else None
+    if cut is None or body[cut[1]:cut[1] + len(mid)] != mid:
         return 400, "bad-request", None, None
-    if inner or parts:
-        parts.append(inner[start:])
+    parts = cut[0]
+    cut = _cut_array(body, cut[1] + len(mid))
+    if cut is None or body[cut[1]:] != b"]}":
+        return 400, "bad-request", None, None
+    heads = cut[0]
     if len(parts) > 5000:
         return 413, "too-many-changes", None, None
+    changes = []
     for p in parts:
         try:
-            decode_change(p)
+            changes.append(decode_change(p))
         except Refused as e:
             return 400, e.code, e.rule, None
+    try:
+        signing.check_heads(changes, heads)
+    except signing.HeadRefused as e:
+        return 400, e.code, e.rule, None
     return 200, None, None, parts

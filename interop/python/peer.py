@@ -1,11 +1,15 @@
 """A small command-line Folio peer on top of folio.py (used by script/interop).
 
   peer.py STORE init AUTHOR
-  peer.py STORE sync BASE_URL SPACE           (token in FOLIO_TOKEN)
+  peer.py STORE sync BASE_URL SPACE           (token in FOLIO_TOKEN; FOLIO_PULL_LIMIT: page size)
+  peer.py STORE relay BASE_URL SPACE          push other sites' changes the server lacks,
+                                              with their sites' signed heads
   peer.py STORE records                       all records' merged states, as JSON
   peer.py STORE set KIND ID FIELD JSON        an ordinary edit (pred = current values)
   peer.py STORE bundle-apply FILE
-  peer.py STORE bundle-create FILE
+  peer.py STORE bundle-create FILE [SINCE_BUNDLE]   only what the vector in SINCE_BUNDLE's
+                                              header lacks (bundle.md)
+  peer.py STORE site                          this replica's site (derived from its key)
 """
 import json
 import os
@@ -13,6 +17,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import folio  # noqa: E402
+import signing  # noqa: E402
 
 
 def main(argv):
@@ -23,8 +28,14 @@ def main(argv):
         return 0
     r = folio.Replica(store)
     if cmd == "sync":
-        n = r.sync(args[0].rstrip("/"), args[1], os.environ["FOLIO_TOKEN"])
-        print(json.dumps({"pushed": n, "changes": len(r.lines)}))
+        base, space, token = args[0].rstrip("/"), args[1], os.environ["FOLIO_TOKEN"]
+        pages = r.pull(base, space, token, limit=int(os.environ.get("FOLIO_PULL_LIMIT", "1000")))
+        n = r.push(base, space, token)
+        print(json.dumps({"pages": pages, "pushed": n, "changes": len(r.lines)}))
+    elif cmd == "relay":
+        print(json.dumps(signing.relay(r, args[0].rstrip("/"), args[1], os.environ["FOLIO_TOKEN"])))
+    elif cmd == "site":
+        print(r.site)
     elif cmd == "records":
         ents = {}
         for c in r.changes():
@@ -43,7 +54,11 @@ def main(argv):
     elif cmd == "bundle-apply":
         print(json.dumps({"applied": folio.apply_bundle(r, args[0])}))
     elif cmd == "bundle-create":
-        print(json.dumps({"written": folio.write_bundle(r, args[0])}))
+        since = None
+        if len(args) > 1:
+            with open(args[1], "rb") as f:
+                since = folio.read_bundle(f.read())[0]["vector"]
+        print(json.dumps({"written": folio.write_bundle(r, args[0], since)}))
     else:
         print(__doc__, file=sys.stderr)
         return 2

@@ -356,7 +356,246 @@ def push_body_cases():
         {"name": "heads-unsorted", "input": body([first7, first8], [pair[1][1], pair[0][1]]),
          "expect": {"status": 400, "code": "invalid-head", "rule": "H6"}},
     ]
+    # canonical-json.md §7: the list is cut at commas outside strings and brackets, and every
+    # byte of an element is checked as a change.
+    c3 = canon(change())
+    k9, p9, s9, _, _ = signed_site(9)
+    strange = canon(change(site=s9, value='a,"]}[{\\'))
+    element = lambda name, text, expect, why: cases.append(
+        {"name": name, "description": why, **encoded(text), "expect": expect})
+    j = lambda rule: {"status": 400, "code": "invalid-change", "rule": rule}
+    bad_request = {"status": 400, "code": "bad-request"}
+    element("stray-byte-before-change", '{"changes":[x%s' % c3 + end, j("J2"),
+            "x belongs to the element, which is then not JSON.")
+    element("bom-before-change", '{"changes":[\ufeff%s' % c3 + end, j("J2"),
+            "A byte order mark is UTF-8 but not JSON.")
+    element("no-break-space-before-change", '{"changes":[\u00a0%s' % c3 + end, j("J2"),
+            "U+00A0 is not JSON white space.")
+    element("digit-after-change", '{"changes":[%s1' % c3 + end, j("J2"), "1 with no comma: one element.")
+    element("byte-ff-after-change", b'{"changes":[' + c3.encode() + b'\xff' + end.encode(), j("J1"),
+            "FF is not UTF-8; J1 is checked first.")
+    element("mismatched-bracket", '{"changes":[{"a":[1}]' + end, j("J2"),
+            "Brackets are only counted, not matched, when cutting the list: the element is then not JSON.")
+    element("fraction-element", '{"changes":[1.0' + end, j("J3"), "A number element: J3 before S1.")
+    element("comma-and-brackets-in-string",
+            body([strange], [head(k9, p9, s9, [strange])]), {"status": 200},
+            "Commas, quotes and brackets inside a string do not cut the list.")
+    element("unterminated-string", '{"changes":[{"a":"b' + end, bad_request,
+            "The string never closes: no element can be cut.")
+    element("closes-early", '{"changes":[%s]},%s' % (c3, c3) + end, bad_request,
+            "A ] closes more than was opened: the list ends before the body does.")
+    element("deep-unclosed", '{"changes":[' + "[" * 2000 + end, bad_request,
+            "2,000 [ that never close: no element can be cut (one change alone would be C8).")
+    element("deep-closed", '{"changes":[' + "[" * 100000 + "]" * 100000 + end, j("C8"),
+            "100,000 nested arrays that close: one element, refused by its depth before its grammar.")
     return cases
+
+
+def rule_order_cases():
+    """canonical-json.md §6: a change breaking several rules is refused with the first in the
+    order J1, C8, J2, J3 … J7, S1 … S11, C1 … C7, K1; and number-like tokens (J2 or J3)."""
+    cases = []
+    text = lambda c: canon(c)
+    value_text = lambda spelling: canon(change(value=[7])).replace("[7]", spelling)
+    # J2 / J3: a number token starts with - or a digit and runs over 0-9 + - . e E.
+    for name, spelling, rule in [("plus", "[+1]", "J2"), ("leading-dot", "[.5]", "J2"),
+                                 ("trailing-dot", "[1.]", "J3"), ("minus-alone", "[-]", "J3"),
+                                 ("minus-inside", "[1-2]", "J3"), ("trailing-plus", "[1+]", "J3"),
+                                 ("minus-plus", "[-+1]", "J3"), ("exponent-alone", "[1e]", "J3")]:
+        cases.append(refuse("number-token-" + name, value_text(spelling), rule,
+                            "%s: %s (a number token starts with - or a digit)." % (spelling, rule)))
+    several = lambda name, data, rule, why: cases.append(refuse(name, data, rule, why))
+    several("J3-before-J6", value_text('{"a":1,"a":1.5}'), "J3", "A repeated key (J6) and a fraction (J3).")
+    several("J2-after-J3", value_text("[1.0,]"), "J2", "J2 is reported though the J3 token comes first.")
+    raw = canon(change(value="x")).encode()
+    several("J1-after-J2", raw.replace(b'"author":"alice"', b'"author":alice').replace(b'"value":"x"', b'"value":"\xff"'),
+            "J1", "J1 is checked on all the bytes first.")
+    several("J4-before-J5", value_text('["\\ud800",9007199254740992]'), "J4", "J5 first in the text, J4 reported.")
+    several("J6-before-J7", value_text('{"\u00e9":1,"\u00e9":2}'), "J6", "A repeated non-ASCII key.")
+    several("C8-before-J3", canon(change(value=nest(70, [7]))).replace("[7]", "[1.0]"), "C8",
+            "The depth is checked before the grammar.")
+    deep = canon(change(value="x")).replace('"value":"x"', '"value":' + "[" * 2000)
+    cases.append({**refuse("C8-deep-unclosed", deep, "C8",
+                           "2,000 [ that never close: too deep (C8) and not JSON (J2). Pushed alone its "
+                           "brackets do not close, so the push body is a bad request (canonical-json.md §7)."),
+                  "pushedAlone": {"status": 400, "code": "bad-request"}})
+    several("C8-before-S1", "[" * 100000 + "]" * 100000, "C8", "100,000 nested arrays: not a change (S1), too deep (C8).")
+    several("J2-before-K1", " " + canon(change())[:-1] + ",}", "J2", "A space before (K1) and a trailing comma (J2).")
+    several("S2-before-S5", text(change(site="A" * 32, author="")), "S2", "S rules in their order.")
+    several("S6-before-S7", text(change(entity={"id": "a b", "kind": "article"}, field="no_te")), "S6",
+            "S rules in their order.")
+    several("S5-before-C1", text(change(author="", field="tags")), "S5", "S before C.")
+    several("S10-before-C2", text(change(value=None, field="tags", op="remove")), "S10", "S before C.")
+    several("C1-before-C3", text(change(op="add", value=5)), "C1", "add on note with an integer value.")
+    several("C2-before-C4", text(change(field="tags", op="remove", value="x")), "C2",
+            "A remove with a value and no pred.")
+    several("C5-before-C6", text(change(field="deleted", value="yes", context={B: 1})), "C5",
+            "deleted not a boolean, and a context on a change that is no delete.")
+    several("C6-before-C7", text(change(value="x" * 262143, context={B: 1})), "C6",
+            "A context on an edit whose value is too large.")
+    several("S3-before-K1", text(change(seq=0)).replace('"seq":0', '"seq": 0'), "S3", "K1 comes last.")
+    return cases
+
+
+def bundle_cases():
+    """bundle.md: whole files -> applied, or refused with the first refusal in the order B1-B13.
+
+    Version 2 bundles carry signed heads (signing.md): the changes come from sites derived
+    from Ed25519 keys made from fixed seeds, so every head, and so every file, is exact."""
+    import hashlib
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    def key(name):
+        private = Ed25519PrivateKey.from_private_bytes(hashlib.sha256(name.encode()).digest())
+        public = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+        return private, public.hex(), hashlib.sha256(public).hexdigest()[:32]
+
+    def head_of(signer, lines, author="alice"):
+        """The head of a site whose changes 1 ... n are `lines`, signed by `signer`."""
+        private, public, site_id = signer
+        chain = bytes(32)
+        for line in lines:
+            chain = hashlib.sha256(chain + line).digest()
+        h = {"author": author, "chain": chain.hex(), "key": public, "seq": len(lines), "site": site_id}
+        h["sig"] = private.sign(b"folio-head-v2\n" + canon(h).encode()).hex()
+        return h
+
+    first, second = key("bundle-vectors-first"), key("bundle-vectors-second")
+    writer = "d" * 32
+    one = canon(change(site=first[2], value="from a bundle")).encode()
+    two = canon(change(site=second[2], field="tags", op="add", value="read")).encode()
+    one_next = canon(change(site=first[2], seq=2, value="edited again",
+                            pred=[{"seq": 1, "site": first[2]}])).encode()
+    heads = sorted([head_of(first, [one]), head_of(second, [two])], key=lambda h: h["site"])
+    head = {"created": 1700000000000, "format": "folio-bundle", "heads": heads, "site": writer,
+            "vector": {}, "version": 2}
+    header = canon(head).encode()
+
+    def with_heads(*chosen):
+        return canon(dict(head, heads=sorted(chosen, key=lambda h: h["site"]))).encode()
+
+    def trailer(lines, count=None, digest=None, spoil=None, head_line=None):
+        h = hashlib.sha256((head_line or header) + b"\n" + b"".join(line + b"\n" for line in lines)).hexdigest()
+        t = canon({"count": len(lines) if count is None else count, "end": True,
+                   "sha256": digest or h})
+        return (spoil(t) if spoil else t).encode()
+
+    def bundle(lines, head_line=None, **kw):
+        return ((head_line or header) + b"\n" + b"".join(l + b"\n" for l in lines)
+                + trailer(lines, head_line=head_line, **kw) + b"\n")
+
+    cases = []
+
+    def case(name, data, expect, why):
+        cases.append({"name": name, "description": why, **encoded(data), "expect": expect})
+
+    code = lambda c: {"code": c}
+    none = with_heads()
+    only_first = with_heads(head_of(first, [one]))
+    case("two-changes", bundle([one, two]), "accept",
+         "A header with the two sites' heads, two change lines, the trailer.")
+    case("no-changes", bundle([], head_line=none), "accept", "count 0, no heads.")
+    case("same-change-twice", bundle([one, one], head_line=only_first), "accept",
+         "An identical line again is a duplicate: no-op.")
+    long_line = b"x" * 544041
+    case("line-too-long", bundle([long_line]), code("line-too-long"),
+         "B1: 544,041 bytes, one more than the longest change; refused unread.")
+    case("line-at-the-limit", bundle([b"x" * 544040]), {"code": "invalid-change", "rule": "J2"},
+         "544,040 bytes is read as a change (and is not JSON).")
+    case("empty-file", b"", code("not-a-bundle"), "B2: nothing at all.")
+    case("header-without-newline", header, code("not-a-bundle"), "B2: the first line is not ended.")
+    case("other-format", bundle([], head_line=canon(dict(head, format="other")).encode()),
+         code("not-a-bundle"), "B2: format is not folio-bundle.")
+    case("header-not-folio-json", bundle([], head_line=header.replace(b'"created":1700000000000', b'"created":1.0')),
+         code("not-a-bundle"), "B2: the header line is read by J1-J7, so 1.0 makes it no bundle header.")
+    case("version-1", bundle([one], head_line=canon(dict({k: v for k, v in head.items() if k != "heads"},
+                                                              version=1)).encode()),
+         code("unsupported-version"), "B3: version 1, from before signed changes, is not read.")
+    case("version-3", bundle([], head_line=header.replace(b'"version":2', b'"version":3')),
+         code("unsupported-version"), "B3: a version this reader does not know.")
+    case("version-string", bundle([], head_line=header.replace(b'"version":2', b'"version":"2"')),
+         code("unsupported-version"), "B3: version is the integer 2.")
+    case("header-extra-member", bundle([], head_line=canon(dict(head, extra=0)).encode()),
+         code("malformed-header"), "B4: no other member.")
+    case("header-without-heads", bundle([], head_line=canon({k: v for k, v in head.items() if k != "heads"}).encode()),
+         code("malformed-header"), "B4: heads is required (a list, empty when there is no change).")
+    case("header-created-negative", bundle([], head_line=canon(dict(head, created=-1)).encode()),
+         code("malformed-header"), "B4: created is 0 or more.")
+    case("header-vector-zero", bundle([], head_line=canon(dict(head, vector={B: 0})).encode()),
+         code("malformed-header"), "B4: vector entries are 1 or more.")
+    case("header-not-canonical", bundle([], head_line=header.replace(b",", b", ")),
+         code("malformed-header"), "B4: white space in the header.")
+    case("header-crlf", bundle([one], head_line=header + b"\r"), code("malformed-header"),
+         "B4: the header line ends with CR, so it is not canonical.")
+    case("after-trailer", bundle([one, two]) + b"x", code("data-after-trailer"), "B5: a byte after the trailer.")
+    case("change-after-trailer", bundle([one, two]) + two + b"\n", code("data-after-trailer"),
+         "B5: a change line after the trailer.")
+    case("last-line-cut", header + b"\n" + one, code("truncated"), "B6: the file ends inside a line.")
+    case("no-trailer", header + b"\n" + one + b"\n", code("truncated"), "B6: no trailer.")
+    case("blank-line", bundle([one, two, b""]), code("malformed-line"), "B7: a blank line.")
+    case("crlf-line", bundle([one + b"\r", two]), code("malformed-line"), "B7: a change line ending with CR.")
+    case("trailer-extra-member", bundle([one, two], spoil=lambda t: t.replace('"end":true', '"end":true,"x":1')),
+         code("malformed-trailer"), "B8: exactly count, end, sha256.")
+    case("trailer-not-canonical", bundle([one, two], spoil=lambda t: t.replace('{"count":2,"end":true', '{"end":true,"count":2')),
+         code("malformed-trailer"), "B8: keys sorted.")
+    bad = canon(change(value=[7])).replace("[7]", "[1.0]").encode()
+    case("change-fraction", bundle([bad]), {"code": "invalid-change", "rule": "J3"}, "B9: a change line breaks J3.")
+    case("change-not-canonical", bundle([one.replace(b",", b", ", 1), two]), {"code": "invalid-change", "rule": "K1"},
+         "B9: a change line breaks K1; never rewritten.")
+    case("invalid-change-before-checksum", bundle([bad], count=5), {"code": "invalid-change", "rule": "J3"},
+         "B9 before B10: lines are checked before the trailer's count.")
+    case("count-mismatch", bundle([one, two], count=3), code("checksum-mismatch"), "B10: count is not the line count.")
+    case("checksum-mismatch", bundle([one, two], digest="0" * 64), code("checksum-mismatch"), "B10: sha256 differs.")
+    other = one.replace(b"from a bundle", b"something else")
+    case("conflicting-lines", bundle([one, other, two]), code("conflicting-change"),
+         "B11: two lines with one (site, seq) and other bytes.")
+    case("checksum-before-conflict", bundle([one, other, two], digest="0" * 64), code("checksum-mismatch"),
+         "B10 before B11: a conflict is reported only for a well-formed bundle.")
+    case("conflict-before-heads", bundle([one, other, two], head_line=with_heads(head_of(second, [two]))),
+         code("conflicting-change"), "B11 before B12: the first site has no head, but the conflict comes first.")
+    forged = one.replace(b"from a bundle", b"forged text")
+    case("change-altered", bundle([forged, two]), {"code": "invalid-head", "rule": "H4"},
+         "B12: a change whose bytes are not those its site signed (its chain differs from the head's).")
+    case("change-without-head", bundle([one, two], head_line=only_first), {"code": "invalid-head", "rule": "H6"},
+         "B12: the second site's change comes with no signed head.")
+    spoiled = dict(heads[0], sig=("0" if heads[0]["sig"][0] != "0" else "1") + heads[0]["sig"][1:])
+    case("head-signature-altered", bundle([one, two], head_line=with_heads(spoiled, heads[1])),
+         {"code": "invalid-head", "rule": "H3"}, "B12: a head whose signature is not its key's.")
+    case("missing-changes", bundle([one_next], head_line=with_heads(head_of(first, [one, one_next]))),
+         code("missing-changes"),
+         "B13: the first site's change 2 alone, to a reader holding nothing of it: change 1 is missing.")
+    return cases
+
+
+def pull_page_cases():
+    """canonical-json.md §7 R3: a client reads the page as JSON and each element's own bytes
+    as a change (K1 included)."""
+    c1, c2 = canon(change()), canon(change())
+    loose = json.dumps(change(), ensure_ascii=False, sort_keys=True)
+    j = lambda rule: {"code": "invalid-change", "rule": rule}
+    malformed = {"code": "malformed-page"}
+    page = lambda changes, rest=',"cursor":2,"more":false': '{"changes":[%s]%s}' % (",".join(changes), rest)
+    cases = [
+        ("compact", page([c1, c2]), {"changes": 2}, "As the reference server writes it."),
+        ("empty", '{"changes":[],"cursor":7,"more":false}', {"changes": 0}, "No changes."),
+        ("white-space-between-tokens", '{ "changes" : [ %s ,\n %s ] ,\n "cursor" : 2 , "more" : true }' % (c1, c2),
+         {"changes": 2}, "White space between the page's tokens is allowed; each element is its value's bytes."),
+        ("unknown-member", page([c1], ',"cursor":1,"more":false,"zzz":{"a":[1]}'), {"changes": 1},
+         "Members a client does not know are ignored."),
+        ("members-in-other-order", '{"more":false,"cursor":1,"changes":[%s]}' % c1, {"changes": 1},
+         "The page is ordinary JSON: any member order."),
+        ("pretty-printed-element", page([loose]), j("K1"), "White space inside an element: K1."),
+        ("element-breaks-J3", page([canon(change(value=[7])).replace("[7]", "[1.0]")]), j("J3"),
+         "Each element is checked by every rule."),
+        ("second-element-invalid", page([c1, canon(change(seq=0))]), j("S3"), "The page is refused whole."),
+        ("no-cursor", '{"changes":[%s],"more":false}' % c1, malformed, "cursor is required."),
+        ("more-not-boolean", page([c1], ',"cursor":1,"more":1'), malformed, "more is true or false."),
+        ("changes-not-array", '{"changes":{},"cursor":1,"more":false}', malformed, "changes is an array."),
+        ("duplicate-member", page([c1], ',"cursor":1,"cursor":1,"more":false'), malformed,
+         "The page's keys follow J6."),
+    ]
+    return [{"name": n, "description": why, "input": text, "expect": exp} for n, text, exp, why in cases]
 
 
 def write(name, description, cases):
@@ -378,3 +617,16 @@ write("push-bodies.json",
       "Whole push bodies → the answer of POST /v2/spaces/{space}/changes to a fresh space with a "
       "write token of user alice: status, and for errors the code (and for invalid-change and "
       "invalid-head the rule).", push_body_cases())
+write("rule-order.json",
+      "Bytes that break several rules, refused with the first in the order of canonical-json.md §6 "
+      "(J1, C8, J2 … J7, S1 … S11, C1 … C7, K1); and number-like tokens at the J2/J3 boundary.",
+      rule_order_cases())
+write("pull-pages.json",
+      "Whole pull-page bodies -> how many changes a client takes from it, or why it refuses the page: "
+      "invalid-change with the rule of the first element refused, or malformed-page.",
+      pull_page_cases())
+write("bundles.json",
+      "Whole bundle files (bundle.md) -> applied by a reader holding no changes, or refused with the "
+      "code of the first refusal in the order B1-B13 (and for invalid-change and invalid-head the "
+      "rule).",
+      bundle_cases())
