@@ -43,6 +43,7 @@ struct WatchRunner {
         line += ", \(summary.newConflicts) new conflict\(summary.newConflicts == 1 ? "" : "s")"
       }
       Console.current.out(line)
+      for note in summary.notes { Console.current.err("\(time) note: \(note)") }
       // Where the highlights of articles with a new text went.
       let reanchored = try? ReanchorSummary(summary.textChanged, in: replica)
       for text in reanchored?.lines(shortID: { replica.abbreviate($0) }) ?? [] {

@@ -114,10 +114,14 @@ extension Replica {
     _ changes: [Change], heads: [SignedHead], remote: String, cursor: Int
   ) throws(ReplicaError) -> ApplyReport {
     try transaction {
+      // Only changes new here are hashed (a page also brings back this replica's own).
+      let held = try versionVector()
       let items = changes.map {
-        HeadVerifier.Item(dot: $0.dot, author: $0.author, bytes: ChangeJSON.encode($0))
+        HeadVerifier.Item(
+          dot: $0.dot, author: $0.author,
+          bytes: $0.seq > held[$0.site] ? ChangeJSON.encode($0) : [])
       }
-      let advanced = try verify(items, heads: heads)
+      let advanced = try verify(items, heads: heads, held: held)
       var session = try beginApply()
       try session.add(changes)
       try recordVerified(advanced)

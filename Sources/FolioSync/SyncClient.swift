@@ -232,15 +232,20 @@ public struct SyncClient {
       let reply = try await transport.send(
         "POST", try endpoint(remote, "changes", query: nil), body: Data(body), summary: &summary)
       noteClock(reply, replica, &summary)
-      if reply.status == 403, let detail = errorDetail(reply),
-        detail.code == .unregisteredSite || detail.code == .siteOwned
-      {
-        summary.notes.append(
-          "did not relay site \(head.site.short)'s changes (by '\(head.author)'): "
-            + (detail.code == .unregisteredSite
-              ? "the server takes them only once their own replica has synced"
-              : "the server binds that site to another user than '\(head.author)'"))
-        continue
+      if reply.status == 403, let detail = errorDetail(reply) {
+        let reason: String
+        switch detail.code {
+        case .unregisteredSite:
+          reason = "the server takes them only once their own replica has synced"
+        case .siteOwned: reason = "the server binds that site to another user than '\(head.author)'"
+        case .readOnly: reason = "this remote's token cannot push"
+        default: reason = ""
+        }
+        if !reason.isEmpty {
+          summary.notes.append(
+            "did not relay site \(head.site.short)'s changes (by '\(head.author)'): \(reason)")
+          continue
+        }
       }
       let response: PushResponse = try decode(reply, remote: remote, replica: replica)
       summary.relayed += response.accepted

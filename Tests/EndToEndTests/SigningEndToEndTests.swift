@@ -145,4 +145,54 @@ import Testing
     let exports = try ["alice", "bob", "carol"].map { try team[$0].run(["export"]) }
     #expect(Set(exports).count == 1)
   }
+
+  /// A replica made before signed changes cannot sign: `sync` and `bundle create` refuse,
+  /// naming `folio rekey`, which gives it a key-derived site; then it syncs.
+  @Test func anUpgradedReplicaSyncsOnlyAfterRekey() throws {
+    let team = try Team(users: ["alice"])
+    let old = ReplicaProcess(store: team.folder.path("old.sqlite"))
+    let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent(
+        "FolioReplicaTests/Fixtures/replica-v2.sqlite")
+    try FileManager.default.copyItem(atPath: fixture.path, toPath: old.store)
+    try old.run(["remote", "remove", "origin"])
+    try old.run([
+      "remote", "add", "team", team.server.url, "--space", team.space, "--token",
+      team.tokens["alice"] ?? "",
+    ])
+    let export = try old.run(["export"])
+    for command in [["sync"], ["bundle", "create", team.folder.path("old.bundle")]] {
+      let refused = try old.attempt(command)
+      #expect(refused.status != 0)
+      #expect(refused.errorOutput.contains("folio rekey"), "\(refused.errorOutput)")
+    }
+    try old.run(["rekey"])
+    #expect(try old.run(["export"]) == export)
+    // The fixture's author is alice, the token's user.
+    let synced = try old.attempt(["sync"])
+    #expect(synced.status == 0, "\(synced.errorOutput)")
+  }
+
+  /// A server of another protocol version answers 410 (or has no such endpoint): the user is
+  /// told to upgrade, not shown a bare status.
+  @Test func aServerOfAnotherProtocolVersionIsNamedAsSuch() throws {
+    let folder = try TestFolder()
+    let server = try RecordingListener { _ in
+      let body = #"{"error":{"code":"upgrade-required","message":"this server speaks protocol 3"}}"#
+      return
+        "HTTP/1.1 410 Gone\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)"
+        + "\r\nConnection: close\r\n\r\n\(body)"
+    }
+    let replica = ReplicaProcess(store: folder.path("alice.sqlite"))
+    try replica.run(["init", "--author", "alice"])
+    try replica.run([
+      "remote", "add", "team", "http://127.0.0.1:\(server.port)", "--space", "newsroom",
+      "--token", "fol_" + String(repeating: "ab", count: 32),
+    ])
+    let sync = try replica.attempt(["sync"])
+    #expect(sync.status != 0)
+    #expect(
+      sync.errorOutput.contains("another version of the sync protocol"), "\(sync.errorOutput)")
+    #expect(sync.errorOutput.contains("protocol 3"), "\(sync.errorOutput)")
+  }
 }
