@@ -40,7 +40,8 @@ public enum HeadVerifier {
   ) throws -> [SiteID: SignedHead] {
     var bySite: [SiteID: [Item<Bytes>]] = [:]
     for item in items { bySite[item.dot.site, default: []].append(item) }
-    let headBySite = try coverage(of: bySite, heads: heads)
+    let headBySite = try coverage(
+      of: bySite.mapValues { $0.map(\.dot.seq).max() ?? 0 }, heads: heads)
     var advanced: [SiteID: SignedHead] = [:]
     for (site, siteItems) in bySite {
       // `coverage` made sure every site with a change has a head.
@@ -97,14 +98,15 @@ public enum HeadVerifier {
   public static func checkCoverage<Bytes: Collection<UInt8>>(
     _ items: [Item<Bytes>], heads: [SignedHead]
   ) throws(InvalidHead) -> [SiteID: SignedHead] {
-    var bySite: [SiteID: [Item<Bytes>]] = [:]
-    for item in items { bySite[item.dot.site, default: []].append(item) }
-    return try coverage(of: bySite, heads: heads)
+    var highest: [SiteID: Int] = [:]
+    for item in items { highest[item.dot.site] = max(highest[item.dot.site] ?? 0, item.dot.seq) }
+    return try coverage(of: highest, heads: heads)
   }
 
   /// H6: heads sorted by site, one per site with a change, at its highest seq, no other.
-  private static func coverage<Bytes>(
-    of bySite: [SiteID: [Item<Bytes>]], heads: [SignedHead]
+  /// `highest`: each site's highest seq in the message.
+  static func coverage(
+    of highestBySite: [SiteID: Int], heads: [SignedHead]
   ) throws(InvalidHead) -> [SiteID: SignedHead] {
     var headBySite: [SiteID: SignedHead] = [:]
     for (index, head) in heads.enumerated() {
@@ -113,11 +115,10 @@ public enum HeadVerifier {
           rule: .coverage, site: head.site,
           reason: "heads must be sorted by site, one per site")
       }
-      guard let siteItems = bySite[head.site] else {
+      guard let highest = highestBySite[head.site] else {
         throw InvalidHead(
           rule: .coverage, site: head.site, reason: "a head for a site with no change here")
       }
-      let highest = siteItems.map(\.dot.seq).max() ?? 0
       guard head.seq == highest else {
         throw InvalidHead(
           rule: .coverage, site: head.site,
@@ -125,7 +126,7 @@ public enum HeadVerifier {
       }
       headBySite[head.site] = head
     }
-    if let uncovered = bySite.keys.sorted().first(where: { headBySite[$0] == nil }) {
+    if let uncovered = highestBySite.keys.sorted().first(where: { headBySite[$0] == nil }) {
       throw InvalidHead(
         rule: .coverage, site: uncovered,
         reason: "changes of site \(uncovered) come with no signed head")

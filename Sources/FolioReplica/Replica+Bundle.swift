@@ -164,7 +164,9 @@ extension Replica {
     _ reader: inout LineReader, header: BundleHeader, headerLine: ArraySlice<UInt8>
   ) throws -> ApplyReport {
     let held = try versionVector()
-    var items: [HeadVerifier.Item<[UInt8]>] = []
+    // Chains are followed as the lines stream by: the bundle is never held in memory.
+    var signatures = HeadVerifier.Stream(
+      heldSeq: { held[$0] }, heldChain: { [self] site in try chain(of: site, at: held[site]) })
     var session = try beginApply()
     var hasher = SHA256Hasher()
     hasher.update(headerLine)
@@ -216,9 +218,7 @@ extension Replica {
       }
       // Only changes new here are hashed; the others are compared with the held ones when
       // they are integrated.
-      let fresh = change.seq > held[change.site]
-      items.append(
-        HeadVerifier.Item(dot: change.dot, author: change.author, bytes: fresh ? Array(line) : []))
+      try signatures.add(dot: change.dot, author: change.author, bytes: line)
       piece.append(change)
       if piece.count == 2_000 { try add() }
     }
@@ -230,40 +230,35 @@ extension Replica {
     }
     try add()
     if let conflict { throw BundleError(.conflictingChange, conflict.description) }
-    try Replica.checkContinues(items, held: held)
     let advanced: [SiteID: SignedHead]
     do {
-      advanced = try verify(items, heads: header.heads, held: held)
-    } catch let invalid as InvalidHead {
+      advanced = try signatures.finish(heads: header.heads)
+    } catch let invalid where invalid.missing != nil {
+      throw Replica.missingChanges(invalid)
+    } catch {
       throw BundleError(
         .invalidHead,
         "the bundle's signatures do not hold, so its changes may have been altered or"
-          + " invented: \(invalid)", invalidHead: invalid)
+          + " invented: \(error)", invalidHead: error)
     }
     try recordVerified(advanced)
     if advanced.keys.contains(where: { $0 != site }) { try markRelayPending() }
     return try session.finish()
   }
 
-  /// Refuses a bundle whose changes of a site start past what this replica holds of it.
-  private static func checkContinues(
-    _ items: [HeadVerifier.Item<[UInt8]>], held: VersionVector
-  ) throws {
-    var lowestNew: [SiteID: Int] = [:]
-    for item in items where item.dot.seq > held[item.dot.site] {
-      lowestNew[item.dot.site] = min(lowestNew[item.dot.site] ?? .max, item.dot.seq)
-    }
-    for (site, lowest) in lowestNew.sorted(by: { $0.key < $1.key })
-    where lowest > held[site] + 1 {
-      let missing =
-        lowest - 1 == held[site] + 1
-        ? "change \(held[site] + 1)" : "changes \(held[site] + 1) … \(lowest - 1)"
-      throw BundleError(
-        .missingChanges,
-        "the bundle lacks site \(site.short)'s \(missing), which this replica does not hold"
-          + " either: ask for a bundle made for this replica's vector ('folio bundle vector"
-          + " FILE' here, then 'folio bundle create --for FILE' there)")
-    }
+  /// The refusal of a bundle whose changes of a site do not continue what this replica
+  /// holds of it (B13).
+  private static func missingChanges(_ gap: InvalidHead) -> BundleError {
+    let range = gap.missing ?? 0...0
+    let missing =
+      range.count == 1
+      ? "change \(range.lowerBound)" : "changes \(range.lowerBound) … \(range.upperBound)"
+    let site = gap.site.map(\.short) ?? "?"
+    return BundleError(
+      .missingChanges,
+      "the bundle lacks site \(site)'s \(missing), which this replica does not hold"
+        + " either: ask for a bundle made for this replica's vector ('folio bundle vector"
+        + " FILE' here, then 'folio bundle create --for FILE' there)")
   }
 
   private static func tooLong(line number: Int) -> BundleError {

@@ -133,13 +133,30 @@ import Testing
       }
       #expect(item.expect.code == "accept", "accepted; expected \(item.expect.code)")
     } catch let refusal as InvalidHead {
-      switch item.expect.code {
-      case "gap": #expect(refusal.missing != nil, "\(refusal)")
-      case "invalid-head":
-        #expect(refusal.rule.rawValue == item.expect.rule, "\(refusal)")
-        #expect(refusal.missing == nil)
-      default: Issue.record("refused: \(refusal)")
+      check(refusal, item)
+    }
+    // The streaming verifier (bundles) decides the same, the changes fed one by one.
+    do {
+      let heads = try item.heads.map { try SignedHead.decode(Array($0.utf8)) }
+      var stream = HeadVerifier.Stream(
+        heldSeq: { held[$0]?.seq ?? 0 }, heldChain: { held[$0] ?? .empty })
+      for change in items {
+        try stream.add(dot: change.dot, author: change.author, bytes: change.bytes)
       }
+      _ = try stream.finish(heads: heads)
+      #expect(item.expect.code == "accept", "streamed: accepted; expected \(item.expect.code)")
+    } catch let refusal as InvalidHead {
+      check(refusal, item)
+    }
+  }
+
+  private func check(_ refusal: InvalidHead, _ item: VerifyCase) {
+    switch item.expect.code {
+    case "gap": #expect(refusal.missing != nil, "\(refusal)")
+    case "invalid-head":
+      #expect(refusal.rule.rawValue == item.expect.rule, "\(refusal)")
+      #expect(refusal.missing == nil)
+    default: Issue.record("refused: \(refusal)")
     }
   }
 }

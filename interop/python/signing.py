@@ -193,13 +193,15 @@ def check_heads(changes, heads):
     return seen
 
 
-def verify(changes, heads, held):
+def verify(changes, heads, held, check_held=True):
     """Checks a message (push, pull page, bundle) before anything of it is applied.
 
     changes: the message's changes, decoded (dicts; their canonical bytes are their bytes),
     in message order. heads: the heads' raw bytes, in message order. held: a Held.
     Order (as the server's, signing.md §5): H1, H2, H3 on each head in message order; H6;
     then per site, by site: the gap check, H4, H5. Returns {site: head}. Raises HeadRefused.
+    check_held=False is a replica's reading (signing.md §4): a site whose changes here are all
+    held brings nothing new, so H4 and H5 are not checked for it.
     """
     seen = check_heads(changes, heads)
     by_site = {}
@@ -213,6 +215,8 @@ def verify(changes, heads, held):
             raise HeadRefused(None, f"site {s}'s change {first} is missing (the receiver holds "
                               f"up to {k}, the message has {new[0]['seq']} ... {new[-1]['seq']})",
                               site=s, code="gap")
+        if not new and not check_held:
+            continue
         if head["seq"] > k:
             chain = held.chain(s, k)
             for c in new:
@@ -276,7 +280,7 @@ def apply_signed(replica, blobs, heads, gap_message=None):
     changes = [folio.decode_change(b) for b in blobs]
     _check_conflicts(replica, blobs, changes)  # bundle.md: B11 before the heads (B12, B13)
     try:
-        seen = verify(changes, heads, ReplicaHeld(replica))
+        seen = verify(changes, heads, ReplicaHeld(replica), check_held=False)
     except HeadRefused as e:
         if e.code == "gap" and gap_message:
             e.message = gap_message(e)

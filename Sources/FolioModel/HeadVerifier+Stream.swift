@@ -1,0 +1,89 @@
+extension HeadVerifier {
+  /// `verify` for a message read one change at a time (a bundle, of any size): each site's
+  /// chain is followed as its changes arrive, so only changes that come ahead of their turn
+  /// are kept in memory, not the message. The result and the rules reported are `verify`'s,
+  /// except that two different changes with one seq are left to the caller (integrating them
+  /// refuses the second, `conflicting-change`).
+  public struct Stream {
+    private struct Progress {
+      var highest = 0
+      /// The site's chain as far as the message has brought it; nil until its first change
+      /// above what the receiver holds.
+      var position: SiteChain?
+      /// Changes above the position + 1 that came early, by seq.
+      var early: [Int: [UInt8]] = [:]
+      /// Each author the new changes carry (as UTF-8 bytes: compared by code points), with
+      /// the lowest seq that carries it.
+      var authors: [[UInt8]: Int] = [:]
+    }
+
+    private let heldSeq: (SiteID) -> Int
+    private let heldChain: (SiteID) throws -> SiteChain
+    private var sites: [SiteID: Progress] = [:]
+
+    /// A verification against what the receiver holds: `heldSeq` says up to which seq it
+    /// holds a site's changes (they are not hashed), `heldChain` where that site's chain
+    /// stands, asked once per site the message brings new changes of.
+    public init(
+      heldSeq: @escaping (SiteID) -> Int, heldChain: @escaping (SiteID) throws -> SiteChain
+    ) {
+      self.heldSeq = heldSeq
+      self.heldChain = heldChain
+    }
+
+    /// Takes the message's next change, with its canonical bytes.
+    public mutating func add(dot: Dot, author: String, bytes: some Collection<UInt8>) throws {
+      var progress = sites[dot.site] ?? Progress()
+      defer { sites[dot.site] = progress }
+      progress.highest = max(progress.highest, dot.seq)
+      guard dot.seq > heldSeq(dot.site) else { return }
+      let authorBytes = Array(author.utf8)
+      progress.authors[authorBytes] = min(progress.authors[authorBytes] ?? .max, dot.seq)
+      var position = try progress.position ?? heldChain(dot.site)
+      if dot.seq == position.seq + 1 {
+        position = position.appending(bytes)
+        while let next = progress.early.removeValue(forKey: position.seq + 1) {
+          position = position.appending(next)
+        }
+      } else if dot.seq > position.seq + 1, progress.early[dot.seq] == nil {
+        progress.early[dot.seq] = Array(bytes)
+      }
+      progress.position = position
+    }
+
+    /// H6 for the whole message, then per site (by site) a gap, H5 and H4.
+    ///
+    /// - Returns: For each site the message brings new changes of, its head.
+    /// - Throws: `InvalidHead` naming the rule and the site (with `missing` for a gap).
+    public func finish(heads: [SignedHead]) throws(InvalidHead) -> [SiteID: SignedHead] {
+      let headBySite = try HeadVerifier.coverage(of: sites.mapValues(\.highest), heads: heads)
+      var advanced: [SiteID: SignedHead] = [:]
+      for (site, progress) in sites.sorted(by: { $0.key < $1.key }) {
+        guard let position = progress.position, let head = headBySite[site] else { continue }
+        if let firstEarly = progress.early.keys.min() {
+          throw InvalidHead(
+            rule: .chain, site: site,
+            reason: "changes \(position.seq + 1)…\(firstEarly - 1) of the site are missing, "
+              + "so its chain cannot be followed",
+            missing: (position.seq + 1)...(firstEarly - 1))
+        }
+        let headAuthor = Array(head.author.utf8)
+        if let (author, seq) = progress.authors.filter({ $0.key != headAuthor })
+          .min(by: { $0.value < $1.value })
+        {
+          throw InvalidHead(
+            rule: .author, site: site,
+            reason: "change \(seq) is by '\(String(decoding: author, as: UTF8.self))' but the"
+              + " site writes as '\(head.author)'")
+        }
+        guard position == head.siteChain else {
+          throw InvalidHead(
+            rule: .chain, site: site,
+            reason: "the site's changes 1…\(position.seq) do not hash to the head's chain")
+        }
+        advanced[site] = head
+      }
+      return advanced
+    }
+  }
+}
