@@ -26,10 +26,13 @@ struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
     }
   }
 
-  /// The methods of the protocol endpoint at `path`, or nil when it is none.
-  static func methods(of path: String) -> [HTTPRequest.Method]? {
+  /// The methods of the protocol endpoint at `path` (of the version whose paths start with
+  /// `prefix`), or nil when it is none.
+  static func methods(
+    of path: String, prefix: String = SyncProtocol.pathPrefix
+  ) -> [HTTPRequest.Method]? {
     let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-    guard parts.count >= 3, parts[0].isEmpty, "/\(parts[1])" == SyncProtocol.pathPrefix else {
+    guard parts.count >= 3, parts[0].isEmpty, "/\(parts[1])" == prefix else {
       return nil
     }
     switch (parts.count, parts[2], parts.last) {
@@ -40,7 +43,7 @@ struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
     }
   }
 
-  private static func response(
+  static func response(
     method: HTTPRequest.Method, allowed: [HTTPRequest.Method]
   ) throws -> Response {
     let allow = allowed.map(\.rawValue).joined(separator: ", ")

@@ -250,6 +250,12 @@ struct SignedPushTests {
       }
       let anonymous = try await client.execute(uri: "/v1/health", method: .get)
       expectError(anonymous, .gone, "upgrade-required")
+      // A method the version 1 endpoint never had is 405, as under /v2 (schemathesis ST204).
+      for (uri, allow) in [("/v1/health", "GET"), ("/v1/spaces/team/changes", "GET, POST")] {
+        let trace = try await client.execute(uri: uri, method: .trace)
+        expectError(trace, .methodNotAllowed, "method-not-allowed")
+        #expect(trace.headers[.allow] == allow)
+      }
       #expect(try await client.execute(uri: "/v2/health", method: .get).status == .ok)
       #expect(try await client.execute(uri: "/v10/health", method: .get).status == .notFound)
     }
