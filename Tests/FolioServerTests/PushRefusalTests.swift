@@ -107,7 +107,7 @@ struct PushRefusalTests {
         let body =
           #"{"changes":[{"author":"alice","entity":{"id":"a1","kind":"article"},"#
           + #""field":"title","hlc":"018bcfe568000000","op":"set","seq":\#(seq),"#
-          + #""site":"\#(site)","value":"x"}]}"#
+          + #""site":"\#(site)","value":"x"}],"heads":[]}"#
         let response = try await client.pushRaw(ByteBuffer(string: body), token: fixture.alice)
         expectError(response, .badRequest, "invalid-change")
         let error = try response.decode(ErrorResponse.self).error
