@@ -18,9 +18,10 @@ enum JSONOutput {
 /// Times as people and scripts read them: local time for people, ISO 8601 UTC in JSON.
 enum TimeText {
   /// "2026-11-27 07:59 CET" from Unix milliseconds, in the local time zone (`$TZ`).
-  static func short(_ milliseconds: UInt64) -> String {
-    short(milliseconds, in: localZone(environment: ProcessInfo.processInfo.environment))
-  }
+  static func short(_ milliseconds: UInt64) -> String { short(milliseconds, in: local) }
+
+  /// The local time zone, read once: `folio show` prints a time per annotation.
+  private static let local = localZone(environment: ProcessInfo.processInfo.environment)
 
   /// "2026-11-27 07:59 CET" in `zone`.
   static func short(_ milliseconds: UInt64, in zone: TimeZone) -> String {
@@ -28,11 +29,13 @@ enum TimeText {
     calendar.timeZone = zone
     let date = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
     let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+    func padded(_ number: Int?, _ width: Int) -> String {
+      let digits = String(number ?? 0)
+      return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
     let name = zone.abbreviation(for: date) ?? zone.identifier
-    let numbers = String(
-      format: "%04d-%02d-%02d %02d:%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0,
-      parts.hour ?? 0, parts.minute ?? 0)
-    return numbers + " " + name
+    return "\(padded(parts.year, 4))-\(padded(parts.month, 2))-\(padded(parts.day, 2)) "
+      + "\(padded(parts.hour, 2)):\(padded(parts.minute, 2)) \(name)"
   }
 
   /// The zone `$TZ` names (`Europe/Paris`, `:Europe/Paris`, `UTC`), else the system's.

@@ -56,10 +56,13 @@ struct ListCommand: AsyncParsableCommand {
   func run() async throws {
     let replica = try global.openReplica()
     let shown = limit ?? (global.json ? 0 : 100)
-    let (articles, total) = try replica.listArticles(
-      ArticleListRequest(
-        tag: tag.map { $0.hasPrefix("#") ? String($0.dropFirst()) : $0 }, annotatedBy: annotatedBy,
-        publishedSince: since, publishedUntil: until, sort: sort, limit: shown == 0 ? nil : shown))
+    let request = ArticleListRequest(
+      tag: tag.map { $0.hasPrefix("#") ? String($0.dropFirst()) : $0 }, annotatedBy: annotatedBy,
+      publishedSince: since, publishedUntil: until, sort: sort, limit: shown == 0 ? nil : shown)
+    let (articles, total, shortIDs) = try replica.reading {
+      let (articles, total) = try replica.listArticles(request)
+      return (articles, total, global.json ? [:] : try Self.shortIDs(of: articles, in: replica))
+    }
     if global.json {
       try JSONOutput.print(
         articles.map {
@@ -74,8 +77,6 @@ struct ListCommand: AsyncParsableCommand {
       Console.current.out(
         filtered ? "No article matches." : "No articles yet: try 'folio import FILE'.")
     }
-    // Many rows: one pass over all ids beats a few lookups per row.
-    let abbreviations = articles.count > 200 ? try replica.articleAbbreviations() : [:]
     var lines: [String] = []
     lines.reserveCapacity(articles.count)
     for article in articles {
@@ -85,12 +86,22 @@ struct ListCommand: AsyncParsableCommand {
       let count =
         article.annotationCount == 0
         ? "" : "  (\(article.annotationCount) annotation\(article.annotationCount == 1 ? "" : "s"))"
-      let id = abbreviations[article.id] ?? replica.abbreviate(article.id)
+      let id = shortIDs[article.id] ?? article.id
       lines.append("\(id)  \(article.title.sanitizedLine)\(count)\(tags)")
     }
     if shown > 0, total > articles.count {
       lines.append("… and \(total - articles.count) more: 'folio list --limit 0' shows all")
     }
     if !lines.isEmpty { global.page(lines.joined(separator: "\n")) }
+  }
+
+  /// The shortest unambiguous prefix of each listed article's id.
+  private static func shortIDs(
+    of articles: [ArticleSummary], in replica: Replica
+  ) throws -> [String: String] {
+    // Many rows: one pass over all ids beats a few lookups per row.
+    if articles.count > 200 { return try replica.articleAbbreviations() }
+    return Dictionary(
+      articles.map { ($0.id, replica.abbreviate($0.id)) }, uniquingKeysWith: { first, _ in first })
   }
 }

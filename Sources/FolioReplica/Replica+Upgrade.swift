@@ -8,6 +8,7 @@ extension Replica {
       if version == 1 { try upgradeFromVersion1() }
       if version == 2 { try upgradeFromVersion2() }
       if version >= 2 { try upgradeFromVersion3() }
+      try upgradeFromVersion4()
       try db.run(
         "INSERT OR REPLACE INTO meta (key, value) VALUES ('key', ?1)",
         Hex.encode(key.rawRepresentation))
@@ -21,6 +22,13 @@ extension Replica {
     try db.execute(
       "CREATE TABLE IF NOT EXISTS chains (site_key INTEGER PRIMARY KEY, seq INTEGER NOT NULL,"
         + " hash BLOB NOT NULL, head BLOB)")
+  }
+
+  /// Version 5 adds the read commands' indexes and widens `annotations_by_article` to
+  /// cover them (`ReplicaSchema.readIndexes`).
+  private func upgradeFromVersion4() throws {
+    try db.execute("DROP INDEX IF EXISTS annotations_by_article")
+    try db.execute(ReplicaSchema.readIndexes)
   }
 
   /// Upgrades a version 1 replica (one JSON row per change, records rebuilt from the log) in

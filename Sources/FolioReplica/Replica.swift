@@ -224,4 +224,11 @@ public final class Replica {
   public func batch<T>(_ body: () throws -> T) throws(ReplicaError) -> T {
     try transaction(body)
   }
+
+  /// Runs several reads on one snapshot of the file, in one read transaction: a listing
+  /// makes hundreds of small queries, and each would otherwise lock and unlock the file.
+  /// `body` must only read: a change made inside it fails and is not written.
+  public func reading<T>(_ body: () throws -> T) throws(ReplicaError) -> T {
+    do { return try db.reading(body) } catch { throw Replica.wrap(error) }
+  }
 }

@@ -2,7 +2,14 @@ import FolioSQLite
 
 /// The replica's tables, tracked in `PRAGMA user_version`.
 ///
-/// Version 4 (this one) adds signed authorship (`Protocol/signing.md`): the replica's
+/// Version 5 (this one) indexes what the read commands ask for, so that `folio list` and
+/// `folio show` read index pages instead of whole rows: the visible ids of each table (id
+/// abbreviations look up an id's neighbours) and, per article, its visible annotations with
+/// their creation times (counts and latest activity in a listing). The `visible` column is in
+/// each index although the index holds only visible rows: SQLite reads a partial index as
+/// covering only when every column the query names is in it.
+///
+/// Version 4 adds signed authorship (`Protocol/signing.md`): the replica's
 /// Ed25519 private key in `meta` (`key`), and per site where its hash chain stands and the
 /// newest signed head this replica holds for it (`chains`). Version 3 keeps the op log in chunks, each saying its layout
 /// (`ChangeLogCodec.Format`), and the merge state of each record in its row; it merges
@@ -12,7 +19,7 @@ import FolioSQLite
 /// rebuilt records from the log. Older files are upgraded in place when they are opened
 /// (`Replica+Upgrade`).
 enum ReplicaSchema {
-  static let latestVersion = 4
+  static let latestVersion = 5
 
   static let tables = """
     -- Every site the replica knows, with a small key, and the highest seq up to which it
@@ -61,7 +68,7 @@ enum ReplicaSchema {
       created INTEGER,
       state BLOB NOT NULL
     );
-    CREATE INDEX annotations_by_article ON annotations (article_id) WHERE visible;
+    \(readIndexes)
     CREATE TABLE conflicts (
       entity_kind TEXT NOT NULL,
       entity_id TEXT NOT NULL,
@@ -104,6 +111,14 @@ enum ReplicaSchema {
       pushed INTEGER NOT NULL DEFAULT 0,
       last_sync INTEGER
     ) WITHOUT ROWID;
+    """
+
+  /// The indexes version 5 added (`upgrade` makes them in older files).
+  static let readIndexes = """
+    CREATE INDEX IF NOT EXISTS articles_visible_ids ON articles (id, visible) WHERE visible;
+    CREATE INDEX IF NOT EXISTS annotations_visible_ids ON annotations (id, visible) WHERE visible;
+    CREATE INDEX IF NOT EXISTS annotations_by_article
+      ON annotations (article_id, visible, created) WHERE visible;
     """
 
   /// Creates the latest schema in an empty database, inside the caller's transaction.

@@ -144,4 +144,22 @@ public final class Connection {
 
   /// True while a `transaction` is running.
   public var isInTransaction: Bool { transactionDepth > 0 }
+
+  /// Runs read-only `body` inside one deferred transaction (`BEGIN … COMMIT`): its queries
+  /// read one snapshot and take the file's shared lock once, not once per statement. Inside
+  /// a `transaction` or another `reading`, `body` joins it. A write `transaction` started by
+  /// `body` fails ("cannot start a transaction within a transaction"), so nothing is ever
+  /// written through a read.
+  public func reading<T>(_ body: () throws -> T) throws -> T {
+    if transactionDepth > 0 || sqlite3_get_autocommit(handle) == 0 { return try body() }
+    try execute("BEGIN")
+    do {
+      let result = try body()
+      try execute("COMMIT")
+      return result
+    } catch {
+      try? execute("ROLLBACK")
+      throw error
+    }
+  }
 }

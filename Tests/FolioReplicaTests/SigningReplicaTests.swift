@@ -50,7 +50,7 @@ import Testing
     let reopened = try Replica.open(at: alice.path)
     #expect(reopened.site == alice.site && reopened.canSign)
     #expect(reopened.key.rawRepresentation == alice.key.rawRepresentation)
-    #expect(try reopened.db.scalarInt("PRAGMA user_version") == 4)
+    #expect(try reopened.db.scalarInt("PRAGMA user_version") == Int64(ReplicaSchema.latestVersion))
   }
 
   @Test func theOwnHeadCoversTheOwnChangesAndIsComputedLazily() throws {
@@ -283,7 +283,7 @@ import Testing
   ) throws -> (Data, Int) {
     let old = try Replica.open(at: path)
     #expect(!old.canSign)
-    #expect(try old.db.scalarInt("PRAGMA user_version") == 4)
+    #expect(try old.db.scalarInt("PRAGMA user_version") == Int64(ReplicaSchema.latestVersion))
     #expect {
       try old.createBundle(at: directory.file("x.bundle"), for: nil)
     } throws: {

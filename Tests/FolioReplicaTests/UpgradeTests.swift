@@ -80,6 +80,48 @@ import Testing
     #expect(try canonicalExport(copy) == canonicalExport(reopened))
   }
 
+  /// `Fixtures/replica-v4.sqlite` was made with the `folio` of schema version 4 (signed
+  /// changes): an imported article tagged and untagged, a highlight whose note alice and bob
+  /// edited concurrently (through bundles), an article note deleted, a remote. It opens as
+  /// version 5 with the read indexes, loses nothing, and the listing queries read only them.
+  @Test func aVersion4ReplicaGetsTheReadIndexes() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let path = directory.file("replica.sqlite")
+    try FileManager.default.copyItem(
+      atPath: Self.fixtures.appendingPathComponent("replica-v4.sqlite").path, toPath: path)
+    let replica = try Replica.open(at: path)
+    #expect(try replica.db.scalarInt("PRAGMA user_version") == Int64(ReplicaSchema.latestVersion))
+    #expect(replica.canSign)
+    #expect(try replica.changeCount() == 15)
+    #expect(try replica.conflicts().map(\.conflict.field) == ["note"])
+    #expect(try replica.listArticles().map(\.tags) == [["china"]])
+    #expect(try replica.listArticles().map(\.annotationCount) == [1])
+    #expect(try replica.remotes().map(\.name) == ["origin"])
+
+    func plan(_ sql: String) throws -> String {
+      try replica.db.rows("EXPLAIN QUERY PLAN " + sql) { $0.string(3) }.joined(separator: "; ")
+    }
+    #expect(
+      try plan("SELECT max(id) FROM annotations WHERE id < 'a' AND visible")
+        .contains("COVERING INDEX annotations_visible_ids"))
+    #expect(
+      try plan("SELECT count(*) FROM articles WHERE visible").contains("COVERING INDEX"))
+    #expect(
+      try plan(
+        "SELECT count(*), max(created) FROM annotations WHERE article_id = 'a' AND visible"
+      ).contains("COVERING INDEX annotations_by_article"))
+
+    // It goes on working: a resolution and a new note, after reopening.
+    let reopened = try Replica.open(at: path)
+    let conflict = try #require(try reopened.conflicts().first)
+    try reopened.resolve(conflict: conflict.conflict.id, with: .pick(1))
+    #expect(try reopened.conflictCount() == 0)
+    let article = try #require(try reopened.listArticles().first)
+    _ = try reopened.addNote(articleID: article.id, text: "after the upgrade")
+    #expect(try reopened.listArticles().first?.annotationCount == 2)
+  }
+
   /// A version 2 replica listed concurrent text edits as conflicts even when they do not
   /// collide; opened by this release, those fields merge and are listed as automatic merges.
   @Test func aVersion2TextConflictThatMergesIsMergedOnOpening() throws {
@@ -118,7 +160,7 @@ import Testing
     #expect(try reopened.conflictCount() == 0)
     #expect(try reopened.automaticMerges().map(\.merge.value) == ["rates rose sharply on Monday"])
     #expect(try reopened.annotation(id: note.id)?.note == "rates rose sharply on Monday")
-    #expect(try reopened.db.scalarInt("PRAGMA user_version") == 4)
+    #expect(try reopened.db.scalarInt("PRAGMA user_version") == Int64(ReplicaSchema.latestVersion))
   }
 
   /// `json` with every `key` removed from its objects, at any depth.

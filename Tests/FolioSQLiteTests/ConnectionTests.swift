@@ -93,6 +93,30 @@ final class TemporaryDatabase {
     }
   }
 
+  /// A read sees one snapshot: a write committed by another connection meanwhile shows
+  /// only after it ends. A write transaction started inside it fails and writes nothing.
+  @Test func aReadSeesOneSnapshotAndCannotWrite() throws {
+    let temporary = try TemporaryDatabase()
+    let db = temporary.db
+    do {
+      try db.execute("CREATE TABLE t (x INTEGER)")
+      try db.run("INSERT INTO t VALUES (1)")
+      let other = try Connection(path: temporary.folder.appendingPathComponent("test.sqlite").path)
+      let counts = try db.reading {
+        let before = try db.scalarInt("SELECT count(*) FROM t")
+        try other.run("INSERT INTO t VALUES (2)")
+        let after = try db.scalarInt("SELECT count(*) FROM t")
+        #expect(throws: SQLiteError.self) {
+          try db.transaction { try db.run("INSERT INTO t VALUES (3)") }
+        }
+        return [before, after]
+      }
+      #expect(counts == [1, 1])
+      #expect(try db.rows("SELECT x FROM t ORDER BY x") { $0.int(0) } == [1, 2])
+      #expect(!db.isInTransaction)
+    }
+  }
+
   @Test func errorsCarryCodeMessageAndSQL() throws {
     let temporary = try TemporaryDatabase()
     let db = temporary.db
