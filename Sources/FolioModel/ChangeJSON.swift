@@ -133,27 +133,43 @@ public enum ChangeJSON {
     buffer bytes: UnsafeBufferPointer<UInt8>, limits: ChangeLimits, migratingOldForm: Bool
   ) -> Result<Change, InvalidChange> {
     Result { () throws(InvalidChange) -> Change in
-      let value: JSONValue
-      do throws(JSONReader.Failure) {
-        value = try JSONReader.parse(bytes, maximumDepth: limits.maximumValueDepth + 1)
-      } catch {
-        throw InvalidChange(rule: rule(for: error.kind), reason: error.description)
+      if !migratingOldForm, let change = decodeCanonical(bytes, limits: limits),
+        (try? change.validateSense(limits: limits)) != nil, isEncoding(of: change, bytes)
+      {
+        return change
       }
-      let change = try decode(value, limits: limits)
-      try change.validateSense(limits: limits)
-      if migratingOldForm { return change }
-      let canonical = encode(change)
-      let same = canonical.withUnsafeBytes { written in
-        guard written.count == bytes.count else { return false }
-        guard let left = written.baseAddress, let right = bytes.baseAddress else { return true }
-        return memcmp(left, right, bytes.count) == 0
-      }
-      guard same else {
-        throw InvalidChange(
-          rule: .canonical, dot: change.dot, reason: describeDifference(canonical, bytes))
-      }
-      return change
+      return try decodeInFull(bytes, limits: limits, migratingOldForm: migratingOldForm)
     }
+  }
+
+  /// True when `bytes` are exactly the canonical encoding of `change` (rule K1).
+  private static func isEncoding(of change: Change, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    encode(change).withUnsafeBytes { written in
+      guard written.count == bytes.count else { return false }
+      guard let left = written.baseAddress, let right = bytes.baseAddress else { return true }
+      return memcmp(left, right, bytes.count) == 0
+    }
+  }
+
+  /// The full reader: a JSON tree first, then every rule in order, naming the first broken.
+  /// `decode` takes it for whatever `decodeCanonical` does not read; the fuzzer compares them.
+  @_spi(Fuzzing) public static func decodeInFull(
+    _ bytes: UnsafeBufferPointer<UInt8>, limits: ChangeLimits, migratingOldForm: Bool
+  ) throws(InvalidChange) -> Change {
+    let value: JSONValue
+    do throws(JSONReader.Failure) {
+      value = try JSONReader.parse(bytes, maximumDepth: limits.maximumValueDepth + 1)
+    } catch {
+      throw InvalidChange(rule: rule(for: error.kind), reason: error.description)
+    }
+    let change = try decode(value, limits: limits)
+    try change.validateSense(limits: limits)
+    if migratingOldForm { return change }
+    guard isEncoding(of: change, bytes) else {
+      throw InvalidChange(
+        rule: .canonical, dot: change.dot, reason: describeDifference(encode(change), bytes))
+    }
+    return change
   }
 
   private static func rule(for kind: JSONReader.FailureKind) -> ChangeRule {

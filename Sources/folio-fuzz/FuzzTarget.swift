@@ -1,5 +1,5 @@
 import FolioArticles
-import FolioModel
+@_spi(Fuzzing) import FolioModel
 
 /// A reader under fuzzing: takes any bytes and must return (a value or a typed refusal)
 /// without crashing, hanging or reading out of bounds.
@@ -21,7 +21,13 @@ enum FuzzTarget: String, CaseIterable {
   }
 
   private static func readChange(_ bytes: UnsafeBufferPointer<UInt8>) {
-    guard let change = try? ChangeJSON.decode(bytes) else { return }
+    let decision = Result { () throws(InvalidChange) -> Change in try ChangeJSON.decode(bytes) }
+    // The straight reader of canonical bytes decides exactly as the full reader does.
+    let full = Result { () throws(InvalidChange) -> Change in
+      try ChangeJSON.decodeInFull(bytes, limits: .standard, migratingOldForm: false)
+    }
+    precondition(decision == full, "the two change readers disagree")
+    guard case .success(let change) = decision else { return }
     // What is accepted is canonical: encoding it again gives the same bytes.
     precondition(ChangeJSON.encode(change).elementsEqual(bytes), "a change did not round-trip")
   }

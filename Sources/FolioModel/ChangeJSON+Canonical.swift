@@ -1,0 +1,136 @@
+extension ChangeJSON {
+  /// Reads a change straight from bytes laid out exactly as `encode` writes them, without
+  /// building a JSON tree first: nil whenever they are not (another key order, white space,
+  /// an escape in a string, a number not written canonically, a broken rule), and then the
+  /// full reader decides and names the rule. Every member is checked with the same predicate
+  /// the full reader uses (S1–S11); the caller then runs `validateSense` (C1–C7) and the K1
+  /// comparison with `encode`, so this path accepts exactly what the full reader accepts.
+  ///
+  /// Hand-written because decoding was a quarter of applying a bundle: it skips the tree of
+  /// `JSONValue` dictionaries for every member except a value that is not a plain string.
+  static func decodeCanonical(
+    _ bytes: UnsafeBufferPointer<UInt8>, limits: ChangeLimits
+  ) -> Change? {
+    var scanner = CanonicalScanner(bytes)
+    guard scanner.skip("{\"author\":"), let author = scanner.plainString(),
+      Change.isValidAuthor(author, limits)
+    else { return nil }
+    var context: VersionVector?
+    if scanner.skip(",\"context\":{") {
+      var entries: [SiteID: Int] = [:]
+      repeat {
+        guard let key = scanner.plainString(), let site = SiteID(rawValue: key),
+          entries[site] == nil, scanner.skip(":"), let seq = scanner.positiveInteger()
+        else { return nil }
+        entries[site] = seq
+      } while scanner.skip(",")
+      guard scanner.skip("}"), entries.count <= limits.maximumContextSites else { return nil }
+      context = VersionVector(entries)
+    }
+    guard scanner.skip(",\"entity\":{\"id\":"), let id = scanner.plainString(),
+      Change.isValidID(id, limits), scanner.skip(",\"kind\":"),
+      let kind = scanner.plainString().flatMap(EntityKind.init(rawValue:)),
+      scanner.skip("},\"field\":"), let field = scanner.plainString(),
+      Change.isValidField(field, limits), scanner.skip(",\"hlc\":"),
+      let hlc = scanner.plainString().flatMap(HybridTimestamp.init(hex:)),
+      scanner.skip(",\"op\":"), let op = scanner.plainString().flatMap(ChangeOp.init(rawValue:))
+    else { return nil }
+    var pred: [Dot] = []
+    if scanner.skip(",\"pred\":[") {
+      repeat {
+        guard scanner.skip("{\"seq\":"), let seq = scanner.positiveInteger(),
+          scanner.skip(",\"site\":"),
+          let site = scanner.plainString().flatMap(SiteID.init(rawValue:)), scanner.skip("}")
+        else { return nil }
+        pred.append(Dot(site: site, seq: seq))
+      } while scanner.skip(",")
+      guard scanner.skip("]"), pred.count <= limits.maximumPredCount else { return nil }
+    }
+    guard scanner.skip(",\"seq\":"), let seq = scanner.positiveInteger(),
+      scanner.skip(",\"site\":"), let site = scanner.plainString().flatMap(SiteID.init(rawValue:)),
+      !pred.contains(Dot(site: site, seq: seq))
+    else { return nil }
+    var value: JSONValue?
+    if scanner.skip(",\"value\":") {
+      guard let last = scanner.valueUpToClosingBrace(maximumDepth: limits.maximumValueDepth),
+        last != .null
+      else { return nil }
+      value = last
+    }
+    guard scanner.skip("}"), scanner.isAtEnd else { return nil }
+    return Change(
+      site: site, seq: seq, hlc: hlc, author: author, entity: EntityRef(kind: kind, id: id),
+      field: field, op: op, value: value, pred: pred, context: context)
+  }
+}
+
+/// A cursor over bytes in canonical change layout, for `ChangeJSON.decodeCanonical`. Each
+/// read returns nil (or false) when the bytes are not what it expects there.
+private struct CanonicalScanner {
+  let bytes: UnsafeBufferPointer<UInt8>
+  var position = 0
+
+  init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+  var isAtEnd: Bool { position == bytes.count }
+
+  /// Moves past `literal` when the bytes continue with it.
+  mutating func skip(_ literal: StaticString) -> Bool {
+    let count = literal.utf8CodeUnitCount
+    guard bytes.count - position >= count else { return false }
+    let matches = literal.withUTF8Buffer { expected in
+      for offset in 0..<count where bytes[position + offset] != expected[offset] { return false }
+      return true
+    }
+    if matches { position += count }
+    return matches
+  }
+
+  /// A string with no escape in it (anything else is left to the full reader).
+  mutating func plainString() -> String? {
+    guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { return nil }
+    var end = position + 1
+    while end < bytes.count {
+      switch bytes[end] {
+      case UInt8(ascii: "\""):
+        // Invalid UTF-8 is repaired here, so it then fails the K1 comparison.
+        let text = String(
+          decoding: UnsafeBufferPointer(rebasing: bytes[(position + 1)..<end]), as: UTF8.self)
+        position = end + 1
+        return text
+      case UInt8(ascii: "\\"): return nil
+      default: end += 1
+      }
+    }
+    return nil
+  }
+
+  /// An integer from 1 to 2^53 - 1 written canonically (no sign, no leading zero).
+  mutating func positiveInteger() -> Int? {
+    guard position < bytes.count, (UInt8(ascii: "1")...UInt8(ascii: "9")).contains(bytes[position])
+    else { return nil }
+    var value = 0
+    var end = position
+    while end < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[end]) {
+      value = value * 10 + Int(bytes[end] - UInt8(ascii: "0"))
+      end += 1
+      guard end - position <= 16, value <= 9_007_199_254_740_991 else { return nil }
+    }
+    position = end
+    return value
+  }
+
+  /// The value that runs from here to the change's closing brace (the value is its last
+  /// member): a plain string read directly, anything else by `JSONReader`.
+  mutating func valueUpToClosingBrace(maximumDepth: Int) -> JSONValue? {
+    let end = bytes.count - 1
+    guard end > position, bytes[end] == UInt8(ascii: "}") else { return nil }
+    let start = position
+    if let text = plainString(), position == end { return .string(text) }
+    position = start
+    let slice = UnsafeBufferPointer(rebasing: bytes[start..<end])
+    guard let value = try? JSONReader.parse(slice, maximumDepth: maximumDepth) else { return nil }
+    position = end
+    return value
+  }
+}

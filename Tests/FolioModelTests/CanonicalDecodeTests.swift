@@ -1,0 +1,137 @@
+import ProtocolVectors
+import Testing
+
+@_spi(Fuzzing) @testable import FolioModel
+
+/// `ChangeJSON.decode` reads canonical bytes straight (`decodeCanonical`) and leaves anything
+/// else to the full reader: both must make the same decision about every input, and the
+/// straight path must be the one that reads ordinary changes.
+@Suite struct CanonicalDecodeTests {
+  /// The decision of the full reader alone.
+  static func fullDecision(_ bytes: [UInt8]) -> Result<Change, InvalidChange> {
+    bytes.withUnsafeBufferPointer { buffer in
+      Result { () throws(InvalidChange) -> Change in
+        try ChangeJSON.decodeInFull(buffer, limits: .standard, migratingOldForm: false)
+      }
+    }
+  }
+
+  static func decision(_ bytes: [UInt8]) -> Result<Change, InvalidChange> {
+    Result { () throws(InvalidChange) -> Change in try ChangeJSON.decode(bytes) }
+  }
+
+  @Test func everyChangeVectorGetsTheSameDecision() throws {
+    let cases = try ChangeVectorCase.all()
+    #expect(cases.count >= 80)
+    for item in cases {
+      #expect(Self.decision(item.bytes) == Self.fullDecision(item.bytes), "\(item)")
+    }
+  }
+
+  @Test func ordinaryChangesAreReadStraight() {
+    var random = SplitMix64(seed: 7)
+    for _ in 0..<200 {
+      let change = Self.randomChange(&random, plain: true)
+      let bytes = ChangeJSON.encode(change)
+      let straight = bytes.withUnsafeBufferPointer {
+        ChangeJSON.decodeCanonical($0, limits: .standard)
+      }
+      #expect(straight == change, "\(String(decoding: bytes, as: UTF8.self))")
+    }
+  }
+
+  /// Random changes (strings with quotes, escapes and non-ASCII text, nested values, preds,
+  /// contexts), then the same bytes with one byte changed, inserted or removed.
+  @Test func randomChangesAndTheirMutationsGetTheSameDecision() {
+    var random = SplitMix64(seed: 11)
+    var accepted = 0
+    for round in 0..<3_000 {
+      var bytes = ChangeJSON.encode(Self.randomChange(&random, plain: round % 2 == 0))
+      if round % 3 != 0 {
+        let index = Int.random(in: 0..<bytes.count, using: &random)
+        let byte = Self.interestingBytes.randomElement(using: &random) ?? 0
+        switch round % 3 {
+        case 1: bytes[index] = byte
+        default:
+          if Bool.random(using: &random) {
+            bytes.insert(byte, at: index)
+          } else {
+            bytes.remove(at: index)
+          }
+        }
+      }
+      let decision = Self.decision(bytes)
+      if case .success = decision { accepted += 1 }
+      #expect(decision == Self.fullDecision(bytes), "\(String(decoding: bytes, as: UTF8.self))")
+    }
+    #expect(accepted > 1_000, "most unmutated changes are valid")
+  }
+
+  static let interestingBytes: [UInt8] =
+    Array(#"{}[]":,\ 0123456789-+.eEtrufalsn"#.utf8) + [
+      0x00, 0x1F, 0x7F, 0x80, 0xC3, 0xA9, 0xFF,
+    ]
+
+  static func randomString(_ random: inout SplitMix64, plain: Bool) -> String {
+    let pieces =
+      plain
+      ? ["rates", " rose", "é", "東京", "-", "x"]
+      : ["rates", "\"quoted\"", "back\\slash", "\n", "\u{1}", "é", "😀", "/", "\u{7F}"]
+    return (0..<Int.random(in: 1...6, using: &random)).map { _ in
+      pieces.randomElement(using: &random) ?? ""
+    }.joined()
+  }
+
+  static func randomValue(_ random: inout SplitMix64, plain: Bool, depth: Int = 0) -> JSONValue {
+    switch Int.random(in: 0..<(plain || depth > 2 ? 1 : 6), using: &random) {
+    case 0: return .string(randomString(&random, plain: plain))
+    case 1: return .bool(Bool.random(using: &random))
+    case 2: return .int(Int64.random(in: -1_000...1_000, using: &random))
+    case 3:
+      return .array(
+        (0..<Int.random(in: 0...3, using: &random)).map { _ in
+          randomValue(&random, plain: plain, depth: depth + 1)
+        })
+    default:
+      var members: [String: JSONValue] = [:]
+      for index in 0..<Int.random(in: 0...3, using: &random) {
+        members["k\(index)"] = randomValue(&random, plain: plain, depth: depth + 1)
+      }
+      return .object(members)
+    }
+  }
+
+  static func randomChange(_ random: inout SplitMix64, plain: Bool) -> Change {
+    let site = SiteID.random(using: &random)
+    let seq = Int.random(in: 1...5_000, using: &random)
+    let others = (0..<Int.random(in: 0...2, using: &random)).map { _ in
+      Dot(site: SiteID.random(using: &random), seq: Int.random(in: 1...99, using: &random))
+    }
+    let entity = EntityRef(
+      kind: Bool.random(using: &random) ? .article : .annotation,
+      id: String(UInt64.random(in: 1...UInt64.max, using: &random), radix: 16))
+    let hlc = HybridTimestamp(rawValue: UInt64.random(in: 1...(1 << 60), using: &random))
+    let author = plain ? "alice" : randomString(&random, plain: false)
+    switch Int.random(in: 0..<4, using: &random) {
+    case 0:
+      return Change(
+        site: site, seq: seq, hlc: hlc, author: author, entity: entity, field: Field.tags,
+        op: .add, value: .string(randomString(&random, plain: plain)))
+    case 1 where !others.isEmpty:
+      return Change(
+        site: site, seq: seq, hlc: hlc, author: author, entity: entity, field: Field.tags,
+        op: .remove, pred: others)
+    case 2:
+      var context: [SiteID: Int] = [:]
+      for dot in others { context[dot.site] = dot.seq }
+      context[site] = seq
+      return Change(
+        site: site, seq: seq, hlc: hlc, author: author, entity: entity, field: Field.deleted,
+        op: .set, value: .bool(true), pred: others, context: VersionVector(context))
+    default:
+      return Change(
+        site: site, seq: seq, hlc: hlc, author: author, entity: entity, field: Field.note,
+        op: .set, value: randomValue(&random, plain: plain), pred: others)
+    }
+  }
+}
