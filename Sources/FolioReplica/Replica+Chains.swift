@@ -55,9 +55,13 @@ extension Replica {
   func chain(of site: SiteID, at seq: Int) throws -> SiteChain {
     let stored = try storedChain(of: site)
     var position = stored?.chain ?? .empty
-    // Asked for an earlier position than the stored one (rare: a push split in batches after
-    // a bundle signed further on): hash again from the start.
-    if position.seq > seq { position = .empty }
+    // Asked for an earlier position than the stored one (a push split in batches after a
+    // bundle signed further on): go on from the last such position computed here, else
+    // hash again from the start. Without that, each batch of a long push hashed the whole
+    // log again (370,000 changes took 222 s to push instead of seconds).
+    if position.seq > seq {
+      position = recentChains[site].flatMap { $0.seq <= seq ? $0 : nil } ?? .empty
+    }
     if position.seq < seq {
       try changeLog().forEachChunk(of: site, after: position.seq) { changes in
         for change in changes where change.seq <= seq {
@@ -70,6 +74,8 @@ extension Replica {
     guard position.seq == seq else { throw StoredDataDamaged() }
     if position.seq > stored?.chain.seq ?? 0 {
       try saveChain(position, head: stored?.head, of: site)
+    } else if position.seq < stored?.chain.seq ?? 0 {
+      recentChains[site] = position
     }
     return position
   }

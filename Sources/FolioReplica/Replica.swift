@@ -28,6 +28,10 @@ public final class Replica {
   private var loadedLog: ChangeLog?
   /// Set when an action inside a batch failed: the batch must not commit.
   private var batchFailed = false
+  /// Chain positions computed in this session that lie before the stored one (see
+  /// `chain(of:at:)`), so that signing batch after batch does not hash from the start each
+  /// time. Dropped with a failed transaction, whose changes they may cover.
+  var recentChains: [SiteID: SiteChain] = [:]
 
   /// Unix milliseconds from the system clock.
   public static let systemClock: @Sendable () -> UInt64 = {
@@ -200,6 +204,7 @@ public final class Replica {
       clock = savedClock
       loadedSites = nil
       loadedLog = nil
+      recentChains = [:]
       throw Replica.wrap(error)
     }
   }

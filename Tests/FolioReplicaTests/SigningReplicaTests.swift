@@ -72,6 +72,23 @@ import Testing
     #expect(try alice.signedHead(at: more.count).siteChain == Self.chain(more))
   }
 
+  /// After a bundle signed the whole log, a push signs batch after batch at earlier seqs:
+  /// each goes on from the last batch's position (not from the start), and every head is
+  /// still the chain of exactly the changes up to it.
+  @Test func batchesSignedAfterABundleGoOnFromTheLastBatch() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let alice = try Self.replica("alice", in: directory, articles: 6)
+    let own = try alice.changes(notCoveredBy: VersionVector(), site: alice.site)
+    _ = try alice.createBundle(at: directory.file("all.bundle"), for: nil)
+    #expect(try alice.newestHead(of: alice.site)?.seq == own.count)
+    for seq in stride(from: 5, to: own.count, by: 5) {
+      #expect(try alice.signedHead(at: seq).siteChain == Self.chain(Array(own.prefix(seq))))
+      #expect(alice.recentChains[alice.site]?.seq == seq)
+    }
+    #expect(try alice.newestHead(of: alice.site)?.seq == own.count)
+  }
+
   @Test func aBundleIsVerifiedAndItsHeadsAreKeptForRelaying() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
