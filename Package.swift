@@ -108,7 +108,8 @@ let package = Package(
     .testTarget(
       name: "FolioCLITests",
       dependencies: [
-        "FolioCLI", "FolioReplica", "FolioArticles", "FolioModel", "FolioSQLite", "FolioTestSupport",
+        "FolioCLI", "FolioReplica", "FolioArticles", "FolioModel", "FolioSQLite",
+        "FolioTestSupport",
       ]),
     .testTarget(
       name: "FolioServerTests",
