@@ -178,7 +178,7 @@ extension Replica {
     func add() throws {
       defer { piece.removeAll(keepingCapacity: true) }
       guard conflict == nil else { return }
-      do { try session.add(piece) } catch let error as ReplicaError {
+      do { try session.add(piece, decoded: true) } catch let error as ReplicaError {
         switch error {
         case .rejectedChange, .sharedSite: conflict = error
         default: throw error

@@ -100,7 +100,11 @@ public struct ApplySession {
 
   /// Appends a piece of changes to the log and updates the records they touch. Pieces keep
   /// memory bounded however large the whole is.
-  public mutating func add(_ changes: [Change]) throws {
+  public mutating func add(_ changes: [Change]) throws { try add(changes, decoded: false) }
+
+  /// `add`, for changes `ChangeJSON.decode` read from their bytes: it validated them
+  /// already, so they are not validated again.
+  mutating func add(_ changes: [Change], decoded: Bool) throws {
     for change in changes
     where change.entity.kind == .article && ApplySession.textFields.contains(change.field)
       && touched.insert(change.entity.id).inserted
@@ -110,7 +114,7 @@ public struct ApplySession {
       before[id] = ArticleBefore(
         article: article, annotations: try replica.annotations(ofArticle: id))
     }
-    let result = try replica.integrate(changes, fromElsewhere: true)
+    let result = try replica.integrate(changes, fromElsewhere: true, validated: decoded)
     report.added += result.added
     report.duplicates += result.duplicates
   }

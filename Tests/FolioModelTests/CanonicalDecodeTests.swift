@@ -40,6 +40,43 @@ import Testing
     }
   }
 
+  /// Bytes in the straight reader's layout that are still not canonical: it must leave each
+  /// to the full reader (it no longer encodes the change again to compare), which refuses it.
+  @Test func layoutThatIsNotCanonicalIsLeftToTheFullReader() {
+    let low = String(repeating: "a", count: 32)
+    let high = String(repeating: "b", count: 32)
+    let head = #"{"author":"alice","#
+    let body =
+      #""entity":{"id":"n1","kind":"annotation"},"field":"note","hlc":"0000000000000001","#
+      + #""op":"set","seq":1,"site":"\#(low)","value":"#
+    let cases: [(String, [UInt8])] = [
+      (
+        "sites out of order",
+        Array((head + #""context":{"\#(high)":1,"\#(low)":1},"# + body + #""x"}"#).utf8)
+      ),
+      ("raw control character", Array((head + body).utf8) + [0x22, 0x61, 0x01, 0x22, 0x7D]),
+      ("invalid UTF-8", Array((head + body).utf8) + [0x22, 0xC3, 0x28, 0x22, 0x7D]),
+      ("members out of order", Array((head + body + #"{"b":1,"a":2}}"#).utf8)),
+      ("white space in the value", Array((head + body + #"[1, 2]}"#).utf8)),
+    ]
+    for (name, bytes) in cases {
+      let straight = bytes.withUnsafeBufferPointer {
+        ChangeJSON.decodeCanonical($0, limits: .standard)
+      }
+      #expect(straight == nil, "\(name)")
+      let decision = Self.decision(bytes)
+      #expect(decision == Self.fullDecision(bytes), "\(name)")
+      guard case .failure = decision else {
+        Issue.record("\(name) was accepted")
+        continue
+      }
+    }
+    let canonical = Array((head + #""context":{"\#(low)":1,"\#(high)":1},"# + body + #""x"}"#).utf8)
+    #expect(
+      canonical.withUnsafeBufferPointer { ChangeJSON.decodeCanonical($0, limits: .standard) } != nil
+    )
+  }
+
   /// Random changes (strings with quotes, escapes and non-ASCII text, nested values, preds,
   /// contexts), then the same bytes with one byte changed, inserted or removed.
   @Test func randomChangesAndTheirMutationsGetTheSameDecision() {
