@@ -182,8 +182,12 @@ extension Replica {
     var key: Int64
     if let existing = before.key {
       key = existing
-      if before.visible, !row.visible || textChanged {
-        try updateSearch(search, entity.kind, key: key, deleting: true)
+      // The index holds a row that shows unless it is pending (`ReplicaSchema.searchPending`);
+      // its entry goes while the row still has the text it was indexed with.
+      if before.visible, !row.visible || textChanged,
+        try !isSearchPending(entity.kind, key: key)
+      {
+        try removeFromSearch(search, entity.kind, key: key)
       }
       try db.prepare(RecordColumns.updateSQL[entity.kind] ?? "")
         .run([key, row.visible, state] + values)
@@ -193,7 +197,7 @@ extension Replica {
       key = db.lastInsertedRowID
     }
     if row.visible, !before.visible || textChanged {
-      try updateSearch(search, entity.kind, key: key, deleting: false)
+      try markSearchPending(entity.kind, key: key)
     }
     let listedBefore = before.state.listed
     let listedAfter = row.state.listed
@@ -215,15 +219,13 @@ extension Replica {
     }
   }
 
-  /// Adds a record's indexed text to its search table, or removes it (external content:
-  /// the text is read from the row through the table's view).
+  /// Removes a record's entry from its search table (external content: FTS5 needs the
+  /// text it indexed, read from the row through the table's view before the row changes).
   ///
   /// The text is read first and written with a one-row `VALUES`: an `INSERT … SELECT` may
   /// write several rows, so SQLite opens a statement savepoint for it, and FTS5 writes its
-  /// pending terms to disk at every savepoint. Per record, that took 41% of a bundle apply;
-  /// one row at a time, FTS5 keeps the terms in memory until the transaction commits.
-  private func updateSearch(_ search: String, _ kind: EntityKind, key: Int64, deleting: Bool) throws
-  {
+  /// pending terms to disk at every savepoint.
+  private func removeFromSearch(_ search: String, _ kind: EntityKind, key: Int64) throws {
     let columns = kind == .article ? "title, summary, background, insights" : "quote, note"
     let view = kind == .article ? "article_text" : "annotation_text"
     let count = kind == .article ? 4 : 2
@@ -233,10 +235,8 @@ extension Replica {
         { row in (0..<count).map { row.optionalString($0) } })
     else { return }
     let placeholders = (0..<count).map { "?\($0 + 2)" }.joined(separator: ", ")
-    let sql =
-      deleting
-      ? "INSERT INTO \(search) (\(search), rowid, \(columns)) VALUES ('delete', ?1, \(placeholders))"
-      : "INSERT INTO \(search) (rowid, \(columns)) VALUES (?1, \(placeholders))"
-    try db.prepare(sql).run([key] + text.map { $0 as any SQLiteBindable })
+    try db.prepare(
+      "INSERT INTO \(search) (\(search), rowid, \(columns)) VALUES ('delete', ?1, \(placeholders))"
+    ).run([key] + text.map { $0 as any SQLiteBindable })
   }
 }

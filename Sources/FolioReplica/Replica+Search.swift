@@ -53,12 +53,14 @@ public struct SearchResults: Equatable, Sendable {
 
 extension Replica {
   /// Full-text search over titles, article text, quotes and notes (see `SearchQuery` for
-  /// phrases, prefixes and unsegmented scripts), best first.
+  /// phrases, prefixes and unsegmented scripts), best first. The index first takes in the
+  /// records changed since the last search (`updateSearchIndex`), so this may write.
   public func search(_ request: SearchRequest) throws(ReplicaError) -> SearchResults {
     guard let query = SearchQuery(request.query) else {
       throw .invalidOperation("the search query has no words")
     }
     guard request.limit >= 0 else { throw .invalidOperation("the limit must be 0 or more") }
+    try updateSearchIndex()
     var parameters = SQLParameters()
     var parts: [String] = []
     if request.scope != .annotations && request.author == nil {

@@ -9,6 +9,7 @@ extension Replica {
       if version == 2 { try upgradeFromVersion2() }
       if version >= 2 { try upgradeFromVersion3() }
       try upgradeFromVersion4()
+      try db.execute(ReplicaSchema.searchPending)
       try db.run(
         "INSERT OR REPLACE INTO meta (key, value) VALUES ('key', ?1)",
         Hex.encode(key.rawRepresentation))

@@ -2,7 +2,11 @@ import FolioSQLite
 
 /// The replica's tables, tracked in `PRAGMA user_version`.
 ///
-/// Version 5 (this one) indexes what the read commands ask for, so that `folio list` and
+/// Version 6 (this one) keeps the search index out of the merge: a record whose text
+/// changes is only listed in `search_pending`, and the index takes in the listed records in
+/// one statement when it is next searched (`Replica+SearchIndex`).
+///
+/// Version 5 indexes what the read commands ask for, so that `folio list` and
 /// `folio show` read index pages instead of whole rows: the visible ids of each table (id
 /// abbreviations look up an id's neighbours) and, per article, its visible annotations with
 /// their creation times (counts and latest activity in a listing). The `visible` column is in
@@ -19,7 +23,7 @@ import FolioSQLite
 /// rebuilt records from the log. Older files are upgraded in place when they are opened
 /// (`Replica+Upgrade`).
 enum ReplicaSchema {
-  static let latestVersion = 5
+  static let latestVersion = 6
 
   static let tables = """
     -- Every site the replica knows, with a small key, and the highest seq up to which it
@@ -87,6 +91,7 @@ enum ReplicaSchema {
       title, summary, background, insights, content = 'article_text', content_rowid = 'key',
       tokenize = 'unicode61 remove_diacritics 2'
     );
+    \(searchPending)
     CREATE VIEW annotation_text AS
       SELECT key, json_extract(selector, '$.exact') AS quote, note FROM annotations;
     CREATE VIRTUAL TABLE annotation_search USING fts5(
@@ -110,6 +115,15 @@ enum ReplicaSchema {
       cursor INTEGER NOT NULL DEFAULT 0,
       pushed INTEGER NOT NULL DEFAULT 0,
       last_sync INTEGER
+    ) WITHOUT ROWID;
+    """
+
+  /// The records whose text the search index does not hold yet: kind 0 is an article,
+  /// 1 an annotation; key is the record's row key. A row that shows and is not listed here
+  /// is in the index with the text it shows now; one that is listed is not in it at all.
+  static let searchPending = """
+    CREATE TABLE IF NOT EXISTS search_pending (
+      kind INTEGER NOT NULL, key INTEGER NOT NULL, PRIMARY KEY (kind, key)
     ) WITHOUT ROWID;
     """
 
