@@ -15,6 +15,8 @@ extension HeadVerifier {
       /// Each author the new changes carry (as UTF-8 bytes: compared by code points), with
       /// the lowest seq that carries it.
       var authors: [[UInt8]: Int] = [:]
+      /// The author of the site's last change, as UTF-8 bytes.
+      var lastAuthor: [UInt8] = []
     }
 
     private let heldSeq: (SiteID) -> Int
@@ -33,12 +35,25 @@ extension HeadVerifier {
 
     /// Takes the message's next change, with its canonical bytes.
     public mutating func add(dot: Dot, author: String, bytes: some Collection<UInt8>) throws {
-      var progress = sites[dot.site] ?? Progress()
-      defer { sites[dot.site] = progress }
+      // In place: a copy of the site's progress would copy its dictionaries at every change.
+      try Self.add(
+        dot: dot, author: author, bytes: bytes, to: &sites[dot.site, default: Progress()],
+        heldSeq: heldSeq, heldChain: heldChain)
+    }
+
+    private static func add(
+      dot: Dot, author: String, bytes: some Collection<UInt8>, to progress: inout Progress,
+      heldSeq: (SiteID) -> Int, heldChain: (SiteID) throws -> SiteChain
+    ) throws {
       progress.highest = max(progress.highest, dot.seq)
       guard dot.seq > heldSeq(dot.site) else { return }
-      let authorBytes = Array(author.utf8)
-      progress.authors[authorBytes] = min(progress.authors[authorBytes] ?? .max, dot.seq)
+      // A site's changes nearly always carry one author: its bytes are made once, not per
+      // change.
+      if !author.utf8.elementsEqual(progress.lastAuthor) {
+        progress.lastAuthor = Array(author.utf8)
+      }
+      progress.authors[progress.lastAuthor] = min(
+        progress.authors[progress.lastAuthor] ?? .max, dot.seq)
       var position = try progress.position ?? heldChain(dot.site)
       if dot.seq == position.seq + 1 {
         position = position.appending(bytes)
