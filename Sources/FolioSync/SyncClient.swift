@@ -17,6 +17,12 @@ public struct SyncClient {
   /// its wait on top).
   static let requestTimeout = 60.0
 
+  /// Makes the transport of one sync from the remote's token and the request timeout in
+  /// seconds: HTTP, or a stand-in for a server in the tests.
+  var makeTransport: (_ token: String, _ timeout: Double) -> any SyncTransport = {
+    HTTPTransport(token: $0, timeout: $1)
+  }
+
   public init(
     pageSize: Int = SyncProtocol.maximumPageLimit, pushBatchSize: Int = 2_000
   ) {
@@ -47,9 +53,8 @@ public struct SyncClient {
       throw SyncError.unknownRemote(remoteName)
     }
     guard replica.canSign else { throw ReplicaError.cannotSign(site: replica.site) }
-    let transport = HTTPTransport(
-      token: tokenOverride ?? remote.token,
-      timeout: Self.requestTimeout + Double(waitSeconds))
+    let transport = makeTransport(
+      tokenOverride ?? remote.token, Self.requestTimeout + Double(waitSeconds))
     var summary = SyncSummary()
     let conflictsBefore = try replica.conflictCount()
     try await pull(replica, remote, transport, waitSeconds, &summary, progress)
@@ -61,7 +66,7 @@ public struct SyncClient {
   }
 
   private func pull(
-    _ replica: some SyncReplica, _ remote: Remote, _ transport: HTTPTransport,
+    _ replica: some SyncReplica, _ remote: Remote, _ transport: any SyncTransport,
     _ waitSeconds: Int, _ summary: inout SyncSummary, _ progress: (SyncProgress) -> Void
   ) async throws {
     var cursor = remote.cursor
@@ -128,7 +133,7 @@ public struct SyncClient {
   }
 
   private func pullPage(
-    _ url: URL, _ replica: some SyncReplica, _ remote: Remote, _ transport: HTTPTransport,
+    _ url: URL, _ replica: some SyncReplica, _ remote: Remote, _ transport: any SyncTransport,
     _ summary: inout SyncSummary
   ) async throws -> PullResponse {
     let reply = try await transport.send("GET", url, body: nil, summary: &summary)
@@ -143,7 +148,7 @@ public struct SyncClient {
   /// a failover to a lagging database): read it again from the start (changes held are
   /// skipped) and push again whatever of this replica's it no longer holds.
   private func restartHistory(
-    _ replica: some SyncReplica, _ remote: Remote, _ transport: HTTPTransport,
+    _ replica: some SyncReplica, _ remote: Remote, _ transport: any SyncTransport,
     _ summary: inout SyncSummary
   ) async throws {
     let vectorReply = try await transport.send(
@@ -154,7 +159,7 @@ public struct SyncClient {
   }
 
   private func push(
-    _ replica: some SyncReplica, _ remoteName: String, _ transport: HTTPTransport,
+    _ replica: some SyncReplica, _ remoteName: String, _ transport: any SyncTransport,
     _ summary: inout SyncSummary, _ progress: (SyncProgress) -> Void
   ) async throws {
     var retriedAfterGap = false
@@ -213,7 +218,7 @@ public struct SyncClient {
   /// token (not bound yet, or bound to another user than its author) is skipped with a note:
   /// it reaches the server when its own replica syncs.
   private func relay(
-    _ replica: some SyncReplica, _ remote: Remote, _ transport: HTTPTransport,
+    _ replica: some SyncReplica, _ remote: Remote, _ transport: any SyncTransport,
     _ summary: inout SyncSummary
   ) async throws {
     guard try replica.relayPending(remote: remote.name) else { return }
