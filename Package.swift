@@ -105,6 +105,9 @@ let package = Package(
       name: "FolioReplicaTests",
       dependencies: ["FolioReplica", "FolioArticles", "FolioModel", "ProtocolVectors"],
       exclude: ["Fixtures"]),
+    // The sync client against an in-memory replica and a stand-in server: FolioReplica only
+    // for its value types (Remote, ApplyReport, ReplicaError); no SQLite file is opened.
+    .testTarget(name: "FolioSyncTests", dependencies: ["FolioSync", "FolioReplica", "FolioModel"]),
     .testTarget(
       name: "FolioCLITests",
       dependencies: [

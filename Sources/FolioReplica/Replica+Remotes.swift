@@ -29,6 +29,21 @@ public struct Remote: Equatable, Sendable {
   public let pushed: Int
   /// Unix milliseconds of the last completed sync.
   public let lastSync: UInt64?
+
+  /// A remote as a replica holds it (public so that a `SyncReplica` kept elsewhere than
+  /// SQLite, as in the sync tests, can hand out its own).
+  public init(
+    name: String, url: String, space: String, token: String, cursor: Int = 0, pushed: Int = 0,
+    lastSync: UInt64? = nil
+  ) {
+    self.name = name
+    self.url = url
+    self.space = space
+    self.token = token
+    self.cursor = cursor
+    self.pushed = pushed
+    self.lastSync = lastSync
+  }
 }
 
 extension Replica {

@@ -1,5 +1,4 @@
 import FolioModel
-import FolioReplica
 
 /// What a watch reports as it goes.
 public enum WatchEvent: Sendable, Equatable {
@@ -28,7 +27,7 @@ extension SyncClient {
   /// - Returns: When the task is cancelled.
   /// - Throws: `SyncError` for a refusal, or a replica error.
   public func watch(
-    _ replica: Replica, remote remoteName: String, tokenOverride: String? = nil,
+    _ replica: some SyncReplica, remote remoteName: String, tokenOverride: String? = nil,
     waitSeconds: Int = 20, onEvent: (WatchEvent) -> Void
   ) async throws {
     var delay = Duration.milliseconds(200)

@@ -1,0 +1,16 @@
+import Foundation
+
+/// What `SyncClient` sends its requests through: `HTTPTransport`, or a stand-in for a server
+/// in the tests.
+protocol SyncTransport {
+  /// Sends one request and returns the server's answer, whatever its status, its body
+  /// inflated; counts the request and its bytes on the wire in `summary`.
+  ///
+  /// - Throws: `SyncError` when no answer came (the server cannot be reached, timed out) or
+  ///   the answer cannot be read (a redirect, a corrupt body).
+  func send(
+    _ method: String, _ url: URL, body: Data?, summary: inout SyncSummary
+  ) async throws(SyncError) -> HTTPReply
+}
+
+extension HTTPTransport: SyncTransport {}
