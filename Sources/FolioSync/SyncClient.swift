@@ -287,14 +287,9 @@ public struct SyncClient {
   private func noteClock(
     _ reply: HTTPReply, _ replica: some SyncReplica, _ summary: inout SyncSummary
   ) {
-    guard summary.clockSkew == nil, let text = reply.date else { return }
-    // The HTTP `Date` format (RFC 9110 IMF-fixdate), to the second.
-    let formatter = DateFormatter()
-    formatter.locale = Locale(identifier: "en_US_POSIX")
-    formatter.timeZone = TimeZone(identifier: "GMT")
-    formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-    guard let date = formatter.date(from: text) else { return }
-    let server = UInt64(max(0, date.timeIntervalSince1970 * 1000))
+    guard summary.clockSkew == nil, let text = reply.date,
+      let server = HTTPDate.milliseconds(text)
+    else { return }
     summary.clockSkew = ClockSkew(
       localMilliseconds: replica.wallClockNow, remoteMilliseconds: server,
       toleranceMilliseconds: HybridClock.defaultTolerance)
