@@ -18,7 +18,8 @@ struct HighlightCommand: AsyncParsableCommand {
       A quote that occurs in several places is refused with a numbered list of them; pick
       one with --occurrence N. A quote found only in another letter case is highlighted
       where it is, and the command says what it matched.
-      """)
+      """
+  ).parsedOnItsOwn
 
   @OptionGroup var global: CommonOptions
 
@@ -76,7 +77,8 @@ struct NoteCommand: AsyncParsableCommand {
 
       Example:
         folio note 50c4 "Check the White House memo"
-      """)
+      """
+  ).parsedOnItsOwn
 
   @OptionGroup var global: GlobalOptions
 
@@ -113,7 +115,8 @@ struct EditCommand: AsyncParsableCommand {
         folio edit 50c4#2 --color green
         folio edit 50c4 --title "Alibaba denies FT report"
         folio edit 50c4
-      """)
+      """
+  ).parsedOnItsOwn
 
   @OptionGroup var global: CommonOptions
 
@@ -176,7 +179,8 @@ struct DeleteCommand: AsyncParsableCommand {
         folio delete 7c1e
         folio delete 50c4#2
         folio delete 50c4 && folio restore 50c4
-      """)
+      """
+  ).parsedOnItsOwn
 
   @OptionGroup var global: GlobalOptions
 
@@ -220,7 +224,8 @@ struct RestoreCommand: AsyncParsableCommand {
 
       Example:
         folio restore 50c4
-      """)
+      """
+  ).parsedOnItsOwn
 
   @OptionGroup var global: GlobalOptions
 
@@ -254,7 +259,8 @@ struct TagCommand: AsyncParsableCommand {
       Examples:
         folio tag 50c4 +china +alibaba -draft
         folio tag 50c4#2 +claims
-      """)
+      """
+  ).parsedOnItsOwn
 
   @OptionGroup var global: GlobalOptions
 

@@ -16,7 +16,8 @@ struct AnnotationsCommand: AsyncParsableCommand {
         folio annotations --author alice
         folio annotations --tag claims --highlight-color green
         folio annotations --since 2026-11-01 --kind note --json
-      """)
+      """
+  ).parsedOnItsOwn
 
   @OptionGroup var global: GlobalOptions
 

@@ -15,7 +15,8 @@ struct BundleCommand: AsyncParsableCommand {
         folio bundle create to-bob.bundle
         folio bundle apply from-alice.bundle
       """,
-    subcommands: [BundleCreateCommand.self, BundleApplyCommand.self, BundleVectorCommand.self])
+    subcommands: [BundleCreateCommand.self, BundleApplyCommand.self, BundleVectorCommand.self]
+  ).parsedOnItsOwn
 }
 
 struct BundleCreateCommand: AsyncParsableCommand {

@@ -17,7 +17,8 @@ struct ConflictsCommand: AsyncParsableCommand {
         folio conflicts --exit-code     # status 1 while any conflict is open
         folio conflicts --json
         folio conflicts --merged        # edits that merged on their own
-      """)
+      """
+  ).parsedOnItsOwn
 
   @OptionGroup var global: GlobalOptions
 

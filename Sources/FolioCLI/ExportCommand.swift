@@ -17,7 +17,8 @@ struct ExportCommand: AsyncParsableCommand {
         folio import backup.json
         folio export --format markdown 50c4 > alibaba.md
         folio export --format w3c > annotations.jsonld
-      """)
+      """
+  ).parsedOnItsOwn
 
   enum Format: String, ExpressibleByArgument, CaseIterable {
     case json

@@ -14,7 +14,8 @@ struct ImportCommand: AsyncParsableCommand {
       Examples:
         folio import article.txt notes.md
         curl -s https://example.org/article.json | folio import -
-      """)
+      """
+  ).parsedOnItsOwn
 
   @OptionGroup var global: GlobalOptions
 

@@ -9,7 +9,8 @@ struct InitCommand: AsyncParsableCommand {
       Examples:
         folio init --author alice
         folio --store ~/work/folio.sqlite init --author alice
-      """)
+      """
+  ).parsedOnItsOwn
 
   @OptionGroup var global: GlobalOptions
 

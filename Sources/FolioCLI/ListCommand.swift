@@ -16,7 +16,8 @@ struct ListCommand: AsyncParsableCommand {
         folio list --annotated-by alice --sort recent
         folio list --since 2026-11-01 --until 2026-11-30 --sort published
         folio list --json | jq -r '.[].id'
-      """)
+      """
+  ).parsedOnItsOwn
 
   @OptionGroup var global: GlobalOptions
 

@@ -13,7 +13,8 @@ struct LogCommand: AsyncParsableCommand {
         folio log
         folio log 50c4            # an article and its annotations
         folio log 50c4#1 --json   # one annotation, by the number 'folio show' prints
-      """)
+      """
+  ).parsedOnItsOwn
 
   @OptionGroup var global: GlobalOptions
 

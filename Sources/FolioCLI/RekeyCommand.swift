@@ -19,7 +19,8 @@ struct RekeyCommand: AsyncParsableCommand {
       Examples:
         folio rekey
         folio --store ~/laptop-copy.sqlite rekey
-      """)
+      """
+  ).parsedOnItsOwn
 
   @OptionGroup var global: GlobalOptions
 

@@ -11,7 +11,8 @@ struct RemoteCommand: AsyncParsableCommand {
         folio remote add team https://folio.example.org --space newsroom
         folio remote list
       """,
-    subcommands: [RemoteAddCommand.self, RemoteListCommand.self, RemoteRemoveCommand.self])
+    subcommands: [RemoteAddCommand.self, RemoteListCommand.self, RemoteRemoveCommand.self]
+  ).parsedOnItsOwn
 }
 
 struct RemoteAddCommand: AsyncParsableCommand {
@@ -136,7 +137,8 @@ struct SyncCommand: AsyncParsableCommand {
       Examples:
         folio sync
         folio sync team --json
-      """)
+      """
+  ).parsedOnItsOwn.parsedOnItsOwn
 
   @OptionGroup var global: GlobalOptions
 

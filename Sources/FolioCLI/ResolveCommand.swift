@@ -26,7 +26,8 @@ struct ResolveCommand: AsyncParsableCommand {
         folio resolve 9c1e --restore
         folio resolve --all --author alice   # alice's version wherever she wrote one
         folio resolve --all --newest         # the newest version everywhere
-      """)
+      """
+  ).parsedOnItsOwn
 
   @OptionGroup var global: GlobalOptions
 

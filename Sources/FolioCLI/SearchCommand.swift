@@ -16,7 +16,8 @@ struct SearchCommand: AsyncParsableCommand {
         folio search '"trade deal"' subsid*
         folio search tariff --tag china --limit 50
         folio search claims --only annotations --author alice --json
-      """)
+      """
+  ).parsedOnItsOwn
 
   enum Only: String, ExpressibleByArgument, CaseIterable {
     case articles

@@ -15,7 +15,8 @@ struct ShowCommand: AsyncParsableCommand {
         folio show 50c4
         folio show 50c4 --no-pager --color never
         folio show 50c4 --json | jq '.annotations[] | .quote'
-      """)
+      """
+  ).parsedOnItsOwn.parsedOnItsOwn
 
   @OptionGroup var global: GlobalOptions
 

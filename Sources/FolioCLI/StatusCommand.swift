@@ -8,7 +8,8 @@ struct StatusCommand: AsyncParsableCommand {
       Examples:
         folio status
         folio status --json
-      """)
+      """
+  ).parsedOnItsOwn
 
   @OptionGroup var global: GlobalOptions
 
