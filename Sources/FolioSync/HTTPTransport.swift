@@ -6,7 +6,7 @@ import NIOPosix
 import Synchronization
 
 /// One HTTP exchange's result.
-struct HTTPReply {
+struct HTTPReply: Sendable {
   let status: Int
   let body: Data
   /// The server's `Date` header: its clock, to the second.
@@ -14,7 +14,7 @@ struct HTTPReply {
 }
 
 /// Sends requests to a sync server with AsyncHTTPClient and counts the bytes on the wire.
-struct HTTPTransport {
+struct HTTPTransport: Sendable {
   let token: String
   /// Seconds before a request is abandoned.
   let timeout: Double

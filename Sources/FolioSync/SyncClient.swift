@@ -86,12 +86,39 @@ public struct SyncClient {
         wait = ""
       }
     }
-    while true {
-      let url = try endpoint(
-        remote, "changes",
-        query: "after=\(checking ? cursor - 1 : cursor)&limit=\(pageSize)\(wait)")
-      wait = ""
-      let page = try await pullPage(url, replica, remote, transport, &summary)
+    // The next page is fetched (and read) on a task of its own while this one is applied:
+    // the server, the network and the reader work while the replica merges.
+    var ahead: (url: URL, task: Task<FetchedPage, any Error>)?
+    defer { ahead?.task.cancel() }
+    do {
+      try await pullPages()
+    } catch {
+      // Nothing may still be running once the sync returns.
+      if let ahead { _ = try? await ahead.task.value }
+      throw error
+    }
+
+    func pullPages() async throws {
+      while true {
+        let url = try endpoint(
+          remote, "changes",
+          query: "after=\(checking ? cursor - 1 : cursor)&limit=\(pageSize)\(wait)")
+        wait = ""
+        let fetched: FetchedPage
+        if let next = ahead {
+          ahead = nil
+          let value = try await next.task.value
+          fetched = next.url == url ? value : try await Self.fetchPage(url, transport)
+        } else {
+          fetched = try await Self.fetchPage(url, transport)
+        }
+        let page = try acceptPage(fetched, replica, remote, &summary)
+        if try await takePage(page) { return }
+      }
+    }
+
+    /// Applies one page; true when it was the last.
+    func takePage(_ page: PullResponse) async throws -> Bool {
       var changes = page.changes
       if checking {
         checking = false
@@ -99,9 +126,15 @@ public struct SyncClient {
         guard let first = changes.first, checkpoint.map({ first.dot == $0.dot }) ?? true else {
           try await restartHistory(replica, remote, transport, &summary)
           cursor = 0
-          continue
+          return false
         }
         changes.removeFirst()
+      }
+      let isLast = !page.more || page.cursor <= cursor
+      if !isLast {
+        let next = try endpoint(
+          remote, "changes", query: "after=\(page.cursor)&limit=\(pageSize)")
+        ahead = (next, Task { try await Self.fetchPage(next, transport) })
       }
       if !changes.isEmpty || page.cursor != cursor {
         // The whole page is verified against its heads (the checkpoint's change is held, so
@@ -111,8 +144,42 @@ public struct SyncClient {
         summary.record(report.textChanged)
         progress(SyncProgress(phase: .pulling, done: summary.pulled, total: nil))
       }
-      guard page.more, page.cursor > cursor else { return }
-      cursor = page.cursor
+      cursor = isLast ? cursor : page.cursor
+      return isLast
+    }
+  }
+
+  /// A pull page's reply, read on the task that fetched it, with the request's counts.
+  private struct FetchedPage: Sendable {
+    let reply: HTTPReply
+    let counts: SyncSummary
+    let page: Result<PullResponse, ChangeMessageError>
+  }
+
+  private static func fetchPage(
+    _ url: URL, _ transport: any SyncTransport
+  ) async throws(SyncError) -> FetchedPage {
+    var counts = SyncSummary()
+    let reply = try await transport.send("GET", url, body: nil, summary: &counts)
+    let page = Result { () throws(ChangeMessageError) -> PullResponse in
+      try PullResponse.decode([UInt8](reply.body))
+    }
+    return FetchedPage(reply: reply, counts: counts, page: page)
+  }
+
+  /// Counts a fetched page's request, notes the server's clock and checks its status.
+  private func acceptPage(
+    _ fetched: FetchedPage, _ replica: some SyncReplica, _ remote: Remote,
+    _ summary: inout SyncSummary
+  ) throws -> PullResponse {
+    summary.requests += fetched.counts.requests
+    summary.bytesSent += fetched.counts.bytesSent
+    summary.bytesReceived += fetched.counts.bytesReceived
+    noteClock(fetched.reply, replica, &summary)
+    try checkStatus(fetched.reply, remote: remote, replica: replica)
+    switch fetched.page {
+    case .success(let page): return page
+    case .failure(let error): throw SyncError.badResponse("a pull page is malformed: \(error)")
     }
   }
 
@@ -136,12 +203,7 @@ public struct SyncClient {
     _ url: URL, _ replica: some SyncReplica, _ remote: Remote, _ transport: any SyncTransport,
     _ summary: inout SyncSummary
   ) async throws -> PullResponse {
-    let reply = try await transport.send("GET", url, body: nil, summary: &summary)
-    noteClock(reply, replica, &summary)
-    try checkStatus(reply, remote: remote, replica: replica)
-    do { return try PullResponse.decode([UInt8](reply.body)) } catch {
-      throw SyncError.badResponse("a pull page is malformed: \(error)")
-    }
+    try acceptPage(try await Self.fetchPage(url, transport), replica, remote, &summary)
   }
 
   /// The server's history is not the one the checkpoint came from (restored from a backup, or

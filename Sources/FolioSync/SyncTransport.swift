@@ -1,8 +1,9 @@
 import Foundation
 
 /// What `SyncClient` sends its requests through: `HTTPTransport`, or a stand-in for a server
-/// in the tests.
-protocol SyncTransport {
+/// in the tests. Sendable: the next pull page is fetched on a task of its own while the
+/// current one is applied.
+protocol SyncTransport: Sendable {
   /// Sends one request and returns the server's answer, whatever its status, its body
   /// inflated; counts the request and its bytes on the wire in `summary`.
   ///

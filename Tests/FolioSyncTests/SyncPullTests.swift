@@ -117,6 +117,23 @@ struct SyncPullTests {
     #expect(replica.completedSyncs.isEmpty)
   }
 
+  /// The next page is asked for before a page is applied; when that page is refused, the
+  /// request made ahead has ended before the sync returns, and nothing of it is applied.
+  @Test func thePageFetchedAheadEndsBeforeARefusedSyncReturns() async throws {
+    let (server, bob) = Self.serverWithFiveChanges()
+    let replica = FakeReplica()
+    replica.addRemote()
+    replica.refuseHeads = InvalidHead(rule: .chain, site: bob.site, reason: "the chain differs")
+
+    await #expect(throws: SyncError.self) {
+      try await server.client(pageSize: 2).sync(replica, remote: "origin")
+    }
+
+    #expect(server.lines == ["GET changes after=0", "GET changes after=2"])
+    #expect(replica.applied.isEmpty)
+    #expect(replica.remotes["origin"]?.cursor == 0)
+  }
+
   @Test func aMalformedPageIsABadResponse() async throws {
     let replica = FakeReplica()
     replica.addRemote()

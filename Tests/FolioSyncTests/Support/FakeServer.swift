@@ -42,7 +42,11 @@ struct SentRequest {
 /// HTTP. It keeps the space's changes in the order it took them (server sequence numbers
 /// 1, 2, 3 …) and answers pulls, pushes and vectors from them, roughly as `folio-server`
 /// does; a test changes any answer with `intercept`.
-final class FakeServer {
+///
+/// `@unchecked Sendable`: the client fetches the next pull page on a task of its own, but it
+/// has at most one request out at a time and awaits it before the sync returns, so no two
+/// tasks touch the server at once.
+final class FakeServer: @unchecked Sendable {
   /// The changes stored, at positions 1, 2, 3 …
   private(set) var stored: [Change] = []
   /// Signed heads the server holds, by the change they end at.
