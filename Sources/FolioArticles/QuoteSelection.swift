@@ -66,30 +66,53 @@ extension Anchoring {
   ) throws(SelectionError) -> TextSelector {
     let trimmed = quote.trimmingWhitespace()
     guard !trimmed.isEmpty else { throw .emptyQuote }
-    let sections = section.map { [$0] } ?? ArticleSection.allCases
-    var found = occurrences(of: trimmed, in: article, sections: sections, ignoringCase: false)
+    let texts = (section.map { [$0] } ?? ArticleSection.allCases).map {
+      SectionScalars(section: $0, scalars: Array(article.text(of: $0).unicodeScalars))
+    }
+    var found = places(of: trimmed, in: texts, ignoringCase: false)
     if found.isEmpty {
-      found = occurrences(of: trimmed, in: article, sections: sections, ignoringCase: true)
+      found = places(of: trimmed, in: texts, ignoringCase: true)
     }
     guard !found.isEmpty else {
-      if let spanned = crossedSections(by: trimmed, in: article, sections: sections) {
+      if let spanned = crossedSections(by: trimmed, in: texts) {
         throw .acrossSections(quote: trimmed, sections: spanned)
       }
       throw .notFound(quote: trimmed)
     }
-    let chosen: QuoteOccurrence
+    let chosen: Place
     if let occurrence {
       guard occurrence >= 1, occurrence <= found.count else {
         throw .noSuchOccurrence(quote: trimmed, requested: occurrence, count: found.count)
       }
       chosen = found[occurrence - 1]
     } else {
-      guard found.count == 1 else { throw .ambiguous(quote: trimmed, occurrences: found) }
+      guard found.count == 1 else {
+        // Excerpts are made only here: for a quote found once, they were most of the work.
+        throw .ambiguous(
+          quote: trimmed,
+          occurrences: found.map { place in
+            let scalars = texts[place.text].scalars
+            return QuoteOccurrence(
+              section: texts[place.text].section, range: place.range,
+              excerpt: excerpt(of: place.range, in: scalars))
+          })
+      }
       chosen = found[0]
     }
     return selector(
-      in: chosen.section, scalars: Array(article.text(of: chosen.section).unicodeScalars),
-      range: chosen.range)
+      in: texts[chosen.text].section, scalars: texts[chosen.text].scalars, range: chosen.range)
+  }
+
+  /// A section's text as Unicode scalars, the unit of selector offsets.
+  struct SectionScalars {
+    let section: ArticleSection
+    let scalars: [Unicode.Scalar]
+  }
+
+  /// Where a quote occurs: the index of its section's text, and the scalar range in it.
+  struct Place {
+    let text: Int
+    let range: Range<Int>
   }
 
   /// True when `exact` (a selector's text) matches `quote` only if letter case is ignored:
@@ -103,34 +126,30 @@ extension Anchoring {
         .values
   }
 
-  /// Every place `quote` occurs in `sections`, in reading order.
-  static func occurrences(
-    of quote: String, in article: Article, sections: [ArticleSection], ignoringCase: Bool
-  ) -> [QuoteOccurrence] {
+  /// Every place `quote` occurs in `texts`, in reading order.
+  static func places(
+    of quote: String, in texts: [SectionScalars], ignoringCase: Bool
+  ) -> [Place] {
     let pattern = CollapsedText(Array(quote.unicodeScalars), ignoringCase: ignoringCase).values
-    var result: [QuoteOccurrence] = []
-    for name in sections {
-      let scalars = Array(article.text(of: name).unicodeScalars)
-      for range in CollapsedText(scalars, ignoringCase: ignoringCase).occurrences(of: pattern) {
-        result.append(
-          QuoteOccurrence(
-            section: name, range: range, excerpt: excerpt(of: range, in: scalars)))
+    var result: [Place] = []
+    for (index, text) in texts.enumerated() {
+      for range in CollapsedText(text.scalars, ignoringCase: ignoringCase).occurrences(of: pattern)
+      {
+        result.append(Place(text: index, range: range))
       }
     }
     return result
   }
 
   /// The sections a quote runs across when it is found only in their texts put end to end.
-  static func crossedSections(
-    by quote: String, in article: Article, sections: [ArticleSection]
-  ) -> [ArticleSection]? {
-    guard sections.count > 1 else { return nil }
+  static func crossedSections(by quote: String, in texts: [SectionScalars]) -> [ArticleSection]? {
+    guard texts.count > 1 else { return nil }
     var joined: [Unicode.Scalar] = []
     var starts: [(ArticleSection, Int)] = []
-    for name in sections {
+    for text in texts {
       if !joined.isEmpty { joined.append("\n") }
-      starts.append((name, joined.count))
-      joined += Array(article.text(of: name).unicodeScalars)
+      starts.append((text.section, joined.count))
+      joined += text.scalars
     }
     let pattern = CollapsedText(Array(quote.unicodeScalars), ignoringCase: true).values
     guard
