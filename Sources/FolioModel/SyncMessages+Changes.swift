@@ -195,7 +195,9 @@ extension PullResponse {
       }
     }
     let heads = try SignedHead.decodeList(bytes, ranges: headRanges)
-    return PullResponse(changes: changes, heads: heads, cursor: cursor, more: more)
+    return PullResponse(
+      decoded: changes, bytes: ranges.map { bytes[$0] }, heads: heads, cursor: cursor,
+      more: more)
   }
 }
 

@@ -75,7 +75,12 @@ public struct PushResponse: Hashable, Codable, Sendable {
 /// the order the server received them.
 public struct PullResponse: Hashable, Sendable {
   /// The changes after the requested cursor, oldest first.
-  public var changes: [Change]
+  public private(set) var changes: [Change]
+  /// The bytes each change was read from, when `decode` read the page (nil for a page made
+  /// in code): the canonical bytes its site's chain hashes, and the sign that
+  /// `ChangeJSON.decode` checked it. Set only with `changes`, so the two always agree; not
+  /// part of the page's value (`==`).
+  public private(set) var changeBytes: [ArraySlice<UInt8>]?
   /// For each site with a change in the page, its signed head at the site's highest seq in
   /// the page, sorted by site.
   public var heads: [SignedHead]
@@ -91,6 +96,27 @@ public struct PullResponse: Hashable, Sendable {
     self.heads = heads.sorted { $0.site < $1.site }
     self.cursor = cursor
     self.more = more
+  }
+
+  /// A page `decode` read, with the bytes of its changes.
+  init(
+    decoded changes: [Change], bytes: [ArraySlice<UInt8>], heads: [SignedHead], cursor: Int,
+    more: Bool
+  ) {
+    self.init(changes: changes, heads: heads, cursor: cursor, more: more)
+    changeBytes = bytes
+  }
+
+  public static func == (lhs: PullResponse, rhs: PullResponse) -> Bool {
+    lhs.changes == rhs.changes && lhs.heads == rhs.heads && lhs.cursor == rhs.cursor
+      && lhs.more == rhs.more
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(changes)
+    hasher.combine(heads)
+    hasher.combine(cursor)
+    hasher.combine(more)
   }
 }
 

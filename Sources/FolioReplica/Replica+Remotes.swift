@@ -128,22 +128,34 @@ extension Replica {
   public func applyPulled(
     _ changes: [Change], heads: [SignedHead], remote: String, cursor: Int
   ) throws(ReplicaError) -> ApplyReport {
+    try applyPulled(
+      PullResponse(changes: changes, heads: heads, cursor: cursor, more: false), remote: remote)
+  }
+
+  /// `applyPulled` for a page as read: when `decode` read it, its changes are hashed from
+  /// the bytes they came in and not validated again (`ChangeJSON.decode` did).
+  public func applyPulled(_ page: PullResponse, remote: String) throws(ReplicaError)
+    -> ApplyReport
+  {
     try transaction {
       // Only changes new here are hashed (a page also brings back this replica's own).
       let held = try versionVector()
-      let items = changes.map {
-        HeadVerifier.Item(
-          dot: $0.dot, author: $0.author,
-          bytes: $0.seq > held[$0.site] ? ChangeJSON.encode($0) : [])
+      let items = page.changes.indices.map { index in
+        let change = page.changes[index]
+        let bytes: ArraySlice<UInt8> =
+          change.seq <= held[change.site]
+          ? [] : page.changeBytes?[index] ?? ArraySlice(ChangeJSON.encode(change))
+        return HeadVerifier.Item(dot: change.dot, author: change.author, bytes: bytes)
       }
-      let advanced = try verify(items, heads: heads, held: held)
+      let advanced = try verify(items, heads: page.heads, held: held)
       var session = try beginApply()
-      try session.add(changes)
+      try session.add(page.changes, decoded: page.changeBytes != nil)
       try recordVerified(advanced)
       let report = try session.finish()
-      try db.run("UPDATE remotes SET cursor = ?1 WHERE name = ?2", cursor, remote)
-      if let last = changes.last {
-        try advanceCheckpoint(HistoryCheckpoint(position: cursor, dot: last.dot), remote: remote)
+      try db.run("UPDATE remotes SET cursor = ?1 WHERE name = ?2", page.cursor, remote)
+      if let last = page.changes.last {
+        try advanceCheckpoint(
+          HistoryCheckpoint(position: page.cursor, dot: last.dot), remote: remote)
       }
       return report
     }

@@ -189,8 +189,7 @@ public struct SyncClient {
     _ page: PullResponse, _ replica: some SyncReplica, _ remote: Remote
   ) throws -> ApplyReport {
     do {
-      return try replica.applyPulled(
-        page.changes, heads: page.heads, remote: remote.name, cursor: page.cursor)
+      return try replica.applyPulled(page, remote: remote.name)
     } catch {
       if case .unverifiedChanges(let invalid) = error {
         throw SyncError.unverifiedPage(remote: remote.name, invalid)

@@ -39,13 +39,11 @@ public protocol SyncReplica {
   func historyCheckpoint(remote: String) throws(ReplicaError) -> HistoryCheckpoint?
 
   /// Verifies a pulled page's signed heads, then takes in its changes and moves `remote`'s
-  /// cursor to `cursor`, all at once.
+  /// cursor to the page's, all at once.
   ///
   /// - Throws: `ReplicaError.unverifiedChanges` when the heads do not hold; nothing of the
   ///   page is applied then.
-  func applyPulled(
-    _ changes: [Change], heads: [SignedHead], remote: String, cursor: Int
-  ) throws(ReplicaError) -> ApplyReport
+  func applyPulled(_ page: PullResponse, remote: String) throws(ReplicaError) -> ApplyReport
 
   /// Reads `remote`'s history again from its start (cursor 0, no checkpoint), the server
   /// holding this site's changes up to `pushedSeq`: its history is not the one the

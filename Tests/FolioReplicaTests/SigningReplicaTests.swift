@@ -273,6 +273,45 @@ import Testing
     #expect(try bob.remote(named: "origin")?.cursor == changes.count)
   }
 
+  /// A page as the sync client reads it: its changes are hashed from the bytes they came in,
+  /// so a change altered on the way (still well formed) fails the chain all the same.
+  @Test func aDecodedPageIsVerifiedFromItsOwnBytes() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let alice = try Self.replica("alice", in: directory)
+    let bob = try Self.replica("bob", in: directory, articles: 0)
+    try bob.addRemote(name: "origin", url: "http://127.0.0.1:1", space: "s", token: "t")
+    let changes = try alice.changes(notCoveredBy: VersionVector())
+    let head = try alice.signedHead(at: changes.count)
+    func page(_ changes: [[UInt8]]) throws -> PullResponse {
+      let list = changes.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ",")
+      let body =
+        #"{"changes":[\#(list)],"cursor":\#(changes.count),"heads":["#
+        + String(decoding: head.encoded(), as: UTF8.self) + #"],"more":false}"#
+      return try PullResponse.decode(Array(body.utf8))
+    }
+    var bytes = changes.map { ChangeJSON.encode($0) }
+    let genuine = try page(bytes)
+    #expect(genuine.changeBytes?.count == changes.count)
+    #expect(
+      genuine == PullResponse(changes: changes, heads: [head], cursor: changes.count, more: false))
+
+    var altered = changes[0]
+    altered.value = .string("altered")
+    bytes[0] = ChangeJSON.encode(altered)
+    #expect {
+      try bob.applyPulled(try page(bytes), remote: "origin")
+    } throws: {
+      guard case .unverifiedChanges(let invalid) = $0 as? ReplicaError else { return false }
+      return invalid.rule == .chain && invalid.site == alice.site
+    }
+    #expect(try bob.changeCount() == 0)
+
+    #expect(try bob.applyPulled(genuine, remote: "origin").added == changes.count)
+    #expect(try bob.remote(named: "origin")?.cursor == changes.count)
+    #expect(try canonicalExport(bob) == canonicalExport(alice))
+  }
+
   @Test func anUpgradedReplicaCannotSignUntilRekeyed() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }

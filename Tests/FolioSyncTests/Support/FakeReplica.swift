@@ -141,9 +141,8 @@ final class FakeReplica: SyncReplica {
     checkpoints[remote]
   }
 
-  func applyPulled(
-    _ changes: [Change], heads: [SignedHead], remote: String, cursor: Int
-  ) throws(ReplicaError) -> ApplyReport {
+  func applyPulled(_ page: PullResponse, remote: String) throws(ReplicaError) -> ApplyReport {
+    let (changes, heads, cursor) = (page.changes, page.heads, page.cursor)
     if let refuseHeads { throw .unverifiedChanges(refuseHeads) }
     applied.append(AppliedPage(changes: changes, heads: heads, remote: remote, cursor: cursor))
     var report = ApplyReport()
