@@ -243,14 +243,22 @@ import Testing
     }
   }
 
+  /// Alice with articles, Bob empty with a remote, and Alice's changes with her head at the
+  /// last: what a pull page would bring Bob.
+  static func pullingPair(
+    in directory: TemporaryDirectory
+  ) throws -> (Replica, Replica, [Change], SignedHead) {
+    let alice = try replica("alice", in: directory)
+    let bob = try replica("bob", in: directory, articles: 0)
+    try bob.addRemote(name: "origin", url: "http://127.0.0.1:1", space: "s", token: "t")
+    let changes = try alice.changes(notCoveredBy: VersionVector())
+    return (alice, bob, changes, try alice.signedHead(at: changes.count))
+  }
+
   @Test func aPulledPageIsVerifiedBeforeItIsApplied() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
-    let alice = try Self.replica("alice", in: directory)
-    let bob = try Self.replica("bob", in: directory, articles: 0)
-    try bob.addRemote(name: "origin", url: "http://127.0.0.1:1", space: "s", token: "t")
-    let changes = try alice.changes(notCoveredBy: VersionVector())
-    let head = try alice.signedHead(at: changes.count)
+    let (alice, bob, changes, head) = try Self.pullingPair(in: directory)
 
     var altered = changes
     altered[0].value = .string("altered")
@@ -278,11 +286,7 @@ import Testing
   @Test func aDecodedPageIsVerifiedFromItsOwnBytes() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
-    let alice = try Self.replica("alice", in: directory)
-    let bob = try Self.replica("bob", in: directory, articles: 0)
-    try bob.addRemote(name: "origin", url: "http://127.0.0.1:1", space: "s", token: "t")
-    let changes = try alice.changes(notCoveredBy: VersionVector())
-    let head = try alice.signedHead(at: changes.count)
+    let (alice, bob, changes, head) = try Self.pullingPair(in: directory)
     func page(_ changes: [[UInt8]]) throws -> PullResponse {
       let list = changes.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ",")
       let body =
