@@ -9,6 +9,7 @@ extension Replica {
       if version == 2 { try upgradeFromVersion2() }
       if version >= 2 { try upgradeFromVersion3() }
       try upgradeFromVersion4()
+      // Version 6: the records waiting for the search index (none: every row is indexed).
       try db.execute(ReplicaSchema.searchPending)
       try db.run(
         "INSERT OR REPLACE INTO meta (key, value) VALUES ('key', ?1)",
