@@ -148,9 +148,8 @@ extension CommandConfiguration {
   /// its own (`Folio.parsedDirectly`). swift-argument-parser then skips its check for a
   /// completion-script request, which parses two more commands by reflection: 0.4 ms of a
   /// 20 ms no-change `folio sync` (medians of 120 interleaved runs). Such a request still
-  /// works, answered by the
-  /// parse of the whole tree that `parsedDirectly` falls back on; help and usage, made from
-  /// the whole tree, do not change.
+  /// works, answered by the parse of the whole tree that `parsedDirectly` falls back on;
+  /// help and usage, made from the whole tree, do not change.
   var parsedOnItsOwn: CommandConfiguration {
     var configuration = self
     configuration._superCommandName = "folio"
