@@ -13,9 +13,11 @@ extension ChangeJSON {
   /// `JSONValue` dictionaries for every member except a value that is not a plain string,
   /// and it checks K1 as it reads instead of encoding the change again to compare (6% of a
   /// bundle apply).
+  ///
+  /// - Returns: The change, with the size of its value's bytes (they are its canonical JSON).
   static func decodeCanonical(
     _ bytes: UnsafeBufferPointer<UInt8>, limits: ChangeLimits
-  ) -> Change? {
+  ) -> (change: Change, valueSize: Int)? {
     var scanner = CanonicalScanner(bytes)
     guard scanner.skip("{\"author\":"), let author = scanner.plainString(),
       Change.isValidAuthor(author, limits)
@@ -23,14 +25,13 @@ extension ChangeJSON {
     var context: VersionVector?
     if scanner.skip(",\"context\":{") {
       var entries: [SiteID: Int] = [:]
-      var previous: String?
+      var previous: SiteID?
       repeat {
         // `encode` writes the sites in ascending order, so each key is greater than the last.
-        guard let key = scanner.plainString(), previous.map({ $0 < key }) ?? true,
-          let site = SiteID(rawValue: key), scanner.skip(":"),
+        guard let site = scanner.site(), previous.map({ $0 < site }) ?? true, scanner.skip(":"),
           let seq = scanner.positiveInteger()
         else { return nil }
-        previous = key
+        previous = site
         entries[site] = seq
       } while scanner.skip(",")
       guard scanner.skip("}"), entries.count <= limits.maximumContextSites else { return nil }
@@ -49,27 +50,31 @@ extension ChangeJSON {
       repeat {
         guard scanner.skip("{\"seq\":"), let seq = scanner.positiveInteger(),
           scanner.skip(",\"site\":"),
-          let site = scanner.plainString().flatMap(SiteID.init(rawValue:)), scanner.skip("}")
+          let site = scanner.site(), scanner.skip("}")
         else { return nil }
         pred.append(Dot(site: site, seq: seq))
       } while scanner.skip(",")
       guard scanner.skip("]"), pred.count <= limits.maximumPredCount else { return nil }
     }
     guard scanner.skip(",\"seq\":"), let seq = scanner.positiveInteger(),
-      scanner.skip(",\"site\":"), let site = scanner.plainString().flatMap(SiteID.init(rawValue:)),
+      scanner.skip(",\"site\":"), let site = scanner.site(),
       !pred.contains(Dot(site: site, seq: seq))
     else { return nil }
     var value: JSONValue?
+    var valueSize = 0
     if scanner.skip(",\"value\":") {
+      let valueStart = scanner.position
       guard let last = scanner.valueUpToClosingBrace(maximumDepth: limits.maximumValueDepth),
         last != .null
       else { return nil }
       value = last
+      valueSize = scanner.position - valueStart
     }
     guard scanner.skip("}"), scanner.isAtEnd else { return nil }
-    return Change(
+    let change = Change(
       site: site, seq: seq, hlc: hlc, author: author, entity: EntityRef(kind: kind, id: id),
       field: field, op: op, value: value, pred: pred, context: context)
+    return (change, valueSize)
   }
 }
 
@@ -119,6 +124,17 @@ private struct CanonicalScanner {
     }
     position = end + 1
     return text
+  }
+
+  /// A site id: a string of exactly 32 lowercase hex digits.
+  mutating func site() -> SiteID? {
+    guard bytes.count - position >= 34, bytes[position] == UInt8(ascii: "\""),
+      bytes[position + 33] == UInt8(ascii: "\""),
+      let site = SiteID(
+        hexUTF8: UnsafeBufferPointer(rebasing: bytes[(position + 1)..<(position + 33)]))
+    else { return nil }
+    position += 34
+    return site
   }
 
   /// An integer from 1 to 2^53 - 1 written canonically (no sign, no leading zero).

@@ -39,7 +39,8 @@ public enum ChangeJSON {
       writer.writeKey("context")
       writer.beginObject()
       for site in context.sites {
-        writer.writeKey(site.rawValue)
+        writer.write(site)
+        writer.append(":")
         writer.write(context[site])
         writer.comma()
       }
@@ -72,7 +73,7 @@ public enum ChangeJSON {
         writer.append("{\"seq\":")
         writer.write(dot.seq)
         writer.append(",\"site\":")
-        writer.write(dot.site.rawValue)
+        writer.write(dot.site)
         writer.append("}")
       }
       writer.append("]")
@@ -82,7 +83,7 @@ public enum ChangeJSON {
     writer.write(change.seq)
     writer.comma()
     writer.writeKey("site")
-    writer.write(change.site.rawValue)
+    writer.write(change.site)
     writer.comma()
     if let value = change.value {
       writer.writeKey("value")
@@ -133,8 +134,8 @@ public enum ChangeJSON {
     buffer bytes: UnsafeBufferPointer<UInt8>, limits: ChangeLimits, migratingOldForm: Bool
   ) -> Result<Change, InvalidChange> {
     Result { () throws(InvalidChange) -> Change in
-      if !migratingOldForm, let change = decodeCanonical(bytes, limits: limits),
-        (try? change.validateSense(limits: limits)) != nil
+      if !migratingOldForm, let (change, valueSize) = decodeCanonical(bytes, limits: limits),
+        (try? change.validateSense(limits: limits, valueSize: valueSize)) != nil
       {
         return change
       }

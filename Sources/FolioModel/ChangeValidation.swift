@@ -93,9 +93,14 @@ extension Change {
   /// Rules C1–C7, in that order: the operation fits the field, the value fits the operation,
   /// and the value's canonical JSON fits its limit. For a change whose shape (S1–S11) holds.
   ///
-  /// - Parameter limits: The size limits to apply.
+  /// - Parameters:
+  ///   - limits: The size limits to apply.
+  ///   - valueSize: The size of the value's canonical JSON when the caller already knows it
+  ///     (a reader that read those bytes); otherwise it is computed.
   /// - Throws: `InvalidChange` naming the first rule broken.
-  public func validateSense(limits: ChangeLimits = .standard) throws(InvalidChange) {
+  public func validateSense(
+    limits: ChangeLimits = .standard, valueSize: Int? = nil
+  ) throws(InvalidChange) {
     func fail(_ rule: ChangeRule, _ reason: String) -> InvalidChange {
       InvalidChange(rule: rule, dot: dot, reason: reason)
     }
@@ -116,7 +121,7 @@ extension Change {
     if isDelete, context == nil { throw fail(.deleteContext, "a delete must carry its context") }
     if context != nil, !isDelete { throw fail(.deleteContext, "only a delete carries a context") }
     if let value {
-      let size = value.canonicalSize
+      let size = valueSize ?? value.canonicalSize
       guard size <= limits.maximumValueBytes else {
         throw fail(
           .valueSize,

@@ -97,6 +97,17 @@ public struct JSONWriter {
     bytes.append(UInt8(ascii: "\""))
   }
 
+  /// Writes a site id as a string, straight from its words.
+  public mutating func write(_ site: SiteID) {
+    bytes.append(UInt8(ascii: "\""))
+    let start = bytes.count
+    bytes.append(contentsOf: repeatElement(0, count: 32))
+    bytes.withUnsafeMutableBufferPointer { buffer in
+      site.writeHex(into: UnsafeMutableBufferPointer(rebasing: buffer[start..<(start + 32)]))
+    }
+    bytes.append(UInt8(ascii: "\""))
+  }
+
   /// Appends a string's UTF-8 with the escapes of canonical JSON: runs that need none are
   /// copied whole.
   private mutating func writeEscaped<Bytes: RandomAccessCollection<UInt8>>(_ text: Bytes)
