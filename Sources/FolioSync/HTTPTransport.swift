@@ -13,11 +13,15 @@ struct HTTPReply: Sendable {
   var date: String? = nil
 }
 
-/// Sends requests to a sync server with AsyncHTTPClient and counts the bytes on the wire.
+/// Sends requests to a sync server and counts the bytes on the wire: `http://` over a plain
+/// socket (`PlainHTTP`), `https://` with AsyncHTTPClient.
 struct HTTPTransport: Sendable {
   let token: String
   /// Seconds before a request is abandoned.
   let timeout: Double
+  /// Sends `http://` requests through AsyncHTTPClient too (the tests, so that its path stays
+  /// covered without a TLS server).
+  var alwaysAsyncHTTPClient = false
 
   /// The process's one HTTP client. It lives as long as the process, so it is never shut
   /// down. It follows no redirect: the token and body must not go to another origin, and a
@@ -35,6 +39,9 @@ struct HTTPTransport: Sendable {
   func send(
     _ method: String, _ url: URL, body: Data?, summary: inout SyncSummary
   ) async throws(SyncError) -> HTTPReply {
+    if url.scheme == "http", !alwaysAsyncHTTPClient {
+      return try await sendPlain(method, url, body: body, summary: &summary)
+    }
     var request = HTTPClientRequest(url: url.absoluteString)
     request.method = HTTPMethod(rawValue: method)
     request.headers.add(name: "Authorization", value: "Bearer \(token)")
@@ -77,6 +84,47 @@ struct HTTPTransport: Sendable {
     summary.bytesReceived += Self.headerBytes(response) + wire.count
     return HTTPReply(
       status: Int(response.status.code), body: plain, date: response.headers.first(name: "Date"))
+  }
+
+  private func sendPlain(
+    _ method: String, _ url: URL, body: Data?, summary: inout SyncSummary
+  ) async throws(SyncError) -> HTTPReply {
+    var headers = [
+      ("Authorization", "Bearer \(token)"), ("Accept", "application/json"),
+      ("Accept-Encoding", "gzip"),
+    ]
+    var sentBody = body.map { [UInt8]($0) }
+    if let body {
+      headers.append(("Content-Type", "application/json"))
+      if body.count >= Self.minimumCompressedBytes, let compressed = Gzip.compress(body) {
+        sentBody = [UInt8](compressed)
+        headers.append(("Content-Encoding", "gzip"))
+      }
+    }
+    let request = PlainHTTP.request(
+      method, url, headers: headers, body: sentBody, timeout: timeout)
+    let response: PlainHTTP.Response
+    do {
+      response = try await PlainHTTP.exchange(
+        request, maximumBodyBytes: Self.maximumResponseBytes)
+    } catch {
+      throw .unreachable(url: Self.origin(url), reason: error.reason)
+    }
+    if (300..<400).contains(response.status) {
+      throw .redirected(
+        from: Self.origin(url) + url.path, to: response.headers["location"] ?? "(no Location)")
+    }
+    var plain = Data(response.body)
+    if (response.headers["content-encoding"] ?? "").lowercased() == "gzip" {
+      guard let inflated = Gzip.decompress(plain) else {
+        throw .badResponse("a gzip body from the server is corrupt")
+      }
+      plain = inflated
+    }
+    summary.requests += 1
+    summary.bytesSent += request.bytes.count
+    summary.bytesReceived += response.wireBytes
+    return HTTPReply(status: response.status, body: plain, date: response.headers["date"])
   }
 
   /// Hosts already found to resolve in this process.

@@ -1,0 +1,212 @@
+import Foundation
+import Testing
+
+@testable import FolioSync
+
+/// `HTTPTransport` against a server that answers raw bytes: both of its paths (the plain
+/// socket for `http://`, AsyncHTTPClient for `https://`, forced here over http) must read
+/// every framing the same way, and the plain one must reuse, retry and fail as it says.
+@Suite struct HTTPTransportTests {
+  static let date = "Mon, 30 Nov 2026 10:00:00 GMT"
+
+  static func answer(_ status: String, _ headers: [String], _ body: [UInt8]) -> [UInt8] {
+    Array(("HTTP/1.1 \(status)\r\n" + headers.map { $0 + "\r\n" }.joined() + "\r\n").utf8) + body
+  }
+
+  static func transport(plain: Bool, timeout: Double = 5) -> HTTPTransport {
+    HTTPTransport(token: "fol_secret", timeout: timeout, alwaysAsyncHTTPClient: !plain)
+  }
+
+  static func get(
+    _ server: CannedHTTPServer, plain: Bool, path: String = "/v2/spaces/team/changes?after=0",
+    timeout: Double = 5
+  ) async throws(SyncError) -> (HTTPReply, SyncSummary) {
+    var summary = SyncSummary()
+    let url = URL(string: server.url + path) ?? URL(fileURLWithPath: "/")
+    let reply = try await transport(plain: plain, timeout: timeout).send(
+      "GET", url, body: nil, summary: &summary)
+    return (reply, summary)
+  }
+
+  @Test(arguments: [true, false]) func readsABodyByItsLength(plain: Bool) async throws {
+    let body = Array(#"{"changes":[]}"#.utf8)
+    let answer = Self.answer(
+      "200 OK",
+      ["Content-Type: application/json", "Content-Length: \(body.count)", "Date: \(Self.date)"],
+      body)
+    let server = try CannedHTTPServer(answers: [.send(answer)])
+    defer { server.stop() }
+    let (reply, summary) = try await Self.get(server, plain: plain)
+    #expect(reply.status == 200)
+    #expect([UInt8](reply.body) == body)
+    #expect(reply.date == Self.date)
+    #expect(summary.requests == 1)
+    let request = String(decoding: try #require(server.requests.first), as: UTF8.self)
+    #expect(request.hasPrefix("GET /v2/spaces/team/changes?after=0 HTTP/1.1\r\n"))
+    #expect(request.contains("Authorization: Bearer fol_secret\r\n"))
+    #expect(request.lowercased().contains("host: 127.0.0.1:\(server.port)\r\n"))
+    if plain {
+      // The plain path counts exactly what crossed the socket.
+      #expect(summary.bytesSent == server.requests[0].count)
+      #expect(summary.bytesReceived == answer.count)
+    }
+  }
+
+  @Test(arguments: [true, false]) func readsAChunkedBody(plain: Bool) async throws {
+    let chunked = Array("5\r\nhello\r\n7;note=x\r\n, world\r\n0\r\nX-Trailer: 1\r\n\r\n".utf8)
+    let server = try CannedHTTPServer(answers: [
+      .send(Self.answer("200 OK", ["Transfer-Encoding: chunked"], chunked))
+    ])
+    defer { server.stop() }
+    let (reply, _) = try await Self.get(server, plain: plain)
+    #expect(String(decoding: reply.body, as: UTF8.self) == "hello, world")
+  }
+
+  @Test(arguments: [true, false]) func readsABodyThatRunsToTheClose(plain: Bool) async throws {
+    let server = try CannedHTTPServer(answers: [
+      .sendAndClose(Self.answer("200 OK", ["Connection: close"], Array("to the end".utf8)))
+    ])
+    defer { server.stop() }
+    let (reply, _) = try await Self.get(server, plain: plain)
+    #expect(String(decoding: reply.body, as: UTF8.self) == "to the end")
+  }
+
+  @Test(arguments: [true, false]) func inflatesAGzipBody(plain: Bool) async throws {
+    let text = String(repeating: "folio ", count: 500)
+    let compressed = try #require(Gzip.compress(Data(text.utf8)))
+    let server = try CannedHTTPServer(answers: [
+      .send(
+        Self.answer(
+          "200 OK", ["Content-Encoding: gzip", "Content-Length: \(compressed.count)"],
+          [UInt8](compressed)))
+    ])
+    defer { server.stop() }
+    let (reply, _) = try await Self.get(server, plain: plain)
+    #expect(String(decoding: reply.body, as: UTF8.self) == text)
+  }
+
+  @Test(arguments: [true, false]) func sendsALargeBodyCompressed(plain: Bool) async throws {
+    let server = try CannedHTTPServer(answers: [
+      .send(Self.answer("200 OK", ["Content-Length: 2"], Array("{}".utf8)))
+    ])
+    defer { server.stop() }
+    let body = Data(String(repeating: "{\"a\":1}", count: 400).utf8)
+    var summary = SyncSummary()
+    _ = try await Self.transport(plain: plain).send(
+      "POST", try #require(URL(string: server.url + "/v2/spaces/team/changes")), body: body,
+      summary: &summary)
+    let request = try #require(server.requests.first)
+    let text = String(decoding: request, as: UTF8.self)
+    #expect(text.contains("Content-Encoding: gzip\r\n"))
+    let separator = try #require(text.range(of: "\r\n\r\n"))
+    let sent = Data(request[text.utf8.distance(from: text.startIndex, to: separator.upperBound)...])
+    #expect(Gzip.decompress(sent) == body)
+  }
+
+  @Test func keepsTheConnectionForTheNextRequest() async throws {
+    let ok = Self.answer("200 OK", ["Content-Length: 2"], Array("{}".utf8))
+    let server = try CannedHTTPServer(answers: [.send(ok), .send(ok), .send(ok)])
+    defer { server.stop() }
+    for _ in 0..<3 { _ = try await Self.get(server, plain: true) }
+    #expect(server.requests.count == 3)
+    #expect(server.connections == 1)
+  }
+
+  @Test func sendsAgainWhenAKeptConnectionWasClosed() async throws {
+    let ok = Self.answer("200 OK", ["Content-Length: 2"], Array("{}".utf8))
+    // The first answer does not say the connection closes, as a server dropping an idle
+    // connection does not: the transport keeps it, finds it closed, and opens another.
+    let server = try CannedHTTPServer(answers: [.sendAndClose(ok), .send(ok)])
+    defer { server.stop() }
+    _ = try await Self.get(server, plain: true)
+    try await Task.sleep(for: .milliseconds(50))
+    let (reply, summary) = try await Self.get(server, plain: true)
+    #expect(reply.status == 200)
+    #expect(summary.requests == 1)
+    #expect(server.connections == 2)
+    #expect(server.requests.count == 2)
+  }
+
+  @Test(arguments: [true, false]) func namesARefusedConnection(plain: Bool) async throws {
+    let server = try CannedHTTPServer(answers: [])
+    let port = server.port
+    server.stop()
+    var summary = SyncSummary()
+    let url = try #require(URL(string: "http://127.0.0.1:\(port)/v2/x"))
+    do {
+      _ = try await Self.transport(plain: plain).send("GET", url, body: nil, summary: &summary)
+      Issue.record("a closed port answered")
+    } catch {
+      guard case .unreachable(_, let reason) = error else {
+        Issue.record("unexpected \(error)")
+        return
+      }
+      #expect(reason.contains("connection refused"), "\(reason)")
+    }
+    #expect(summary.requests == 0)
+  }
+
+  /// The server keeps the connection open and never answers: only the transport's timeout
+  /// ends the wait (without it, this test would never end).
+  @Test func givesUpOnASilentServer() async throws {
+    let server = try CannedHTTPServer(answers: [.silence])
+    defer { server.stop() }
+    do {
+      _ = try await Self.get(server, plain: true, timeout: 0.3)
+      Issue.record("a silent server answered")
+    } catch {
+      guard case .unreachable(_, let reason) = error else {
+        Issue.record("unexpected \(error)")
+        return
+      }
+      #expect(reason == "timed out")
+    }
+  }
+
+  @Test func refusesAnAnswerThatIsNotHTTP() async throws {
+    let server = try CannedHTTPServer(answers: [
+      .sendAndClose(Array("SSH-2.0-OpenSSH\r\n\r\n".utf8))
+    ])
+    defer { server.stop() }
+    await #expect(throws: SyncError.self) { _ = try await Self.get(server, plain: true) }
+  }
+
+  @Test func refusesABrokenChunk() async throws {
+    let server = try CannedHTTPServer(answers: [
+      .sendAndClose(Self.answer("200 OK", ["Transfer-Encoding: chunked"], Array("zz\r\n".utf8)))
+    ])
+    defer { server.stop() }
+    do {
+      _ = try await Self.get(server, plain: true)
+      Issue.record("a broken chunk was read")
+    } catch {
+      guard case .unreachable(_, let reason) = error else {
+        Issue.record("unexpected \(error)")
+        return
+      }
+      #expect(reason.contains("malformed chunk"), "\(reason)")
+    }
+  }
+
+  @Test(arguments: [true, false]) func reportsARedirectWithoutFollowingIt(plain: Bool) async throws
+  {
+    let server = try CannedHTTPServer(answers: [
+      .send(
+        Self.answer(
+          "307 Temporary Redirect", ["Location: http://elsewhere.example/x", "Content-Length: 0"],
+          []))
+    ])
+    defer { server.stop() }
+    do {
+      _ = try await Self.get(server, plain: plain)
+      Issue.record("the redirect was not reported")
+    } catch {
+      guard case .redirected(_, let target) = error else {
+        Issue.record("unexpected \(error)")
+        return
+      }
+      #expect(target == "http://elsewhere.example/x")
+    }
+    #expect(server.requests.count == 1)
+  }
+}
