@@ -38,7 +38,9 @@ struct StatusCommand: AsyncParsableCommand {
     let replica = try global.openReplica()
     let status = Status(
       store: replica.path, site: replica.site.rawValue, author: replica.author,
-      articles: try replica.listArticles().count, changes: try replica.changeCount(),
+      // Counted, not listed: a listing reads every article's row and annotations.
+      articles: try replica.listArticles(ArticleListRequest(limit: 0)).total,
+      changes: try replica.changeCount(),
       conflicts: try replica.conflictCount(),
       remotes: try replica.remotes().map { remote throws(ReplicaError) in
         RemoteStatus(
