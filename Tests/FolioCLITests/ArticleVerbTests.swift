@@ -14,7 +14,10 @@ import Testing
   @Test func anArticleIsDeletedWithItsAnnotationsAndRestored() async throws {
     let (workspace, article) = try await workspaceWithFixture()
     try await workspace.succeed(["highlight", article, "--quote", "zero-day", "--note", "n"])
+    #expect(try await workspace.succeed(["status"]).contains("Articles  1, changes"))
     let deleted = try await workspace.succeed(["delete", String(article.prefix(6))])
+    // `status` counts the articles that show, as `list` does.
+    #expect(try await workspace.succeed(["status"]).contains("Articles  0, changes"))
     #expect(deleted.contains("'folio restore 50c49019' brings it back"))
     #expect(try await workspace.succeed(["list"]).contains("No articles"))
     #expect(try await workspace.succeed(["search", "zero-day"]).contains("No matches"))
