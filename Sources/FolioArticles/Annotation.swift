@@ -105,6 +105,9 @@ public enum AnnotationID {
   public static func make<Generator: RandomNumberGenerator>(
     using generator: inout Generator
   ) -> String {
-    Hex.encode((0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+    // Two words, not sixteen bytes: each draw from the system generator is a system call.
+    let words = [generator.next(), generator.next()]
+    return Hex.encode(
+      words.flatMap { word in (0..<8).map { UInt8(truncatingIfNeeded: word >> (8 * $0)) } })
   }
 }
