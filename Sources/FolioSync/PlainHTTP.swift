@@ -50,8 +50,11 @@ enum PlainHTTP {
   ) -> Request {
     let host = url.host ?? "localhost"
     let port = url.port ?? 80
-    var target = url.path.isEmpty ? "/" : url.path
-    if let query = url.query { target += "?" + query }
+    // As written in the URL: `URL.path` would decode an escape such as %2F.
+    let components = URLComponents(url: url, resolvingAgainstBaseURL: true)
+    let path = components?.percentEncodedPath ?? url.path
+    var target = path.isEmpty ? "/" : path
+    if let query = components?.percentEncodedQuery { target += "?" + query }
     var head = "\(method) \(target) HTTP/1.1\r\n"
     let hostHeader = host.contains(":") ? "[\(host)]" : host
     head += "Host: \(hostHeader)\(url.port.map { ":\($0)" } ?? "")\r\n"

@@ -52,6 +52,16 @@ import Testing
     }
   }
 
+  @Test(arguments: [true, false]) func sendsThePathAndQueryAsWritten(plain: Bool) async throws {
+    let server = try CannedHTTPServer(answers: [
+      .send(Self.answer("200 OK", ["Content-Length: 0"], []))
+    ])
+    defer { server.stop() }
+    _ = try await Self.get(server, plain: plain, path: "/v2/spaces/a%2Fb/changes?after=0&x=a%20b")
+    let request = String(decoding: try #require(server.requests.first), as: UTF8.self)
+    #expect(request.hasPrefix("GET /v2/spaces/a%2Fb/changes?after=0&x=a%20b HTTP/1.1\r\n"))
+  }
+
   @Test(arguments: [true, false]) func readsAChunkedBody(plain: Bool) async throws {
     let chunked = Array("5\r\nhello\r\n7;note=x\r\n, world\r\n0\r\nX-Trailer: 1\r\n\r\n".utf8)
     let server = try CannedHTTPServer(answers: [
