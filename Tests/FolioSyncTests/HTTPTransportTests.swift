@@ -28,6 +28,22 @@ import Testing
     return (reply, summary)
   }
 
+  /// Why `exchange` did not reach the server: the reason of the `.unreachable` it threw, or
+  /// nil (recorded as an issue) when it got an answer or failed otherwise.
+  static func unreachableReason(
+    sourceLocation: SourceLocation = #_sourceLocation,
+    _ exchange: () async throws(SyncError) -> Void
+  ) async -> String? {
+    do {
+      try await exchange()
+      Issue.record("the server answered", sourceLocation: sourceLocation)
+    } catch {
+      if case .unreachable(_, let reason) = error { return reason }
+      Issue.record("unexpected \(error)", sourceLocation: sourceLocation)
+    }
+    return nil
+  }
+
   @Test(arguments: [true, false]) func readsABodyByItsLength(plain: Bool) async throws {
     let body = Array(#"{"changes":[]}"#.utf8)
     let answer = Self.answer(
@@ -143,16 +159,10 @@ import Testing
     server.stop()
     var summary = SyncSummary()
     let url = try #require(URL(string: "http://127.0.0.1:\(port)/v2/x"))
-    do {
+    let reason = await Self.unreachableReason { () async throws(SyncError) in
       _ = try await Self.transport(plain: plain).send("GET", url, body: nil, summary: &summary)
-      Issue.record("a closed port answered")
-    } catch {
-      guard case .unreachable(_, let reason) = error else {
-        Issue.record("unexpected \(error)")
-        return
-      }
-      #expect(reason.contains("connection refused"), "\(reason)")
     }
+    #expect(reason?.contains("connection refused") == true, "\(reason ?? "")")
     #expect(summary.requests == 0)
   }
 
@@ -161,16 +171,10 @@ import Testing
   @Test func givesUpOnASilentServer() async throws {
     let server = try CannedHTTPServer(answers: [.silence])
     defer { server.stop() }
-    do {
+    let reason = await Self.unreachableReason { () async throws(SyncError) in
       _ = try await Self.get(server, plain: true, timeout: 0.3)
-      Issue.record("a silent server answered")
-    } catch {
-      guard case .unreachable(_, let reason) = error else {
-        Issue.record("unexpected \(error)")
-        return
-      }
-      #expect(reason == "timed out")
     }
+    #expect(reason == "timed out")
   }
 
   @Test func refusesAnAnswerThatIsNotHTTP() async throws {
@@ -186,16 +190,10 @@ import Testing
       .sendAndClose(Self.answer("200 OK", ["Transfer-Encoding: chunked"], Array("zz\r\n".utf8)))
     ])
     defer { server.stop() }
-    do {
+    let reason = await Self.unreachableReason { () async throws(SyncError) in
       _ = try await Self.get(server, plain: true)
-      Issue.record("a broken chunk was read")
-    } catch {
-      guard case .unreachable(_, let reason) = error else {
-        Issue.record("unexpected \(error)")
-        return
-      }
-      #expect(reason.contains("malformed chunk"), "\(reason)")
     }
+    #expect(reason?.contains("malformed chunk") == true, "\(reason ?? "")")
   }
 
   @Test(arguments: [true, false]) func reportsARedirectWithoutFollowingIt(plain: Bool) async throws
