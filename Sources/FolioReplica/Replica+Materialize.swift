@@ -37,7 +37,21 @@ enum RecordColumns {
   static func columns(_ kind: EntityKind) -> [String] { kind == .article ? article : annotation }
 
   /// The columns a row write sets after id, visible and state (bound from `?4` on).
-  static func written(_ kind: EntityKind) -> [String] { ["tags"] + columns(kind) }
+  static func written(_ kind: EntityKind) -> [String] {
+    kind == .article ? articleWritten : annotationWritten
+  }
+  private static let articleWritten = ["tags"] + article
+  private static let annotationWritten = ["tags"] + annotation
+
+  /// The statements that read a row (`loadRow`), built once per kind.
+  static let selectSQL = Dictionary(
+    uniqueKeysWithValues: EntityKind.allCases.map { kind in
+      (
+        kind,
+        "SELECT key, visible, state, tags, \(columns(kind).joined(separator: ", ")) FROM "
+          + "\(table(kind)) WHERE id = ?1"
+      )
+    })
 
   /// The statements that write a row, built once per kind rather than per record.
   static let insertSQL = Dictionary(
@@ -64,11 +78,8 @@ extension Replica {
   /// Reads a record's row, or nil when the record has none yet.
   func loadRow(_ entity: EntityRef) throws -> RecordRow? {
     let columns = RecordColumns.columns(entity.kind)
-    let sql =
-      "SELECT key, visible, state, tags, \(columns.joined(separator: ", ")) FROM "
-      + "\(RecordColumns.table(entity.kind)) WHERE id = ?1"
     let sites = try sites()
-    return try db.firstRow(sql, [entity.id]) { row in
+    return try db.firstRow(RecordColumns.selectSQL[entity.kind] ?? "", [entity.id]) { row in
       var record = RecordRow(
         key: row.int64(0), visible: row.int(1) != 0,
         state: try RecordState(stored: row.blob(2), site: sites.site(forKey:)))
