@@ -14,6 +14,9 @@ import Synchronization
 /// its generic types), more than the request itself. It speaks only what Folio's server
 /// answers with: a status line, headers, and a body by `Content-Length`, chunked, or up to
 /// the end of the connection. Idle connections are kept for the process's next request.
+///
+/// Each exchange has one deadline, for connecting, sending and reading together, and ends
+/// at once when its task is cancelled (Ctrl-C in `folio sync --watch` during a long poll).
 enum PlainHTTP {
   /// One request, ready to send.
   struct Request {
@@ -39,6 +42,9 @@ enum PlainHTTP {
     let reason: String
     /// The connection ended before the first byte of an answer.
     var endedBeforeAnswer = false
+
+    static let timedOut = Failure(reason: "timed out")
+    static let cancelled = Failure(reason: "cancelled")
   }
 
   /// The largest response header accepted.
@@ -68,328 +74,146 @@ enum PlainHTTP {
   /// and must hold neither a thread of Swift's small concurrency pool nor wait for one.
   static func exchange(_ request: Request, maximumBodyBytes: Int) async throws(Failure) -> Response
   {
-    let result = await withCheckedContinuation { continuation in
-      Thread.detachNewThread {
-        continuation.resume(
-          returning: Result { () throws(Failure) -> Response in
-            try exchangeBlocking(request, maximumBodyBytes: maximumBodyBytes)
-          })
+    let cancellation = Cancellation()
+    let result = await withTaskCancellationHandler {
+      await withCheckedContinuation { continuation in
+        Thread.detachNewThread {
+          continuation.resume(
+            returning: Result { () throws(Failure) -> Response in
+              try exchangeBlocking(request, maximumBodyBytes, cancellation)
+            })
+        }
       }
+    } onCancel: {
+      cancellation.cancel()
     }
     return try result.get()
   }
 
   private static func exchangeBlocking(
-    _ request: Request, maximumBodyBytes: Int
+    _ request: Request, _ maximumBodyBytes: Int, _ cancellation: Cancellation
   ) throws(Failure) -> Response {
+    let deadline = Deadline(seconds: request.timeout)
     let origin = "\(request.host):\(request.port)"
-    // A kept connection the server has closed since ends before any answer: the request
-    // is then sent once more on a new one (the server closes only idle connections, so it
-    // took in nothing of it).
-    if let kept = idle.withLock({ $0[origin]?.popLast() }) {
+    // A kept connection the server closed just as it was taken ends before any answer: the
+    // request is then sent once more on a new one. Every request of the protocol may be
+    // sent twice (a push of changes the server holds is acknowledged again).
+    if let kept = takeIdle(origin) {
       do {
-        return try attempt(request, on: kept, origin: origin, maximumBodyBytes)
-      } catch let failure where failure.endedBeforeAnswer {
+        return try run(request, on: kept, origin, deadline, cancellation, maximumBodyBytes)
+      } catch let failure where failure.endedBeforeAnswer && !cancellation.isCancelled {
         // Sent again below, on a new connection.
       }
     }
-    let connection = try Connection.open(host: request.host, port: request.port, request.timeout)
-    return try attempt(request, on: connection, origin: origin, maximumBodyBytes)
+    let connection = try Connection.open(
+      host: request.host, port: request.port, deadline, cancellation)
+    return try run(request, on: connection, origin, deadline, cancellation, maximumBodyBytes)
   }
 
-  private static func attempt(
-    _ request: Request, on connection: Connection, origin: String, _ maximumBodyBytes: Int
+  /// One attempt on one connection, which is kept for the next request or closed.
+  private static func run(
+    _ request: Request, on connection: Connection, _ origin: String, _ deadline: Deadline,
+    _ cancellation: Cancellation, _ maximumBodyBytes: Int
   ) throws(Failure) -> Response {
-    do {
-      try connection.setTimeout(request.timeout)
-      try connection.write(request.bytes)
-      var reader = ResponseReader(connection: connection)
-      let response = try reader.read(maximumBodyBytes: maximumBodyBytes)
-      if reader.keepsConnection(response) {
+    guard cancellation.watch(connection.descriptor) else {
+      connection.close()
+      throw .cancelled
+    }
+    let outcome = Result { () throws(Failure) -> (Response, Bool) in
+      // A write the server cut short may still have its answer waiting (a 413 for a body
+      // too large): that answer is read before the write's failure counts.
+      var writeFailure: Failure?
+      do throws(Failure) {
+        try connection.write(request.bytes, deadline)
+      } catch {
+        writeFailure = error
+      }
+      var reader = ResponseReader(connection: connection, deadline: deadline)
+      do throws(Failure) {
+        let response = try reader.read(maximumBodyBytes: maximumBodyBytes)
+        return (response, writeFailure == nil && reader.keepsConnection(response))
+      } catch {
+        guard let writeFailure else { throw error }
+        throw Failure(
+          reason: writeFailure.reason,
+          endedBeforeAnswer: writeFailure.endedBeforeAnswer && error.endedBeforeAnswer)
+      }
+    }
+    cancellation.release()
+    if cancellation.isCancelled {
+      connection.close()
+      throw .cancelled
+    }
+    switch outcome {
+    case .success(let (response, keep)):
+      if keep {
         idle.withLock { $0[origin, default: []].append(connection) }
       } else {
         connection.close()
       }
       return response
-    } catch {
+    case .failure(let failure):
       connection.close()
-      throw error
+      throw failure
     }
   }
 
   /// Connections whose last answer ended cleanly, by host and port.
   private static let idle = Mutex<[String: [Connection]]>([:])
 
-  /// A connected TCP socket.
-  final class Connection: Sendable {
-    let descriptor: Int32
-
-    private init(descriptor: Int32) { self.descriptor = descriptor }
-
-    /// Connects to `host`:`port`, trying each address the name resolves to.
-    static func open(host: String, port: Int, _ timeout: Double) throws(Failure) -> Connection {
-      var hints = addrinfo()
-      hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-      hints.ai_family = AF_UNSPEC
-      var list: UnsafeMutablePointer<addrinfo>?
-      guard getaddrinfo(host, String(port), &hints, &list) == 0, let list else {
-        throw Failure(reason: "unknown host")
-      }
-      defer { freeaddrinfo(list) }
-      var reason = "connection refused (is the server running?)"
-      var address: UnsafeMutablePointer<addrinfo>? = list
-      while let current = address {
-        address = current.pointee.ai_next
-        let descriptor = socket(
-          current.pointee.ai_family, current.pointee.ai_socktype | Int32(SOCK_CLOEXEC.rawValue),
-          current.pointee.ai_protocol)
-        guard descriptor >= 0 else { continue }
-        if let failure = connect(
-          descriptor, current.pointee.ai_addr, current.pointee.ai_addrlen, timeout)
-        {
-          reason = failure
-          Glibc.close(descriptor)
-          continue
-        }
-        var one: Int32 = 1
-        setsockopt(
-          descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-        return Connection(descriptor: descriptor)
-      }
-      throw Failure(reason: reason)
+  /// A kept connection to `origin` that has nothing waiting on it: one the server closed
+  /// (or that holds bytes no request asked for) is closed and passed over.
+  private static func takeIdle(_ origin: String) -> Connection? {
+    while let connection = idle.withLock({ $0[origin]?.popLast() }) {
+      if connection.isQuiet { return connection }
+      connection.close()
     }
-
-    /// Connects without blocking longer than `timeout`; nil once connected, else why not.
-    private static func connect(
-      _ descriptor: Int32, _ address: UnsafePointer<sockaddr>, _ length: socklen_t,
-      _ timeout: Double
-    ) -> String? {
-      let flags = fcntl(descriptor, F_GETFL)
-      _ = fcntl(descriptor, F_SETFL, flags | O_NONBLOCK)
-      defer { _ = fcntl(descriptor, F_SETFL, flags) }
-      if Glibc.connect(descriptor, address, length) == 0 { return nil }
-      guard errno == EINPROGRESS else { return reason(errno) }
-      var poll = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
-      let ready = Glibc.poll(&poll, 1, Int32(min(timeout, 10) * 1000))
-      guard ready > 0 else { return ready == 0 ? "timed out" : reason(errno) }
-      var error: Int32 = 0
-      var size = socklen_t(MemoryLayout<Int32>.size)
-      getsockopt(descriptor, SOL_SOCKET, SO_ERROR, &error, &size)
-      return error == 0 ? nil : reason(error)
-    }
-
-    private static func reason(_ code: Int32) -> String {
-      switch code {
-      case ECONNREFUSED: return "connection refused (is the server running?)"
-      case ETIMEDOUT: return "timed out"
-      case ENETUNREACH, EHOSTUNREACH: return "no route to the host"
-      default: return String(cString: strerror(code))
-      }
-    }
-
-    func setTimeout(_ seconds: Double) throws(Failure) {
-      var time = timeval(
-        tv_sec: Int(seconds), tv_usec: Int((seconds - seconds.rounded(.down)) * 1_000_000))
-      let size = socklen_t(MemoryLayout<timeval>.size)
-      guard setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &time, size) == 0,
-        setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &time, size) == 0
-      else { throw Failure(reason: String(cString: strerror(errno))) }
-    }
-
-    func write(_ bytes: [UInt8]) throws(Failure) {
-      var offset = 0
-      while offset < bytes.count {
-        let written = bytes.withUnsafeBytes {
-          Glibc.send(
-            descriptor, $0.baseAddress.map { $0 + offset }, bytes.count - offset,
-            Int32(MSG_NOSIGNAL))
-        }
-        if written < 0 {
-          if errno == EINTR { continue }
-          let code = errno
-          throw Failure(
-            reason: Self.failure(code), endedBeforeAnswer: code == EPIPE || code == ECONNRESET)
-        }
-        offset += written
-      }
-    }
-
-    /// Up to `count` bytes appended to `buffer`; 0 at the end of the connection.
-    func read(into buffer: inout [UInt8], count: Int) throws(Failure) -> Int {
-      let start = buffer.count
-      buffer.append(contentsOf: repeatElement(0, count: count))
-      while true {
-        let received = buffer.withUnsafeMutableBytes {
-          Glibc.recv(descriptor, $0.baseAddress.map { $0 + start }, count, 0)
-        }
-        if received >= 0 {
-          buffer.removeLast(count - received)
-          return received
-        }
-        if errno == EINTR { continue }
-        let code = errno
-        buffer.removeLast(count)
-        throw Failure(reason: Self.failure(code), endedBeforeAnswer: code == ECONNRESET)
-      }
-    }
-
-    private static func failure(_ code: Int32) -> String {
-      switch code {
-      case EAGAIN, ETIMEDOUT: return "timed out"
-      case ECONNRESET, EPIPE: return "the server closed the connection"
-      default: return String(cString: strerror(code))
-      }
-    }
-
-    func close() { Glibc.close(descriptor) }
+    return nil
   }
-}
 
-extension PlainHTTP {
-  /// Reads one response from a connection: status line and headers, then the body as the
-  /// headers frame it.
-  struct ResponseReader {
-    let connection: Connection
-    private var buffer: [UInt8] = []
-    private var position = 0
-    private var isHTTP11 = false
-    private var bodyRanToClose = false
+  /// When an exchange must be over: one budget for connecting, sending and reading.
+  struct Deadline {
+    private let end: ContinuousClock.Instant
 
-    init(connection: Connection) { self.connection = connection }
+    init(seconds: Double) { end = .now + .milliseconds(Int64(max(seconds, 0) * 1000)) }
 
-    /// True when the connection may carry another request after `response`.
-    func keepsConnection(_ response: Response) -> Bool {
-      isHTTP11 && !bodyRanToClose && position == buffer.count
-        && response.headers["connection"]?.lowercased() != "close"
+    /// Seconds left; throws once none are.
+    func remaining() throws(Failure) -> Double {
+      let left = end - .now
+      let seconds = Double(left.components.seconds) + Double(left.components.attoseconds) / 1e18
+      guard seconds > 0.001 else { throw .timedOut }
+      return seconds
     }
+  }
 
-    mutating func read(maximumBodyBytes: Int) throws(Failure) -> Response {
-      let headerEnd = try headerLength()
-      let head = String(decoding: buffer[0..<headerEnd], as: UTF8.self)
-      position = headerEnd + 4
-      var lines = head.split(separator: "\r\n", omittingEmptySubsequences: false)
-      let statusLine = lines.isEmpty ? "" : lines.removeFirst()
-      let parts = statusLine.split(separator: " ", maxSplits: 2)
-      guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), let status = Int(parts[1]),
-        (100...599).contains(status)
-      else { throw Failure(reason: "the server's answer is not HTTP") }
-      isHTTP11 = parts[0] == "HTTP/1.1"
-      var headers: [String: String] = [:]
-      for line in lines {
-        guard let colon = line.firstIndex(of: ":") else {
-          throw Failure(reason: "the server's answer has a malformed header")
-        }
-        let name = line[..<colon].lowercased()
-        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-        headers[name] = headers[name].map { $0 + ", " + value } ?? value
-      }
-      let body: [UInt8]
-      if status == 204 || status == 304 {
-        body = []
-      } else if headers["transfer-encoding"]?.lowercased().contains("chunked") == true {
-        body = try chunkedBody(limit: maximumBodyBytes)
-      } else if let length = headers["content-length"] {
-        guard let count = Int(length), count >= 0 else {
-          throw Failure(reason: "the server's answer has a malformed Content-Length")
-        }
-        guard count <= maximumBodyBytes else { throw tooLarge(maximumBodyBytes) }
-        body = try bytes(count)
-      } else {
-        body = try bytesToClose(limit: maximumBodyBytes)
-      }
-      return Response(status: status, headers: headers, body: body, wireBytes: position)
+  /// Ends an exchange blocked on its socket when its task is cancelled, by shutting the
+  /// socket down. The exchange's thread stops watching a socket before it closes it, so a
+  /// number the system may give to another socket is never shut down.
+  final class Cancellation: Sendable {
+    private struct State {
+      var cancelled = false
+      var descriptor: Int32?
     }
+    private let state = Mutex(State())
 
-    /// The length of the header, up to the blank line that ends it.
-    private mutating func headerLength() throws(Failure) -> Int {
-      var searchedTo = 0
-      while true {
-        if buffer.count >= 4 {
-          for index in max(0, searchedTo - 3)...(buffer.count - 4)
-          where buffer[index] == 0x0D && buffer[index + 1] == 0x0A && buffer[index + 2] == 0x0D
-            && buffer[index + 3] == 0x0A
-          {
-            return index
-          }
-          searchedTo = buffer.count
-        }
-        guard buffer.count <= maximumHeaderBytes else {
-          throw Failure(reason: "the server's answer has a header over 64 KB")
-        }
-        let received: Int
-        do {
-          received = try connection.read(into: &buffer, count: 16 * 1024)
-        } catch {
-          throw Failure(
-            reason: error.reason, endedBeforeAnswer: buffer.isEmpty && error.endedBeforeAnswer)
-        }
-        guard received > 0 else {
-          throw Failure(
-            reason: "the server closed the connection", endedBeforeAnswer: buffer.isEmpty)
-        }
+    var isCancelled: Bool { state.withLock { $0.cancelled } }
+
+    func cancel() {
+      state.withLock { state in
+        state.cancelled = true
+        if let descriptor = state.descriptor { shutdown(descriptor, Int32(SHUT_RDWR)) }
       }
     }
 
-    /// Makes sure `count` bytes past the position are in the buffer.
-    private mutating func fill(_ count: Int) throws(Failure) {
-      while buffer.count - position < count {
-        let wanted = max(64 * 1024, count - (buffer.count - position))
-        guard try connection.read(into: &buffer, count: min(wanted, 1 << 22)) > 0 else {
-          throw Failure(reason: "the server closed the connection")
-        }
+    /// Watches `descriptor` until `release`; false when the exchange is already cancelled.
+    func watch(_ descriptor: Int32) -> Bool {
+      state.withLock { state in
+        guard !state.cancelled else { return false }
+        state.descriptor = descriptor
+        return true
       }
     }
 
-    private mutating func bytes(_ count: Int) throws(Failure) -> [UInt8] {
-      try fill(count)
-      defer { position += count }
-      return Array(buffer[position..<(position + count)])
-    }
-
-    private mutating func line() throws(Failure) -> String {
-      while true {
-        if let end = buffer[position...].firstIndex(of: 0x0A) {
-          defer { position = end + 1 }
-          let text = String(decoding: buffer[position..<end], as: UTF8.self)
-          return text.hasSuffix("\r") ? String(text.dropLast()) : text
-        }
-        guard buffer.count - position < 4096 else {
-          throw Failure(reason: "the server's answer has a malformed chunk")
-        }
-        try fill(buffer.count - position + 1)
-      }
-    }
-
-    private mutating func chunkedBody(limit: Int) throws(Failure) -> [UInt8] {
-      var body: [UInt8] = []
-      while true {
-        let sizeText = try line().prefix { $0 != ";" }.trimmingCharacters(in: .whitespaces)
-        guard let size = Int(sizeText, radix: 16), size >= 0 else {
-          throw Failure(reason: "the server's answer has a malformed chunk")
-        }
-        if size == 0 {
-          while try !line().isEmpty {}  // Trailer fields, then the blank line.
-          return body
-        }
-        guard body.count + size <= limit else { throw tooLarge(limit) }
-        body += try bytes(size)
-        guard try line().isEmpty else {
-          throw Failure(reason: "the server's answer has a malformed chunk")
-        }
-      }
-    }
-
-    private mutating func bytesToClose(limit: Int) throws(Failure) -> [UInt8] {
-      bodyRanToClose = true
-      while try connection.read(into: &buffer, count: 64 * 1024) > 0 {
-        guard buffer.count - position <= limit else { throw tooLarge(limit) }
-      }
-      defer { position = buffer.count }
-      return Array(buffer[position...])
-    }
-
-    private func tooLarge(_ limit: Int) -> Failure {
-      Failure(reason: "the answer is larger than \(limit) bytes")
-    }
+    func release() { state.withLock { $0.descriptor = nil } }
   }
 }

@@ -177,6 +177,92 @@ import Testing
     #expect(reason == "timed out")
   }
 
+  /// The deadline covers the whole exchange: a server that sends a byte now and then
+  /// does not keep a request alive past it.
+  @Test func givesUpOnAServerThatTricklesItsAnswer() async throws {
+    let answer = Self.answer("200 OK", ["Content-Length: 40"], Array(repeating: 0x61, count: 40))
+    let server = try CannedHTTPServer(answers: [.trickle(answer, interval: .milliseconds(50))])
+    defer { server.stop() }
+    let reason = await Self.unreachableReason { () async throws(SyncError) in
+      _ = try await Self.get(server, plain: true, timeout: 0.5)
+    }
+    #expect(reason == "timed out")
+  }
+
+  /// Cancelling the task (Ctrl-C in `folio sync --watch`) ends a request in flight at once.
+  @Test func cancellingEndsARequestInFlight() async throws {
+    let server = try CannedHTTPServer(answers: [.silence])
+    defer { server.stop() }
+    let start = ContinuousClock.now
+    let request = Task {
+      _ = try await Self.get(server, plain: true, timeout: 600)
+    }
+    try await Task.sleep(for: .milliseconds(200))
+    request.cancel()
+    let result = await request.result
+    guard case .failure(let error) = result,
+      case .unreachable(_, let reason)? = error as? SyncError
+    else {
+      Issue.record("unexpected \(result)")
+      return
+    }
+    #expect(reason == "cancelled")
+    // Far below the transport's own timeout, with room for a loaded machine.
+    #expect(ContinuousClock.now - start < .seconds(120))
+  }
+
+  @Test func skipsAnInterimAnswer() async throws {
+    let final = Self.answer("200 OK", ["Content-Length: 2"], Array("{}".utf8))
+    let server = try CannedHTTPServer(answers: [
+      .send(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8) + final)
+    ])
+    defer { server.stop() }
+    let (reply, _) = try await Self.get(server, plain: true)
+    #expect(reply.status == 200)
+    #expect(String(decoding: reply.body, as: UTF8.self) == "{}")
+  }
+
+  /// Bytes that arrive after an answer's end are not taken for the next answer: the
+  /// connection is not used again.
+  @Test func leavesAConnectionWithStrayBytes() async throws {
+    let ok = Self.answer("200 OK", ["Content-Length: 2"], Array("{}".utf8))
+    let server = try CannedHTTPServer(answers: [
+      .sendThenStray(ok, stray: Array("XYZ".utf8)), .send(ok),
+    ])
+    defer { server.stop() }
+    _ = try await Self.get(server, plain: true)
+    try await Task.sleep(for: .milliseconds(300))
+    let (reply, _) = try await Self.get(server, plain: true)
+    #expect(reply.status == 200)
+    #expect(server.connections == 2)
+  }
+
+  @Test func acceptsARepeatedLengthThatAgrees() async throws {
+    let server = try CannedHTTPServer(answers: [
+      .send(Self.answer("200 OK", ["Content-Length: 2", "Content-Length: 2"], Array("{}".utf8)))
+    ])
+    defer { server.stop() }
+    let (reply, _) = try await Self.get(server, plain: true)
+    #expect(String(decoding: reply.body, as: UTF8.self) == "{}")
+  }
+
+  @Test(arguments: [
+    ("a chunk size near Int.max", ["Transfer-Encoding: chunked"], "1\r\na\r\n7fffffffffffffff\r\n"),
+    ("a transfer coding it does not read", ["Transfer-Encoding: gzip, chunked"], "0\r\n\r\n"),
+    ("a space before a header's colon", ["Content-Length : 2"], "{}"),
+    ("lengths that disagree", ["Content-Length: 2", "Content-Length: 3"], "{}"),
+  ])
+  func refusesAHostileAnswer(name: String, headers: [String], body: String) async throws {
+    let server = try CannedHTTPServer(answers: [
+      .sendAndClose(Self.answer("200 OK", headers, Array(body.utf8)))
+    ])
+    defer { server.stop() }
+    let reason = await Self.unreachableReason { () async throws(SyncError) in
+      _ = try await Self.get(server, plain: true, timeout: 5)
+    }
+    #expect(reason != nil && reason != "timed out", "\(name): \(reason ?? "")")
+  }
+
   @Test func refusesAnAnswerThatIsNotHTTP() async throws {
     let server = try CannedHTTPServer(answers: [
       .sendAndClose(Array("SSH-2.0-OpenSSH\r\n\r\n".utf8))

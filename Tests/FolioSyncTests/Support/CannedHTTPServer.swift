@@ -17,6 +17,11 @@ final class CannedHTTPServer: Sendable {
     case sendAndClose([UInt8])
     /// Reads the request and never answers.
     case silence
+    /// Writes these bytes one at a time, `interval` apart, then keeps the connection.
+    case trickle([UInt8], interval: Duration)
+    /// Writes these bytes, then 100 ms later bytes no request asked for, and keeps the
+    /// connection.
+    case sendThenStray([UInt8], stray: [UInt8])
   }
 
   let port: UInt16
@@ -110,6 +115,15 @@ final class CannedHTTPServer: Sendable {
       case .sendAndClose(let bytes)?:
         Self.write(connection, bytes)
         return
+      case .trickle(let bytes, let interval)?:
+        for byte in bytes {
+          Self.write(connection, [byte])
+          Thread.sleep(forTimeInterval: Double(interval.components.attoseconds) / 1e18)
+        }
+      case .sendThenStray(let bytes, let stray)?:
+        Self.write(connection, bytes)
+        Thread.sleep(forTimeInterval: 0.1)
+        Self.write(connection, stray)
       case .silence?:
         // Waits until the client gives up and closes, or the server stops.
         var byte: UInt8 = 0
