@@ -73,6 +73,7 @@ struct ExportCommand: AsyncParsableCommand {
       throw CLIError(
         "\(output): cannot be written (\(error.localizedDescription)); nothing exported")
     }
-    Console.current.err("exported \(export.articles.count) articles to \(output)")
+    let count = export.articles.count
+    Console.current.err("exported \(count) article\(count == 1 ? "" : "s") to \(output)")
   }
 }

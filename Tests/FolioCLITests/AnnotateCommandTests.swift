@@ -120,6 +120,11 @@ func workspaceWithFixture(author: String = "alice") async throws -> (CLIWorkspac
     #expect(text.contains("anno.jsonld"))
     let markdown = try await workspace.succeed(["export", "--format", "markdown"])
     #expect(markdown.contains("> malicious PR operation"))
+    let toFile = await workspace.run([
+      "export", "--format", "markdown", "--output", workspace.path("out.md"),
+    ])
+    #expect(toFile.status == 0)
+    #expect(toFile.errorOutput.contains("exported 1 article to "), "\(toFile.errorOutput)")
   }
 
   @Test func exportImportRoundTrips() async throws {
