@@ -39,23 +39,76 @@ struct HTTPTransport: Sendable {
   func send(
     _ method: String, _ url: URL, body: Data?, summary: inout SyncSummary
   ) async throws(SyncError) -> HTTPReply {
-    if url.scheme == "http", !alwaysAsyncHTTPClient {
-      return try await sendPlain(method, url, body: body, summary: &summary)
-    }
-    var request = HTTPClientRequest(url: url.absoluteString)
-    request.method = HTTPMethod(rawValue: method)
-    request.headers.add(name: "Authorization", value: "Bearer \(token)")
-    request.headers.add(name: "Accept", value: "application/json")
-    request.headers.add(name: "Accept-Encoding", value: "gzip")
+    var headers = [
+      ("Authorization", "Bearer \(token)"), ("Accept", "application/json"),
+      ("Accept-Encoding", "gzip"),
+    ]
     var sentBody = body
     if let body {
-      request.headers.add(name: "Content-Type", value: "application/json")
+      headers.append(("Content-Type", "application/json"))
       if body.count >= Self.minimumCompressedBytes, let compressed = Gzip.compress(body) {
         sentBody = compressed
-        request.headers.add(name: "Content-Encoding", value: "gzip")
+        headers.append(("Content-Encoding", "gzip"))
       }
-      request.body = .bytes(ByteBuffer(bytes: sentBody ?? Data()))
     }
+    let reply =
+      if url.scheme == "http", !alwaysAsyncHTTPClient {
+        try await sendPlain(method, url, headers: headers, body: sentBody)
+      } else {
+        try await sendWithClient(method, url, headers: headers, body: sentBody)
+      }
+    if (300..<400).contains(reply.status) {
+      throw .redirected(
+        from: Self.origin(url) + url.path, to: reply.headers["location"] ?? "(no Location)")
+    }
+    var plain = Data(reply.body)
+    if (reply.headers["content-encoding"] ?? "").lowercased() == "gzip" {
+      guard let inflated = Gzip.decompress(plain) else {
+        throw .badResponse("a gzip body from the server is corrupt")
+      }
+      plain = inflated
+    }
+    summary.requests += 1
+    summary.bytesSent += reply.bytesSent
+    summary.bytesReceived += reply.bytesReceived
+    return HTTPReply(status: reply.status, body: plain, date: reply.headers["date"])
+  }
+
+  /// An answer as it came over either path, before `send` reads it.
+  private struct WireReply {
+    let status: Int
+    /// Header names in lowercase.
+    let headers: [String: String]
+    /// The body as sent (still compressed if it was).
+    let body: [UInt8]
+    let bytesSent: Int
+    let bytesReceived: Int
+  }
+
+  private func sendPlain(
+    _ method: String, _ url: URL, headers: [(String, String)], body: Data?
+  ) async throws(SyncError) -> WireReply {
+    let request = PlainHTTP.request(
+      method, url, headers: headers, body: body.map { [UInt8]($0) }, timeout: timeout)
+    let response: PlainHTTP.Response
+    do {
+      response = try await PlainHTTP.exchange(
+        request, maximumBodyBytes: Self.maximumResponseBytes)
+    } catch {
+      throw .unreachable(url: Self.origin(url), reason: error.reason)
+    }
+    return WireReply(
+      status: response.status, headers: response.headers, body: response.body,
+      bytesSent: request.bytes.count, bytesReceived: response.wireBytes)
+  }
+
+  private func sendWithClient(
+    _ method: String, _ url: URL, headers: [(String, String)], body: Data?
+  ) async throws(SyncError) -> WireReply {
+    var request = HTTPClientRequest(url: url.absoluteString)
+    request.method = HTTPMethod(rawValue: method)
+    for (name, value) in headers { request.headers.add(name: name, value: value) }
+    if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
     try Self.checkHostResolves(url)
     let response: HTTPClientResponse
     var received: ByteBuffer
@@ -67,64 +120,13 @@ struct HTTPTransport: Sendable {
       throw .unreachable(url: Self.origin(url), reason: Self.reason(error))
     }
     let wire = received.readBytes(length: received.readableBytes) ?? []
-    if (300..<400).contains(Int(response.status.code)) {
-      throw .redirected(
-        from: Self.origin(url) + url.path,
-        to: response.headers.first(name: "Location") ?? "(no Location)")
-    }
-    var plain = Data(wire)
-    if (response.headers.first(name: "Content-Encoding") ?? "").lowercased() == "gzip" {
-      guard let inflated = Gzip.decompress(plain) else {
-        throw .badResponse("a gzip body from the server is corrupt")
-      }
-      plain = inflated
-    }
-    summary.requests += 1
-    summary.bytesSent += Self.headerBytes(request, url: url) + (sentBody?.count ?? 0)
-    summary.bytesReceived += Self.headerBytes(response) + wire.count
-    return HTTPReply(
-      status: Int(response.status.code), body: plain, date: response.headers.first(name: "Date"))
-  }
-
-  private func sendPlain(
-    _ method: String, _ url: URL, body: Data?, summary: inout SyncSummary
-  ) async throws(SyncError) -> HTTPReply {
-    var headers = [
-      ("Authorization", "Bearer \(token)"), ("Accept", "application/json"),
-      ("Accept-Encoding", "gzip"),
-    ]
-    var sentBody = body.map { [UInt8]($0) }
-    if let body {
-      headers.append(("Content-Type", "application/json"))
-      if body.count >= Self.minimumCompressedBytes, let compressed = Gzip.compress(body) {
-        sentBody = [UInt8](compressed)
-        headers.append(("Content-Encoding", "gzip"))
-      }
-    }
-    let request = PlainHTTP.request(
-      method, url, headers: headers, body: sentBody, timeout: timeout)
-    let response: PlainHTTP.Response
-    do {
-      response = try await PlainHTTP.exchange(
-        request, maximumBodyBytes: Self.maximumResponseBytes)
-    } catch {
-      throw .unreachable(url: Self.origin(url), reason: error.reason)
-    }
-    if (300..<400).contains(response.status) {
-      throw .redirected(
-        from: Self.origin(url) + url.path, to: response.headers["location"] ?? "(no Location)")
-    }
-    var plain = Data(response.body)
-    if (response.headers["content-encoding"] ?? "").lowercased() == "gzip" {
-      guard let inflated = Gzip.decompress(plain) else {
-        throw .badResponse("a gzip body from the server is corrupt")
-      }
-      plain = inflated
-    }
-    summary.requests += 1
-    summary.bytesSent += request.bytes.count
-    summary.bytesReceived += response.wireBytes
-    return HTTPReply(status: response.status, body: plain, date: response.headers["date"])
+    return WireReply(
+      status: Int(response.status.code),
+      headers: Dictionary(
+        response.headers.map { ($0.name.lowercased(), $0.value) },
+        uniquingKeysWith: { first, _ in first }),
+      body: wire, bytesSent: Self.headerBytes(request, url: url) + (body?.count ?? 0),
+      bytesReceived: Self.headerBytes(response) + wire.count)
   }
 
   /// Hosts already found to resolve in this process.

@@ -65,13 +65,11 @@ extension PlainHTTP {
       defer { _ = fcntl(descriptor, F_SETFL, flags) }
       if Glibc.connect(descriptor, address, length) == 0 { return nil }
       guard errno == EINPROGRESS else { return reason(errno) }
-      let end = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+      let connectBy = Deadline(seconds: seconds)
       while true {
-        let left = end - .now
-        let milliseconds =
-          left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000
+        guard let left = try? connectBy.remaining() else { return "timed out" }
         var poll = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
-        let ready = Glibc.poll(&poll, 1, Int32(max(milliseconds, 0)))
+        let ready = Glibc.poll(&poll, 1, Int32(left * 1000))
         if ready < 0, errno == EINTR { continue }
         guard ready > 0 else { return ready == 0 ? "timed out" : reason(errno) }
         break
