@@ -108,6 +108,46 @@ extension Replica {
     return try readHeader(&reader).header
   }
 
+  /// Applies a bundle in one transaction, streaming it. Its signed heads are verified
+  /// against its changes and what this replica held before (`Protocol/signing.md` §4) before
+  /// the transaction commits: a bundle that fails leaves nothing behind. A corrupt,
+  /// truncated, forged or foreign file is refused whole; applying the same bundle twice
+  /// changes nothing.
+  public func applyBundle(at path: String) throws -> ApplyReport {
+    var reader = try Replica.openBundle(path)
+    let header: BundleHeader
+    let headerLine: ArraySlice<UInt8>
+    do {
+      (header, headerLine) = try Replica.readHeader(&reader)
+    } catch {
+      reader.close()
+      throw error
+    }
+    // The lines are read, checked and decoded on a thread of their own, a piece or two
+    // ahead of the merge (a fifth of the work, done on the second core).
+    let pieces = ProducerThread<BundlePiece>(depth: 2) { [reader] emit in
+      var body = BundleBodyReader(reader, headerLine: headerLine)
+      defer { body.close() }
+      while let piece = body.next(size: 2_000), emit(piece) {}
+    }
+    defer { pieces.stop() }
+    // `batch` reports failures as `ReplicaError`; a refusal of the bundle itself is rethrown
+    // as the `BundleError` it is, so callers see which rule a line or a head broke.
+    var refusal: BundleError?
+    do {
+      return try batch {
+        do {
+          return try applyVerified(pieces, header: header)
+        } catch let error as BundleError {
+          refusal = error
+          throw error
+        }
+      }
+    } catch {
+      throw refusal ?? error
+    }
+  }
+
   private static func openBundle(_ path: String) throws -> LineReader {
     do {
       return try LineReader(
@@ -121,114 +161,43 @@ extension Replica {
     _ reader: inout LineReader
   ) throws -> (header: BundleHeader, line: ArraySlice<UInt8>) {
     let first: (line: ArraySlice<UInt8>, endedWithNewline: Bool)?
-    do { first = try reader.next() } catch { throw tooLong(line: 1) }
+    do { first = try reader.next() } catch { throw BundleBodyReader.tooLong(line: 1) }
     guard let first, first.endedWithNewline else {
       throw BundleError(.notABundle, "not a Folio bundle (its first line is not a bundle header)")
     }
     return (try BundleHeader.decode(first.line), first.line)
   }
 
-  /// Applies a bundle in one transaction, streaming it. Its signed heads are verified
-  /// against its changes and what this replica held before (`Protocol/signing.md` §4) before
-  /// the transaction commits: a bundle that fails leaves nothing behind. A corrupt,
-  /// truncated, forged or foreign file is refused whole; applying the same bundle twice
-  /// changes nothing.
-  public func applyBundle(at path: String) throws -> ApplyReport {
-    var reader = try Replica.openBundle(path)
-    defer { reader.close() }
-    let (header, headerLine) = try Replica.readHeader(&reader)
-    // `batch` reports failures as `ReplicaError`; a refusal of the bundle itself is rethrown
-    // as the `BundleError` it is, so callers see which rule a line or a head broke.
-    var refusal: BundleError?
-    do {
-      return try batch {
-        do {
-          return try applyVerified(&reader, header: header, headerLine: headerLine)
-        } catch let error as BundleError {
-          refusal = error
-          throw error
-        }
-      }
-    } catch {
-      throw refusal ?? error
-    }
-  }
-
-  /// Checks every line in the order of `Protocol/bundle.md` (the first refusal is reported),
-  /// adding the changes in pieces inside the caller's transaction as it goes; then B11 (a
+  /// Takes the bundle's pieces in order, the first refusal of `Protocol/bundle.md` ending
+  /// it, adding the changes inside the caller's transaction as they come; then B11 (a
   /// change that conflicts with one held, reported only once the whole file is known to be
   /// a well-formed bundle), B13 (the changes continue what is held) and B12 (the signed
   /// heads). A failure throws, so the transaction keeps nothing. (Verifying before adding
   /// would read and decode the whole bundle twice.)
   private func applyVerified(
-    _ reader: inout LineReader, header: BundleHeader, headerLine: ArraySlice<UInt8>
+    _ pieces: ProducerThread<BundlePiece>, header: BundleHeader
   ) throws -> ApplyReport {
     let held = try versionVector()
     // Chains are followed as the lines stream by: the bundle is never held in memory.
     var signatures = HeadVerifier.Stream(
       heldSeq: { held[$0] }, heldChain: { [self] site in try chain(of: site, at: held[site]) })
     var session = try beginApply()
-    var hasher = SHA256Hasher()
-    hasher.update(headerLine)
-    hasher.update(CollectionOfOne(0x0A))
-    var count = 0
-    var piece: [Change] = []
-    var trailer: BundleTrailer?
     var conflict: ReplicaError?
-    func add() throws {
-      defer { piece.removeAll(keepingCapacity: true) }
-      guard conflict == nil else { return }
-      do { try session.add(piece, decoded: true) } catch let error as ReplicaError {
+    while let piece = pieces.next() {
+      for (index, change) in piece.changes.enumerated() {
+        // Only changes new here are hashed; the others are compared with the held ones when
+        // they are integrated.
+        try signatures.add(dot: change.dot, author: change.author, bytes: piece.line(index))
+      }
+      if let refusal = piece.refusal { throw refusal }
+      guard conflict == nil else { continue }
+      do { try session.add(piece.changes, decoded: true) } catch let error as ReplicaError {
         switch error {
         case .rejectedChange, .sharedSite: conflict = error
         default: throw error
         }
       }
     }
-    while let (line, ended) = try Replica.nextLine(&reader, number: count + 2) {
-      let number = count + 2 + (trailer == nil ? 0 : 1)
-      guard trailer == nil else {
-        throw BundleError(
-          .dataAfterTrailer, "the bundle has data after its end marker (line \(number))")
-      }
-      guard ended else {
-        throw BundleError(.truncated, "the bundle is truncated (its last line is cut off)")
-      }
-      guard !line.isEmpty else {
-        throw BundleError(.malformedLine, "line \(number) of the bundle is blank")
-      }
-      guard line.last != 0x0D else {
-        throw BundleError(
-          .malformedLine, "line \(number) of the bundle ends with CR: lines end with \\n only")
-      }
-      if BundleTrailer.isTrailer(line) {
-        trailer = try BundleTrailer.decode(line)
-        continue
-      }
-      hasher.update(line)
-      hasher.update(CollectionOfOne(0x0A))
-      count += 1
-      let change: Change
-      do throws(InvalidChange) {
-        change = try ChangeJSON.decode(line)
-      } catch {
-        throw BundleError(
-          .invalidChange, "change \(count) of the bundle (line \(count + 1)): \(error)",
-          refusal: error)
-      }
-      // Only changes new here are hashed; the others are compared with the held ones when
-      // they are integrated.
-      try signatures.add(dot: change.dot, author: change.author, bytes: line)
-      piece.append(change)
-      if piece.count == 2_000 { try add() }
-    }
-    guard let trailer, trailer.end else {
-      throw BundleError(.truncated, "the bundle is truncated (no end marker)")
-    }
-    guard trailer.count == count, trailer.sha256 == Hex.encode(hasher.finalize()) else {
-      throw BundleError(.checksumMismatch, "the bundle is corrupt (its checksum does not match)")
-    }
-    try add()
     if let conflict { throw BundleError(.conflictingChange, conflict.description) }
     let advanced: [SiteID: SignedHead]
     do {
@@ -259,23 +228,5 @@ extension Replica {
       "the bundle lacks site \(site)'s \(missing), which this replica does not hold"
         + " either: ask for a bundle made for this replica's vector ('folio bundle vector"
         + " FILE' here, then 'folio bundle create --for FILE' there)")
-  }
-
-  private static func tooLong(line number: Int) -> BundleError {
-    BundleError(
-      .lineTooLong,
-      "line \(number) of the bundle is longer than \(ChangeLimits.standard.maximumChangeBytes)"
-        + " bytes, the longest a change can be")
-  }
-
-  private static func nextLine(
-    _ reader: inout LineReader, number: Int
-  ) throws -> (ArraySlice<UInt8>, Bool)? {
-    do {
-      guard let next = try reader.next() else { return nil }
-      return (next.line, next.endedWithNewline)
-    } catch {
-      throw tooLong(line: number)
-    }
   }
 }

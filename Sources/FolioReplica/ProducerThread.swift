@@ -1,0 +1,62 @@
+import Foundation
+
+/// Runs a producer on a thread of its own, a few elements ahead of the consumer: on a
+/// machine with two cores, reading and decoding the next piece of work overlaps with
+/// merging the current one.
+///
+/// The producer gets an `emit` function; it returns false once the consumer has stopped, and
+/// the producer should then return. The consumer takes elements with `next` and must call
+/// `stop` when it is done (or gives up), which waits for the thread to end: nothing runs on
+/// once the consumer has returned.
+final class ProducerThread<Element: Sendable>: @unchecked Sendable {
+  // Every stored property below is read and written only while `condition` is locked.
+  private let condition = NSCondition()
+  private var queue: [Element] = []
+  private var producerFinished = false
+  private var consumerStopped = false
+  private let depth: Int
+
+  /// Starts `produce` on a new thread; at most `depth` elements wait for the consumer.
+  init(depth: Int, produce: @escaping @Sendable (_ emit: (Element) -> Bool) -> Void) {
+    self.depth = depth
+    Thread.detachNewThread { [self] in
+      produce(emit)
+      condition.lock()
+      producerFinished = true
+      condition.broadcast()
+      condition.unlock()
+    }
+  }
+
+  private func emit(_ element: Element) -> Bool {
+    condition.lock()
+    defer { condition.unlock() }
+    while queue.count >= depth, !consumerStopped { condition.wait() }
+    guard !consumerStopped else { return false }
+    queue.append(element)
+    condition.broadcast()
+    return true
+  }
+
+  /// The next element, waiting for it; nil once the producer has returned and every
+  /// element it emitted was taken.
+  func next() -> Element? {
+    condition.lock()
+    defer { condition.unlock() }
+    while queue.isEmpty, !producerFinished { condition.wait() }
+    guard !queue.isEmpty else { return nil }
+    let element = queue.removeFirst()
+    condition.broadcast()
+    return element
+  }
+
+  /// Tells the producer to stop and waits until its thread has ended.
+  func stop() {
+    condition.lock()
+    defer { condition.unlock() }
+    consumerStopped = true
+    queue.removeAll()
+    condition.broadcast()
+    while !producerFinished { condition.wait() }
+  }
+}

@@ -1,0 +1,74 @@
+import FolioArticles
+import FolioModel
+import Foundation
+import Synchronization
+import Testing
+
+@testable import FolioReplica
+
+/// A bundle is read and decoded on a thread of its own while the merge takes the pieces
+/// before: its elements arrive in order, a consumer that stops early stops the producer,
+/// and a refusal deep in a large bundle still leaves nothing behind.
+@Suite struct BundlePipelineTests {
+  @Test func elementsArriveInOrderAndTheProducerEnds() {
+    let pieces = ProducerThread<Int>(depth: 2) { emit in
+      for number in 0..<1_000 where !emit(number) { return }
+    }
+    var received: [Int] = []
+    while let number = pieces.next() { received.append(number) }
+    pieces.stop()
+    #expect(received == Array(0..<1_000))
+  }
+
+  @Test func aConsumerThatStopsEarlyStopsTheProducer() {
+    let produced = Mutex(0)
+    let refused = Mutex(false)
+    let pieces = ProducerThread<Int>(depth: 2) { emit in
+      for number in 0..<1_000_000 {
+        guard emit(number) else {
+          refused.withLock { $0 = true }
+          return
+        }
+        produced.withLock { $0 += 1 }
+      }
+    }
+    #expect(pieces.next() == 0)
+    #expect(pieces.next() == 1)
+    pieces.stop()
+    // `stop` returns once the thread has ended, so what it saw is final.
+    #expect(refused.withLock { $0 })
+    #expect(produced.withLock { $0 } <= 5, "the producer runs at most `depth` ahead")
+    #expect(pieces.next() == nil)
+  }
+
+  @Test func aRefusalInALaterPieceLeavesNothingBehind() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let alice = try Replica.create(at: directory.file("alice.sqlite"), author: "alice")
+    _ = try alice.importArticles((0..<1_200).map { sampleArticle("alice \($0)", variant: $0) })
+    let bob = try Replica.create(at: directory.file("bob.sqlite"), author: "bob")
+    let path = directory.file("a.bundle")
+    let summary = try alice.createBundle(at: path, for: nil)
+    #expect(summary.changes > 4_500, "the bundle spans three pieces of 2,000 changes")
+
+    var lines = try SigningReplicaTests.lines(path)
+    lines[4_500] = Array("{\"not\":\"a change\"}".utf8)
+    try SigningReplicaTests.write(
+      header: lines[0], changes: Array(lines[1..<(lines.count - 1)]), to: path)
+    do {
+      _ = try bob.applyBundle(at: path)
+      Issue.record("a bundle with a broken line was applied")
+    } catch let error as BundleError {
+      #expect(error.code == .invalidChange, "\(error)")
+      #expect(error.description.contains("line 4501"), "\(error)")
+    }
+    #expect(try bob.changeCount() == 0)
+    #expect(try bob.listArticles(ArticleListRequest(limit: 0)).total == 0)
+
+    // The same bundle, mended, applies whole.
+    _ = try alice.createBundle(at: path, for: nil)
+    let report = try bob.applyBundle(at: path)
+    #expect(report.added == summary.changes)
+    #expect(try bob.changeCount() == summary.changes)
+  }
+}
