@@ -1,37 +1,48 @@
 import FolioModel
 
-/// A run of a bundle's changes, decoded, with the lines they were read from (the signed
-/// heads are checked against those bytes).
+/// A run of a bundle's changes, decoded.
 struct BundlePiece: Sendable {
   var changes: [Change] = []
-  /// The changes' lines back to back, without their newlines, and where each one ends.
-  var lines: [UInt8] = []
-  var lineEnds: [Int] = []
   /// Set on the last piece: nil when the bundle ended with a trailer whose count and
   /// checksum hold; otherwise the refusal of the line it stopped at (or of its end). The
   /// piece's changes are those before that line.
   var refusal: BundleError?
+  /// Set on the last piece of a bundle that ended well: whether its signed heads hold
+  /// (`HeadVerifier.Stream.finish`).
+  var heads: Result<[SiteID: SignedHead], InvalidHead>?
   var isLast = false
-
-  /// The line change `index` was read from.
-  func line(_ index: Int) -> ArraySlice<UInt8> {
-    lines[(index == 0 ? 0 : lineEnds[index - 1])..<lineEnds[index]]
-  }
 }
 
 /// Reads the lines after a bundle's header in order (`Protocol/bundle.md`): each is checked
-/// and decoded and goes into the checksum, up to the trailer, whose count and checksum are
-/// then compared. The first refusal ends the reading.
+/// and decoded, goes into the checksum and is followed on its site's hash chain, up to the
+/// trailer, whose count and checksum are then compared, and the signed heads last. The
+/// first refusal ends the reading.
 struct BundleBodyReader {
   private var reader: LineReader
   private var hasher = SHA256Hasher()
+  private var signatures: HeadVerifier.Stream
+  private let heads: [SignedHead]
   private var count = 0
   private var trailer: BundleTrailer?
   private var done = false
 
   /// Starts after the header line, which the checksum covers.
-  init(_ reader: LineReader, headerLine: ArraySlice<UInt8>) {
+  ///
+  /// - Parameters:
+  ///   - reader: The bundle's lines, after its header.
+  ///   - header: The header, whose heads are checked at the end.
+  ///   - headerLine: The header's bytes, which begin the checksum.
+  ///   - held: What the receiving replica holds: its changes are not hashed again.
+  ///   - heldChains: Where the receiver's chain stands for each site that may bring changes
+  ///     beyond `held` (any other site's new changes have no head, refused by `finish`).
+  init(
+    _ reader: LineReader, header: BundleHeader, headerLine: ArraySlice<UInt8>,
+    held: VersionVector, heldChains: [SiteID: SiteChain]
+  ) {
     self.reader = reader
+    heads = header.heads
+    signatures = HeadVerifier.Stream(
+      heldSeq: { held[$0] }, heldChain: { heldChains[$0] ?? .empty })
     hasher.update(headerLine)
     hasher.update(CollectionOfOne(0x0A))
   }
@@ -44,6 +55,9 @@ struct BundleBodyReader {
       while piece.changes.count < size {
         guard try readLine(into: &piece) else {
           try checkEnd()
+          piece.heads = Result { () throws(InvalidHead) in
+            try signatures.finish(heads: heads)
+          }
           piece.isLast = true
           break
         }
@@ -84,15 +98,18 @@ struct BundleBodyReader {
     hasher.update(line)
     hasher.update(CollectionOfOne(0x0A))
     count += 1
+    let change: Change
     do throws(InvalidChange) {
-      piece.changes.append(try ChangeJSON.decode(line))
+      change = try ChangeJSON.decode(line)
     } catch {
       throw BundleError(
         .invalidChange, "change \(count) of the bundle (line \(count + 1)): \(error)",
         refusal: error)
     }
-    piece.lines += line
-    piece.lineEnds.append(piece.lines.count)
+    // Only changes new to the receiver are hashed; the others are compared with the held
+    // ones when they are integrated. (The held chains are given, so this cannot fail.)
+    try? signatures.add(dot: change.dot, author: change.author, bytes: line)
+    piece.changes.append(change)
     return true
   }
 
@@ -111,6 +128,4 @@ struct BundleBodyReader {
       "line \(number) of the bundle is longer than \(ChangeLimits.standard.maximumChangeBytes)"
         + " bytes, the longest a change can be")
   }
-
-  func close() { reader.close() }
 }

@@ -115,29 +115,16 @@ extension Replica {
   /// changes nothing.
   public func applyBundle(at path: String) throws -> ApplyReport {
     var reader = try Replica.openBundle(path)
-    let header: BundleHeader
-    let headerLine: ArraySlice<UInt8>
-    do {
-      (header, headerLine) = try Replica.readHeader(&reader)
-    } catch {
-      reader.close()
-      throw error
-    }
-    // The lines are read, checked and decoded on a thread of their own, a piece or two
-    // ahead of the merge (a fifth of the work, done on the second core).
-    let pieces = ProducerThread<BundlePiece>(depth: 2) { [reader] emit in
-      var body = BundleBodyReader(reader, headerLine: headerLine)
-      defer { body.close() }
-      while let piece = body.next(size: 2_000), emit(piece) {}
-    }
-    defer { pieces.stop() }
+    // Closed once the apply has returned, and with it the thread that reads the lines.
+    defer { reader.close() }
+    let (header, headerLine) = try Replica.readHeader(&reader)
     // `batch` reports failures as `ReplicaError`; a refusal of the bundle itself is rethrown
     // as the `BundleError` it is, so callers see which rule a line or a head broke.
     var refusal: BundleError?
     do {
       return try batch {
         do {
-          return try applyVerified(pieces, header: header)
+          return try applyVerified(reader, header: header, headerLine: headerLine)
         } catch let error as BundleError {
           refusal = error
           throw error
@@ -175,21 +162,31 @@ extension Replica {
   /// heads). A failure throws, so the transaction keeps nothing. (Verifying before adding
   /// would read and decode the whole bundle twice.)
   private func applyVerified(
-    _ pieces: ProducerThread<BundlePiece>, header: BundleHeader
+    _ reader: LineReader, header: BundleHeader, headerLine: ArraySlice<UInt8>
   ) throws -> ApplyReport {
     let held = try versionVector()
-    // Chains are followed as the lines stream by: the bundle is never held in memory.
-    var signatures = HeadVerifier.Stream(
-      heldSeq: { held[$0] }, heldChain: { [self] site in try chain(of: site, at: held[site]) })
+    // Where this replica's chain stands for each site the bundle may bring new changes of:
+    // the heads' sites. (Another site's new changes come with no head, which B12 refuses.)
+    var heldChains: [SiteID: SiteChain] = [:]
+    for head in header.heads where head.seq > held[head.site] {
+      heldChains[head.site] = try chain(of: head.site, at: held[head.site])
+    }
+    // The lines are read, checked, decoded and followed on their chains on a thread of
+    // their own, a piece or two ahead of the merge (a quarter of the work, done on the
+    // second core). Chains are followed as the lines stream by: the bundle is never held
+    // in memory.
+    let pieces = ProducerThread<BundlePiece>(depth: 2) { [reader, heldChains] emit in
+      var body = BundleBodyReader(
+        reader, header: header, headerLine: headerLine, held: held, heldChains: heldChains)
+      while let piece = body.next(size: 2_000), emit(piece) {}
+    }
+    defer { pieces.stop() }
     var session = try beginApply()
     var conflict: ReplicaError?
+    var verified: Result<[SiteID: SignedHead], InvalidHead>?
     while let piece = pieces.next() {
-      for (index, change) in piece.changes.enumerated() {
-        // Only changes new here are hashed; the others are compared with the held ones when
-        // they are integrated.
-        try signatures.add(dot: change.dot, author: change.author, bytes: piece.line(index))
-      }
       if let refusal = piece.refusal { throw refusal }
+      verified = piece.heads
       guard conflict == nil else { continue }
       do { try session.add(piece.changes, decoded: true) } catch let error as ReplicaError {
         switch error {
@@ -199,9 +196,12 @@ extension Replica {
       }
     }
     if let conflict { throw BundleError(.conflictingChange, conflict.description) }
+    guard let verified else {
+      throw ReplicaError.invalidOperation("the bundle's reader stopped before its end")
+    }
     let advanced: [SiteID: SignedHead]
-    do {
-      advanced = try signatures.finish(heads: header.heads)
+    do throws(InvalidHead) {
+      advanced = try verified.get()
     } catch let invalid where invalid.missing != nil {
       throw Replica.missingChanges(invalid)
     } catch {
