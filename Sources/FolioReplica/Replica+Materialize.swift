@@ -91,19 +91,19 @@ extension Replica {
     }
   }
 
-  /// Merges one record's new changes (in arrival order) into its stored state and rewrites
-  /// its row, search entry and conflicts.
+  /// Merges one record's new changes (their positions in the context's piece, in arrival
+  /// order) into its stored state and rewrites its row, search entry and conflicts.
   /// `rechecking` names fields whose conflict or merge is computed again even if no change
   /// touches them (after an upgrade of the merge rules).
   func merge(
-    _ changes: [Change], into entity: EntityRef, context: IntegrationContext,
+    _ positions: [Int], into entity: EntityRef, context: IntegrationContext,
     rechecking: Set<String> = []
   ) throws {
     let before = try loadRow(entity) ?? RecordRow()
     var after = before
-    for change in changes {
-      try after.state.apply(change, lookup: context)
-      context.merged.insert(change.dot)
+    for position in positions {
+      try after.state.apply(context.batch[position], lookup: context)
+      context.markMerged(position)
     }
     for field in rechecking.sorted() { try after.state.recheckConflict(field, lookup: context) }
     switch entity.kind {
@@ -145,7 +145,7 @@ extension Replica {
       let parsed = change?.value.flatMap(AnnotationTarget.init(json:))
       row.columns["article_id"] = parsed.map { .text($0.article) } ?? .null
       row.columns["kind"] = parsed.map { .text($0.kind.rawValue) } ?? .null
-      row.columns["selector"] = parsed?.selector.map { .text($0.jsonValue.canonicalText) } ?? .null
+      row.columns["selector"] = parsed?.selector.map { .text($0.canonicalText) } ?? .null
       // A restored annotation carries its creator and first time in its target.
       row.columns["author"] =
         parsed != nil ? change.map { .text(parsed?.creator ?? $0.author) } ?? .null : .null

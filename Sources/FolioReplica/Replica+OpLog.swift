@@ -75,36 +75,46 @@ extension Replica {
     let sites = try sites()
     let log = try changeLog()
     var result = AppendResult()
-    var batch: [Dot: Change] = [:]
-    var order: [EntityRef] = []
-    var byRecord: [EntityRef: [Change]] = [:]
+    // The changes new here, by position in `changes` (no copies), grouped by record in the
+    // order records first appear. A record's changes mostly come one after another, so the
+    // group is nearly always the last one, found without hashing its id.
+    var positions: [Dot: Int] = [:]
+    positions.reserveCapacity(changes.count)
+    var groups: [(entity: EntityRef, positions: [Int])] = []
+    var groupOfRecord: [EntityRef: Int] = [:]
     var newClock = clock
     let now = wallClock()
-    for change in changes {
+    for (position, change) in changes.enumerated() {
       if fromElsewhere {
         if !validated { try change.validate() }
         newClock.observe(change.hlc, now: now)
       }
-      let earlier =
-        try batch[change.dot] ?? (sites.hasArrived(change.dot) ? log.change(change.dot) : nil)
-      if let earlier {
+      if let earlier = try positions[change.dot].map({ changes[$0] })
+        ?? (sites.hasArrived(change.dot) ? log.change(change.dot) : nil)
+      {
         try checkSameBytes(change, as: earlier)
         result.duplicates += 1
         continue
       }
-      batch[change.dot] = change
+      positions[change.dot] = position
       try log.append(change)
-      if byRecord[change.entity] == nil { order.append(change.entity) }
-      byRecord[change.entity, default: []].append(change)
+      if let last = groups.indices.last, groups[last].entity == change.entity {
+        groups[last].positions.append(position)
+      } else if let group = groupOfRecord[change.entity] {
+        groups[group].positions.append(position)
+      } else {
+        groupOfRecord[change.entity] = groups.count
+        groups.append((change.entity, [position]))
+      }
     }
     if fromElsewhere, newClock != clock { try saveClock(newClock) }
-    let context = IntegrationContext(log: log, sites: sites, batch: batch)
-    for entity in order {
-      try merge(byRecord[entity] ?? [], into: entity, context: context)
+    let context = IntegrationContext(log: log, sites: sites, batch: changes, positions: positions)
+    for group in groups {
+      try merge(group.positions, into: group.entity, context: context)
     }
-    for dot in batch.keys.sorted() { try sites.markArrived(dot) }
+    for dot in positions.keys.sorted() { try sites.markArrived(dot) }
     try sites.save()
-    result.added = batch.count
+    result.added = positions.count
     return result
   }
 
@@ -134,20 +144,30 @@ extension Replica {
 final class IntegrationContext: ChangeLookup {
   let log: ChangeLog
   let sites: SiteTable
-  let batch: [Dot: Change]
-  /// Changes of the piece merged so far.
-  var merged = Set<Dot>()
+  /// The piece, and the position in it of each change new to the log.
+  let batch: [Change]
+  private let positions: [Dot: Int]
+  /// Which changes of the piece are merged so far, by position.
+  private var merged: [Bool]
 
-  init(log: ChangeLog, sites: SiteTable, batch: [Dot: Change]) {
+  init(log: ChangeLog, sites: SiteTable, batch: [Change], positions: [Dot: Int]) {
     self.log = log
     self.sites = sites
     self.batch = batch
+    self.positions = positions
+    merged = Array(repeating: false, count: batch.count)
   }
 
-  func hasArrived(_ dot: Dot) -> Bool { merged.contains(dot) || sites.hasArrived(dot) }
+  /// Notes that the piece's change at `position` is merged.
+  func markMerged(_ position: Int) { merged[position] = true }
+
+  func hasArrived(_ dot: Dot) -> Bool {
+    if let position = positions[dot] { return merged[position] }
+    return sites.hasArrived(dot)
+  }
 
   func change(_ dot: Dot) throws -> Change {
-    if let change = batch[dot] { return change }
+    if let position = positions[dot] { return batch[position] }
     guard let change = try log.change(dot) else { throw StoredDataDamaged() }
     return change
   }

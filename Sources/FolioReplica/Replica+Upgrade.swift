@@ -91,7 +91,8 @@ extension Replica {
       for (entity, field) in conflicted where TextMerge.fields.contains(field) {
         fields[entity, default: []].insert(field)
       }
-      let context = IntegrationContext(log: try changeLog(), sites: try sites(), batch: [:])
+      let context = IntegrationContext(
+        log: try changeLog(), sites: try sites(), batch: [], positions: [:])
       for (entity, recheck) in fields.sorted(by: { $0.key < $1.key }) {
         try merge([], into: entity, context: context, rechecking: recheck)
       }
