@@ -47,6 +47,34 @@ extension TextSelector {
     ])
   }
 
+  /// `jsonValue`'s canonical text, written straight from the fields (a materialized
+  /// annotation's `selector` column): without building and sorting a dictionary, which was
+  /// a twentieth of applying a bundle.
+  public var canonicalText: String {
+    var writer = JSONWriter(capacity: 96 + exact.utf8.count + prefix.utf8.count + suffix.utf8.count)
+    writer.beginObject()
+    // Keys in canonical (byte) order.
+    writer.writeKey("end")
+    writer.write(end)
+    writer.comma()
+    writer.writeKey("exact")
+    writer.write(exact)
+    writer.comma()
+    writer.writeKey("prefix")
+    writer.write(prefix)
+    writer.comma()
+    writer.writeKey("section")
+    writer.write(section.rawValue)
+    writer.comma()
+    writer.writeKey("start")
+    writer.write(start)
+    writer.comma()
+    writer.writeKey("suffix")
+    writer.write(suffix)
+    writer.endObject()
+    return String(decoding: writer.bytes, as: UTF8.self)
+  }
+
   /// Reads a selector; nil when the value has another shape.
   public init?(json value: JSONValue) {
     guard let members = value.objectValue,
