@@ -9,6 +9,13 @@ struct CompressionMiddleware<Context: RequestContext>: RouterMiddleware {
   /// Responses smaller than this go as they are: gzip's header would eat the gain.
   static var minimumCompressedBytes: Int { 1_024 }
 
+  /// zlib's level 2, not its default 6: on pull pages of canonical JSON it compresses about
+  /// three times as fast (108 against 37 MB/s) for 14% more bytes (0.262 of the JSON against
+  /// 0.230). At level 6 compressing was three quarters of the server's work in a pull.
+  static var gzip: CompressionAlgorithm {
+    .gzip(configuration: ZlibConfiguration(compressionLevel: .compressionLevel2))
+  }
+
   let limits: ServerLimits
 
   func handle(
@@ -30,7 +37,7 @@ struct CompressionMiddleware<Context: RequestContext>: RouterMiddleware {
     let collected = CollectedBody()
     try await response.body.write(CollectingWriter(target: collected))
     var plain = collected.buffer
-    let compressed = try plain.compress(with: .gzip)
+    let compressed = try plain.compress(with: Self.gzip)
     response.headers[.contentEncoding] = "gzip"
     response.headers[values: .vary] = ["Accept-Encoding"]
     response.body = ResponseBody(byteBuffer: compressed)
