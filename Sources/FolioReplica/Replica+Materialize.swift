@@ -3,15 +3,30 @@ import FolioModel
 import FolioSQLite
 
 /// A record's row as stored: its key, whether it shows, its merge state and the values it
-/// shows (column name → value).
+/// shows, by column.
 struct RecordRow {
+  let kind: EntityKind
   var key: Int64?
   var visible = false
   var state = RecordState()
-  var columns: [String: SQLiteValue] = [:]
+  /// The shown values in the order of `RecordColumns.written(kind)`: an array, not a
+  /// dictionary by name, since hashing the names was a visible share of every merge.
+  var values: [SQLiteValue]
+
+  /// The row of a record that has none yet: nothing shows.
+  init(kind: EntityKind) {
+    self.kind = kind
+    values = Array(repeating: .null, count: RecordColumns.written(kind).count)
+  }
+
+  /// The value of one of the kind's columns (`RecordColumns.written`).
+  subscript(column: String) -> SQLiteValue {
+    get { values[RecordColumns.position(of: column, in: kind)] }
+    set { values[RecordColumns.position(of: column, in: kind)] = newValue }
+  }
 
   func text(_ column: String) -> String? {
-    if case .text(let text)? = columns[column] { return text }
+    if case .text(let text) = self[column] { return text }
     return nil
   }
 }
@@ -42,6 +57,15 @@ enum RecordColumns {
   }
   private static let articleWritten = ["tags"] + article
   private static let annotationWritten = ["tags"] + annotation
+
+  /// Where `column` is in `written(kind)`; the names are the code's own, so one that is not
+  /// there is a mistake in the code.
+  static func position(of column: String, in kind: EntityKind) -> Int {
+    guard let position = written(kind).firstIndex(of: column) else {
+      preconditionFailure("\(table(kind)) has no column \(column)")
+    }
+    return position
+  }
 
   /// The statements that read a row (`loadRow`), built once per kind.
   static let selectSQL = Dictionary(
@@ -77,16 +101,13 @@ enum RecordColumns {
 extension Replica {
   /// Reads a record's row, or nil when the record has none yet.
   func loadRow(_ entity: EntityRef) throws -> RecordRow? {
-    let columns = RecordColumns.columns(entity.kind)
     let sites = try sites()
     return try db.firstRow(RecordColumns.selectSQL[entity.kind] ?? "", [entity.id]) { row in
-      var record = RecordRow(
-        key: row.int64(0), visible: row.int(1) != 0,
-        state: try RecordState(stored: row.blob(2), site: sites.site(forKey:)))
-      record.columns["tags"] = row.value(3)
-      for (offset, column) in columns.enumerated() {
-        record.columns[column] = row.value(4 + offset)
-      }
+      var record = RecordRow(kind: entity.kind)
+      record.key = row.int64(0)
+      record.visible = row.int(1) != 0
+      record.state = try RecordState(stored: row.blob(2), site: sites.site(forKey:))
+      for position in record.values.indices { record.values[position] = row.value(3 + position) }
       return record
     }
   }
@@ -99,7 +120,7 @@ extension Replica {
     _ positions: [Int], into entity: EntityRef, context: IntegrationContext,
     rechecking: Set<String> = []
   ) throws {
-    let before = try loadRow(entity) ?? RecordRow()
+    let before = try loadRow(entity) ?? RecordRow(kind: entity.kind)
     var after = before
     for position in positions {
       try after.state.apply(context.batch[position], lookup: context)
@@ -118,7 +139,7 @@ extension Replica {
   ) throws {
     for (field, column) in RecordColumns.articleFields {
       if let merged = row.state.freshMerges[field] {
-        row.columns[column] = .text(merged)
+        row[column] = .text(merged)
         continue
       }
       let winner = row.state.winner(field)
@@ -126,12 +147,12 @@ extension Replica {
       else { continue }
       let value = try winner.map { try context.change($0.dot).value } ?? nil
       if field == Field.insights {
-        row.columns[column] = value.map { .text($0.canonicalText) } ?? .null
+        row[column] = value.map { .text($0.canonicalText) } ?? .null
       } else {
-        row.columns[column] = value?.stringValue.map(SQLiteValue.text) ?? .null
+        row[column] = value?.stringValue.map(SQLiteValue.text) ?? .null
       }
     }
-    row.columns["tags"] = .text(Replica.tagsJSON(row.state.tags))
+    row["tags"] = .text(Replica.tagsJSON(row.state.tags))
     row.visible = row.text("title") != nil && !row.state.isDeleted
   }
 
@@ -143,28 +164,28 @@ extension Replica {
     if target?.dot != before.state.registers[Field.target]?.last?.dot {
       let change = try target.map { try context.change($0.dot) }
       let parsed = change?.value.flatMap(AnnotationTarget.init(json:))
-      row.columns["article_id"] = parsed.map { .text($0.article) } ?? .null
-      row.columns["kind"] = parsed.map { .text($0.kind.rawValue) } ?? .null
-      row.columns["selector"] = parsed?.selector.map { .text($0.canonicalText) } ?? .null
+      row["article_id"] = parsed.map { .text($0.article) } ?? .null
+      row["kind"] = parsed.map { .text($0.kind.rawValue) } ?? .null
+      row["selector"] = parsed?.selector.map { .text($0.canonicalText) } ?? .null
       // A restored annotation carries its creator and first time in its target.
-      row.columns["author"] =
+      row["author"] =
         parsed != nil ? change.map { .text(parsed?.creator ?? $0.author) } ?? .null : .null
-      row.columns["created"] =
+      row["created"] =
         parsed != nil
         ? change.map { .integer(Int64(parsed?.created ?? $0.hlc.milliseconds)) } ?? .null : .null
     }
     for field in [Field.note, Field.color] {
       if let merged = row.state.freshMerges[field] {
-        row.columns[field] = .text(merged)
+        row[field] = .text(merged)
         continue
       }
       let winner = row.state.winner(field)
       guard winner?.dot != before.state.winner(field)?.dot || mergeEnded(field, row, before)
       else { continue }
       let value = try winner.map { try context.change($0.dot).value } ?? nil
-      row.columns[field] = value?.stringValue.map(SQLiteValue.text) ?? .null
+      row[field] = value?.stringValue.map(SQLiteValue.text) ?? .null
     }
-    row.columns["tags"] = .text(Replica.tagsJSON(row.state.tags))
+    row["tags"] = .text(Replica.tagsJSON(row.state.tags))
     row.visible = row.text("article_id") != nil && !row.state.isDeleted
   }
 
@@ -184,12 +205,10 @@ extension Replica {
     let search = entity.kind == .article ? "article_search" : "annotation_search"
     let searched =
       entity.kind == .article ? RecordColumns.articleSearched : RecordColumns.annotationSearched
-    let textChanged = searched.contains { row.columns[$0] != before.columns[$0] }
+    let textChanged = searched.contains { row[$0] != before[$0] }
     let sites = try sites()
     let state = try row.state.encoded(siteKey: sites.key(for:))
-    let values: [any SQLiteBindable] = RecordColumns.written(entity.kind).map {
-      row.columns[$0] ?? .null
-    }
+    let values: [any SQLiteBindable] = row.values
     var key: Int64
     if let existing = before.key {
       key = existing
