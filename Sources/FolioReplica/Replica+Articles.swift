@@ -226,12 +226,20 @@ extension Replica {
           id: row.string(0), title: row.string(1), sourceURL: row.optionalString(2),
           published: row.optionalString(3), summary: row.optionalString(4) ?? "",
           background: row.optionalString(5) ?? "",
-          insights: row.optionalString(6).flatMap { text in
-            (try? JSONReader.parse(text.utf8)).flatMap(Insight.from)
-          } ?? [],
+          insights: row.optionalString(6).flatMap(insights(parsing:)) ?? [],
           tags: Replica.decodeTags(row.string(7)))
       }
     } catch { throw Replica.wrap(error) }
+  }
+
+  /// An article's insights from their stored JSON; nil when it does not parse.
+  private func insights(parsing text: String) -> [Insight]? {
+    if let last = lastInsights, last.text == text { return last.insights }
+    guard let insights = (try? JSONReader.parse(text.utf8)).flatMap(Insight.from) else {
+      return nil
+    }
+    lastInsights = (text, insights)
+    return insights
   }
 
   /// All articles as currently shown, by id.

@@ -71,4 +71,35 @@ import Testing
     #expect(report.added == summary.changes)
     #expect(try bob.changeCount() == summary.changes)
   }
+
+  /// Values with quotes, escapes, control characters and text not in NFC go through a
+  /// bundle, the reader thread and the log: after a reopening, every change reads back and
+  /// encodes to the very bytes its author wrote.
+  @Test func valuesSurviveABundleByteForByte() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let alice = try Replica.create(at: directory.file("alice.sqlite"), author: "alice")
+    let awkward = [
+      "a \"quoted\" word", "back\\slash", "tab\there\nnew line", "\u{1}\u{1f}\u{7f}",
+      "Köln 🌧️ “river”", "e\u{301} not NFC", "\u{2028}", "</script>",
+    ]
+    let articles = awkward.enumerated().map { index, text in
+      Article(
+        title: "Title \(index): \(text)", summary: "Summary \(text).", background: text,
+        insights: [Insight(question: "Why \(text)?", points: [text, "plain"])], tags: [text])
+    }
+    _ = try alice.importArticles(articles)
+    for article in try alice.allArticles() {
+      _ = try alice.addNote(articleID: article.id, text: "Note: \(article.background)")
+    }
+    let path = directory.file("a.bundle")
+    _ = try alice.createBundle(at: path, for: nil)
+    let bobPath = directory.file("bob.sqlite")
+    _ = try Replica.create(at: bobPath, author: "bob").applyBundle(at: path)
+
+    let written = try alice.changes(notCoveredBy: VersionVector()).map(ChangeJSON.encode)
+    let readBack = try Replica.open(at: bobPath).changes(notCoveredBy: VersionVector())
+    #expect(readBack.map(ChangeJSON.encode) == written)
+    #expect(Set(try SigningReplicaTests.lines(path).dropFirst().dropLast()) == Set(written))
+  }
 }
