@@ -48,14 +48,16 @@ extension Replica {
     if !local.changes.isEmpty {
       for change in local.changes { try change.validate() }
       _ = try integrate(local.changes, fromElsewhere: false)
-      try saveClock(local.clock)
+      advanceClock(to: local.clock)
     }
     return result
   }
 
-  func saveClock(_ newClock: HybridClock) throws {
-    try db.run("UPDATE meta SET value = ?1 WHERE key = 'clock'", String(newClock.latest.rawValue))
+  /// Moves the clock on; it is written when the transaction commits (`transaction`), once
+  /// for a whole batch of actions rather than once per action.
+  func advanceClock(to newClock: HybridClock) {
     clock = newClock
+    clockUnsaved = true
   }
 
   /// What appending changes to the log did.
@@ -107,13 +109,13 @@ extension Replica {
         groups.append((change.entity, [position]))
       }
     }
-    if fromElsewhere, newClock != clock { try saveClock(newClock) }
+    if fromElsewhere, newClock != clock { advanceClock(to: newClock) }
     let context = IntegrationContext(log: log, sites: sites, batch: changes, positions: positions)
     for group in groups {
       try merge(group.positions, into: group.entity, context: context)
     }
+    // The site table's advanced seqs are written when the transaction commits.
     for dot in positions.keys.sorted() { try sites.markArrived(dot) }
-    try sites.save()
     result.added = positions.count
     return result
   }

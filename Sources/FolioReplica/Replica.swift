@@ -35,6 +35,8 @@ public final class Replica {
   /// The insights text `article(id:)` read last and what it parsed to: highlighting an
   /// article ten times read and parsed the same JSON ten times (a fifth of a highlight).
   var lastInsights: (text: String, insights: [Insight])?
+  /// Set when the clock moved on in the current transaction and is not written yet.
+  var clockUnsaved = false
 
   /// Unix milliseconds from the system clock.
   public static let systemClock: @Sendable () -> UInt64 = {
@@ -179,7 +181,7 @@ public final class Replica {
   /// Runs `body` in one transaction, mapping every failure to a `ReplicaError`.
   ///
   /// Changes appended to the log wait in memory and are written as chunks just before the
-  /// transaction commits. Called inside another transaction (a `batch`), `body` joins it
+  /// transaction commits, with the clock and the site table (`saveWaitingState`). Called inside another transaction (a `batch`), `body` joins it
   /// without a savepoint (a savepoint per action would make the search index flush its
   /// pending data each time); if it fails, the whole batch is rolled back even when the
   /// caller catches the error, so nothing is ever half written.
@@ -199,17 +201,30 @@ public final class Replica {
           throw ReplicaError.invalidOperation(
             "an action in this batch failed, so none of the batch was written")
         }
-        try loadedLog?.flush()
+        try saveWaitingState()
         return result
       }
     } catch {
       // The database kept nothing: the clock, the site table and the waiting log go too.
       clock = savedClock
+      clockUnsaved = false
       loadedSites = nil
       loadedLog = nil
       recentChains = [:]
       throw Replica.wrap(error)
     }
+  }
+
+  /// Writes what a transaction's actions kept in memory, just before it commits: the clock,
+  /// the site table's advanced seqs and the log's waiting chunks (each written once per
+  /// transaction, however many actions a batch holds).
+  private func saveWaitingState() throws {
+    if clockUnsaved {
+      try db.run("UPDATE meta SET value = ?1 WHERE key = 'clock'", String(clock.latest.rawValue))
+      clockUnsaved = false
+    }
+    try loadedSites?.save()
+    try loadedLog?.flush()
   }
 
   /// The sites this replica knows and what it holds of each.
