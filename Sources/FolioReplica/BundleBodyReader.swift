@@ -34,7 +34,9 @@ struct BundleBodyReader {
   ///   - headerLine: The header's bytes, which begin the checksum.
   ///   - held: What the receiving replica holds: its changes are not hashed again.
   ///   - heldChains: Where the receiver's chain stands for each site that may bring changes
-  ///     beyond `held` (any other site's new changes have no head, refused by `finish`).
+  ///     beyond `held`. Any other site's new changes have no head covering them, which
+  ///     `finish` refuses: they are followed from a stand-in at the held seq, so that they
+  ///     are not kept in memory as changes come early.
   init(
     _ reader: LineReader, header: BundleHeader, headerLine: ArraySlice<UInt8>,
     held: VersionVector, heldChains: [SiteID: SiteChain]
@@ -42,7 +44,8 @@ struct BundleBodyReader {
     self.reader = reader
     heads = header.heads
     signatures = HeadVerifier.Stream(
-      heldSeq: { held[$0] }, heldChain: { heldChains[$0] ?? .empty })
+      heldSeq: { held[$0] },
+      heldChain: { heldChains[$0] ?? SiteChain(seq: held[$0], hash: SiteChain.empty.hash) })
     hasher.update(headerLine)
     hasher.update(CollectionOfOne(0x0A))
   }
