@@ -181,10 +181,11 @@ public final class Replica {
   /// Runs `body` in one transaction, mapping every failure to a `ReplicaError`.
   ///
   /// Changes appended to the log wait in memory and are written as chunks just before the
-  /// transaction commits, with the clock and the site table (`saveWaitingState`). Called inside another transaction (a `batch`), `body` joins it
-  /// without a savepoint (a savepoint per action would make the search index flush its
-  /// pending data each time); if it fails, the whole batch is rolled back even when the
-  /// caller catches the error, so nothing is ever half written.
+  /// transaction commits, with the clock and the site table (`saveWaitingState`). Called
+  /// inside another transaction (a `batch`), `body` joins it without a savepoint (a
+  /// savepoint per action would make the search index flush its pending data each time); if
+  /// it fails, the whole batch is rolled back even when the caller catches the error, so
+  /// nothing is ever half written.
   func transaction<T>(_ body: () throws -> T) throws(ReplicaError) -> T {
     if db.isInTransaction {
       do { return try body() } catch {
