@@ -234,7 +234,9 @@ extension Replica {
 
   /// An article's insights from their stored JSON; nil when it does not parse.
   private func insights(parsing text: String) -> [Insight]? {
-    if let last = lastInsights, last.text == text { return last.insights }
+    // Compared byte for byte: `==` would take a text in another normalization (NFD against
+    // NFC) as the same and hand back the other article's code points.
+    if let last = lastInsights, last.text.utf8.elementsEqual(text.utf8) { return last.insights }
     guard let insights = (try? JSONReader.parse(text.utf8)).flatMap(Insight.from) else {
       return nil
     }
