@@ -116,40 +116,40 @@ struct RecordState: Equatable, Sendable {
 
   /// Merges one change new to the log (never a duplicate).
   ///
-  /// - Returns: The fields whose current changes changed (`tags` for tag additions).
-  @discardableResult
-  mutating func apply(_ change: Change, lookup: some ChangeLookup) throws -> Set<String> {
-    var touched = Set<String>()
-    latestSeqs[change.site] = max(latestSeqs[change.site] ?? 0, change.seq)
-    let bornSuperseded = pendingSuperseded.remove(change.dot) != nil
+  /// The fields touched are kept in a small array, not a set, and nothing is looked up in a
+  /// collection that is empty: every change of every merge comes through here, and hashing
+  /// field names showed in the profile.
+  mutating func apply(_ change: Change, lookup: some ChangeLookup) throws {
+    var touched: [String] = []
+    func touch(_ field: String) { if !touched.contains(field) { touched.append(field) } }
+    latestSeqs[change.site, default: 0].raise(to: change.seq)
+    let bornSuperseded =
+      !pendingSuperseded.isEmpty && pendingSuperseded.remove(change.dot) != nil
     for dot in change.pred {
       if let field = removeCurrent(dot) {
-        touched.insert(field)
+        touch(field)
       } else if !lookup.hasArrived(dot) {
         pendingSuperseded.insert(dot)
       }
     }
-    // A change that arrives superseded may be an ancestor that a merge base walk was
-    // waiting for.
-    var recheck = Set<String>()
-    if change.op == .set, (registers[change.field]?.count ?? 0) > 1 { recheck.insert(change.field) }
     if !bornSuperseded {
       switch change.op {
       case .set:
-        var heads = registers[change.field] ?? []
         let head = Head(change)
-        let index = heads.firstIndex { Head.precedes($0, head) } ?? heads.endIndex
-        heads.insert(head, at: index)
-        registers[change.field] = heads
-        touched.insert(change.field)
+        registers[change.field, default: []].insertInOrder(head)
+        touch(change.field)
       case .add:
         if change.field == Field.tags, let tag = change.value?.stringValue {
           tagAdditions[tag, default: []].append(change.dot)
           tagAdditions[tag]?.sort()
-          touched.insert(Field.tags)
+          touch(Field.tags)
         }
       case .remove: break
       }
+    } else if change.op == .set, (registers[change.field]?.count ?? 0) > 1 {
+      // A change that arrives superseded may be an ancestor that a merge base walk was
+      // waiting for.
+      touch(change.field)
     }
     if touched.contains(Field.deleted) {
       try recomputeDelete(of: change.entity, lookup: lookup)
@@ -158,10 +158,9 @@ struct RecordState: Equatable, Sendable {
     {
       editsConcurrentWithDelete.insert(change.dot)
     }
-    for field in touched.union(recheck) where field != Field.tags {
+    for field in touched where field != Field.tags {
       try recheckConflict(field, applying: change, lookup: lookup)
     }
-    return touched
   }
 
   /// Removes a current change named in a `pred`; returns its field, or nil if `dot` was
@@ -188,9 +187,9 @@ struct RecordState: Equatable, Sendable {
   mutating func recheckConflict(
     _ field: String, applying change: Change? = nil, lookup: some ChangeLookup
   ) throws {
-    conflictedFields.remove(field)
-    mergedFields.remove(field)
-    freshMerges[field] = nil
+    if !conflictedFields.isEmpty { conflictedFields.remove(field) }
+    if !mergedFields.isEmpty { mergedFields.remove(field) }
+    if !freshMerges.isEmpty { freshMerges[field] = nil }
     guard let heads = registers[field], heads.count > 1 else { return }
     let changes = try heads.map { try lookup.change($0.dot) }
     guard Set(changes.map(\.value)).count > 1 else { return }
@@ -240,4 +239,16 @@ struct RecordState: Equatable, Sendable {
     }
     editsConcurrentWithDelete = concurrent
   }
+}
+
+extension [Head] {
+  /// Inserts `head` before the first head it does not precede: greatest first.
+  fileprivate mutating func insertInOrder(_ head: Head) {
+    insert(head, at: firstIndex { Head.precedes($0, head) } ?? endIndex)
+  }
+}
+
+extension Int {
+  /// Sets self to `other` when `other` is greater (in place: one dictionary lookup).
+  fileprivate mutating func raise(to other: Int) { self = Swift.max(self, other) }
 }
