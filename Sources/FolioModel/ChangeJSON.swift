@@ -125,21 +125,39 @@ public enum ChangeJSON {
         decode(buffer: $0, limits: limits, migratingOldForm: migratingOldForm)
       })
     {
-    case .success(let change): return change
+    case .success(let decoded): return decoded.change
     case .failure(let failure): throw failure
     }
   }
 
+  /// `decode`, also telling where the change's value lies in `bytes`: the decoded change is
+  /// its own canonical encoding (K1), so its value's canonical JSON is there already, as
+  /// the last member, and a store can keep those bytes rather than write the value again.
+  ///
+  /// - Returns: The change, and the offsets of its value's bytes from the start of `bytes`
+  ///   (nil when it has no value).
+  public static func decodeLocatingValue(
+    _ bytes: UnsafeBufferPointer<UInt8>, limits: ChangeLimits = .standard
+  ) throws(InvalidChange) -> (change: Change, value: Range<Int>?) {
+    let (change, knownSize) = try decode(buffer: bytes, limits: limits, migratingOldForm: false)
+      .get()
+    guard let value = change.value else { return (change, nil) }
+    // The closing brace of the change follows the value.
+    let end = bytes.count - 1
+    return (change, (end - (knownSize ?? value.canonicalSize))..<end)
+  }
+
+  /// The change, and its value's size in bytes when the decoding counted it.
   private static func decode(
     buffer bytes: UnsafeBufferPointer<UInt8>, limits: ChangeLimits, migratingOldForm: Bool
-  ) -> Result<Change, InvalidChange> {
-    Result { () throws(InvalidChange) -> Change in
+  ) -> Result<(change: Change, valueSize: Int?), InvalidChange> {
+    Result { () throws(InvalidChange) -> (change: Change, valueSize: Int?) in
       if !migratingOldForm, let (change, valueSize) = decodeCanonical(bytes, limits: limits),
         (try? change.validateSense(limits: limits, valueSize: valueSize)) != nil
       {
-        return change
+        return (change, valueSize)
       }
-      return try decodeInFull(bytes, limits: limits, migratingOldForm: migratingOldForm)
+      return (try decodeInFull(bytes, limits: limits, migratingOldForm: migratingOldForm), nil)
     }
   }
 

@@ -3,6 +3,8 @@ import FolioModel
 /// A run of a bundle's changes, decoded.
 struct BundlePiece: Sendable {
   var changes: [Change] = []
+  /// Their values' bytes as they were in the bundle (`ChangeLog.append`).
+  var values = ValueBytes()
   /// Set on the last piece: nil when the bundle ended with a trailer whose count and
   /// checksum hold; otherwise the refusal of the line it stopped at (or of its end). The
   /// piece's changes are those before that line.
@@ -47,7 +49,7 @@ struct BundleBodyReader {
       heldSeq: { held[$0] },
       heldChain: { heldChains[$0] ?? SiteChain(seq: held[$0], hash: SiteChain.empty.hash) })
     hasher.update(headerLine)
-    hasher.update(CollectionOfOne(0x0A))
+    hasher.update(byte: 0x0A)
   }
 
   /// The next piece of at most `size` changes; nil after the last piece.
@@ -99,11 +101,15 @@ struct BundleBodyReader {
       return true
     }
     hasher.update(line)
-    hasher.update(CollectionOfOne(0x0A))
+    hasher.update(byte: 0x0A)
     count += 1
     let change: Change
     do throws(InvalidChange) {
-      change = try ChangeJSON.decode(line)
+      let (decoded, value) = try line.withUnsafeBufferPointer {
+        bytes throws(InvalidChange) in try ChangeJSON.decodeLocatingValue(bytes)
+      }
+      change = decoded
+      piece.values.append(value.map { line[(line.startIndex + $0.lowerBound)...].prefix($0.count) })
     } catch {
       throw BundleError(
         .invalidChange, "change \(count) of the bundle (line \(count + 1)): \(error)",

@@ -15,6 +15,14 @@ final class ChangeLog {
   fileprivate struct PendingChunk {
     var firstSeq: Int
     var changes: [Change] = []
+    var values = ValueBytes()
+
+    /// Adds the next change; returns how many the chunk holds.
+    mutating func append(_ change: Change, value: ArraySlice<UInt8>?) -> Int {
+      changes.append(change)
+      values.append(value)
+      return changes.count
+    }
   }
 
   private let db: Connection
@@ -48,8 +56,9 @@ final class ChangeLog {
     get throws { try loadSites() }
   }
 
-  /// Adds a change new to the log.
-  func append(_ change: Change) throws {
+  /// Adds a change new to the log. `value`, when given, is its value's canonical JSON as
+  /// it arrived, stored as it is.
+  func append(_ change: Change, value: ArraySlice<UInt8>? = nil) throws {
     guard change.seq <= ChangeLog.maximumSeq else {
       throw ReplicaError.rejectedChange("change \(change.dot): seq is too large")
     }
@@ -57,10 +66,9 @@ final class ChangeLog {
       try write(change.site)
     }
     // Appended in place: a copy of the chunk per change would make filling it quadratic.
-    pending[change.site, default: PendingChunk(firstSeq: change.seq)].changes.append(change)
-    if (pending[change.site]?.changes.count ?? 0) >= ChangeLog.chunkChanges {
-      try write(change.site)
-    }
+    let count = pending[change.site, default: PendingChunk(firstSeq: change.seq)]
+      .append(change, value: value)
+    if count >= ChangeLog.chunkChanges { try write(change.site) }
   }
 
   /// Writes every waiting chunk.
@@ -71,7 +79,8 @@ final class ChangeLog {
   private func write(_ site: SiteID) throws {
     guard let chunk = pending.removeValue(forKey: site), !chunk.changes.isEmpty else { return }
     let sites = try self.sites
-    let data = try ChangeLogCodec.encode(chunk.changes, siteKey: sites.key(for:))
+    let data = try ChangeLogCodec.encode(
+      chunk.changes, values: chunk.values, siteKey: sites.key(for:))
     let id = chunkID(try sites.key(for: site), chunk.firstSeq)
     try db.run(
       "INSERT INTO log (id, count, format, data) VALUES (?1, ?2, ?3, ?4)", id,

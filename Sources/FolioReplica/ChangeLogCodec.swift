@@ -25,29 +25,44 @@ enum ChangeLogCodec {
   private static let hasContext: UInt8 = 2
 
   /// Writes the changes of one chunk in the current (`interned`) layout.
+  ///
+  /// - Parameters:
+  ///   - changes: The chunk's changes, in seq order.
+  ///   - values: Their values' canonical JSON where the caller has it (as the changes
+  ///     arrived), stored as it is; a value not there is written from the change.
+  ///   - siteKey: The replica's small key of a site.
+  /// - Returns: The chunk's bytes.
   static func encode(
-    _ changes: [Change], siteKey: (SiteID) throws -> Int
+    _ changes: [Change], values: ValueBytes = ValueBytes(), siteKey: (SiteID) throws -> Int
   ) rethrows -> [UInt8] {
     var writer = BinaryWriter(capacity: 384 * changes.count)
     var strings: [String: Int] = [:]
-    func interned(_ string: String) {
-      if let index = strings[string] {
+    // The index each slot (author, record id, field) wrote last: a chunk mostly repeats
+    // them from one change to the next, and a comparison is cheaper than hashing.
+    var last: [(string: String, index: Int)?] = [nil, nil, nil]
+    func interned(_ string: String, slot: Int) {
+      if let (previous, index) = last[slot], previous == string {
         writer.varint(index)
+      } else if let index = strings[string] {
+        writer.varint(index)
+        last[slot] = (string, index)
       } else {
         writer.varint(0)
         writer.string(string)
         strings[string] = strings.count + 1
+        last[slot] = (string, strings.count)
       }
     }
     var previousClock: UInt64 = 0
-    for change in changes {
+    for index in changes.indices {
+      let change = changes[index]
       writer.varint(zigzag(change.hlc.rawValue &- previousClock))
       previousClock = change.hlc.rawValue
-      interned(change.author)
+      interned(change.author, slot: 0)
       writer.byte(flags(of: change))
-      interned(change.entity.id)
-      interned(change.field)
-      try appendBody(change, to: &writer, siteKey: siteKey)
+      interned(change.entity.id, slot: 1)
+      interned(change.field, slot: 2)
+      try appendBody(change, value: values[index], to: &writer, siteKey: siteKey)
     }
     return writer.bytes
   }
@@ -61,7 +76,7 @@ enum ChangeLogCodec {
     writer.byte(flags(of: change))
     writer.string(change.entity.id)
     writer.string(change.field)
-    try appendBody(change, to: &writer, siteKey: siteKey)
+    try appendBody(change, value: nil, to: &writer, siteKey: siteKey)
   }
 
   private static func flags(of change: Change) -> UInt8 {
@@ -73,10 +88,13 @@ enum ChangeLogCodec {
 
   /// What follows the field in both layouts: op, value, pred and context.
   private static func appendBody(
-    _ change: Change, to writer: inout BinaryWriter, siteKey: (SiteID) throws -> Int
+    _ change: Change, value valueBytes: ArraySlice<UInt8>?, to writer: inout BinaryWriter,
+    siteKey: (SiteID) throws -> Int
   ) rethrows {
     writer.byte(opCode(change.op))
-    if let value = change.value {
+    if let valueBytes, change.value != nil {
+      writer.data(valueBytes)
+    } else if let value = change.value {
       var json = JSONWriter(capacity: 64)
       json.write(value)
       writer.data(json.bytes)

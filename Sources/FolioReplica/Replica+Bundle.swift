@@ -188,7 +188,9 @@ extension Replica {
       if let refusal = piece.refusal { throw refusal }
       verified = piece.heads
       guard conflict == nil else { continue }
-      do { try session.add(piece.changes, decoded: true) } catch let error as ReplicaError {
+      do {
+        try session.add(piece.changes, values: piece.values, decoded: true)
+      } catch let error as ReplicaError {
         switch error {
         case .rejectedChange, .sharedSite: conflict = error
         default: throw error

@@ -71,8 +71,10 @@ extension Replica {
   /// Changes from elsewhere are validated and their clocks taken in (never refused for their
   /// clock: `HybridClock.observe`); local ones were validated when made, and so were those
   /// `ChangeJSON.decode` read (`validated`).
+  /// `values`, when given, holds the changes' values as the canonical JSON they arrived in,
+  /// which the log stores as they are.
   func integrate(
-    _ changes: [Change], fromElsewhere: Bool, validated: Bool = false
+    _ changes: [Change], values: ValueBytes? = nil, fromElsewhere: Bool, validated: Bool = false
   ) throws -> AppendResult {
     let sites = try sites()
     let log = try changeLog()
@@ -86,27 +88,30 @@ extension Replica {
     var groupOfRecord: [EntityRef: Int] = [:]
     var newClock = clock
     let now = wallClock()
-    for (position, change) in changes.enumerated() {
+    // The changes are read in place (`changes[position]`), not copied out: copying a change
+    // touches each of its strings and arrays, which a large piece has long left the cache.
+    for position in changes.indices {
+      let dot = changes[position].dot
       if fromElsewhere {
-        if !validated { try change.validate() }
-        newClock.observe(change.hlc, now: now)
+        if !validated { try changes[position].validate() }
+        newClock.observe(changes[position].hlc, now: now)
       }
-      if let earlier = try positions[change.dot].map({ changes[$0] })
-        ?? (sites.hasArrived(change.dot) ? log.change(change.dot) : nil)
+      if let earlier = try positions[dot].map({ changes[$0] })
+        ?? (sites.hasArrived(dot) ? log.change(dot) : nil)
       {
-        try checkSameBytes(change, as: earlier)
+        try checkSameBytes(changes[position], as: earlier)
         result.duplicates += 1
         continue
       }
-      positions[change.dot] = position
-      try log.append(change)
-      if let last = groups.indices.last, groups[last].entity == change.entity {
+      positions[dot] = position
+      try log.append(changes[position], value: values?[position])
+      if let last = groups.indices.last, groups[last].entity == changes[position].entity {
         groups[last].positions.append(position)
-      } else if let group = groupOfRecord[change.entity] {
+      } else if let group = groupOfRecord[changes[position].entity] {
         groups[group].positions.append(position)
       } else {
-        groupOfRecord[change.entity] = groups.count
-        groups.append((change.entity, [position]))
+        groupOfRecord[changes[position].entity] = groups.count
+        groups.append((changes[position].entity, [position]))
       }
     }
     if fromElsewhere, newClock != clock { advanceClock(to: newClock) }

@@ -42,6 +42,26 @@ import Testing
     }
   }
 
+  /// The value bytes `decodeLocatingValue` points at are the value's canonical JSON, on both
+  /// readers' paths (escapes and awkward strings take the full reader's), so the op log can
+  /// store them as they are.
+  @Test func theLocatedValueIsTheValuesCanonicalJSON() throws {
+    var random = SplitMix64(seed: 11)
+    for round in 0..<400 {
+      let change = Self.randomChange(&random, plain: round % 2 == 0)
+      let bytes = ChangeJSON.encode(change)
+      let (decoded, range) = try bytes.withUnsafeBufferPointer {
+        buffer throws(InvalidChange) in try ChangeJSON.decodeLocatingValue(buffer)
+      }
+      #expect(decoded == change)
+      var expected = JSONWriter()
+      if let value = change.value { expected.write(value) }
+      #expect(
+        range.map { Array(bytes[$0]) } == (change.value == nil ? nil : expected.bytes),
+        "\(String(decoding: bytes, as: UTF8.self))")
+    }
+  }
+
   /// Bytes in the straight reader's layout that are still not canonical: it must leave each
   /// to the full reader (it no longer encodes the change again to compare), which refuses it.
   @Test func layoutThatIsNotCanonicalIsLeftToTheFullReader() {
