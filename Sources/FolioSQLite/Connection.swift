@@ -25,6 +25,7 @@ public final class Connection {
   public init(
     path: String, readOnly: Bool = false, busyTimeoutMilliseconds: Int32 = 60_000
   ) throws(SQLiteError) {
+    Connection.configureOnce
     var db: OpaquePointer?
     let flags =
       (readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE))
@@ -52,6 +53,13 @@ public final class Connection {
       throw error
     }
   }
+
+  /// Process-wide settings, made before the first connection initializes SQLite (a
+  /// `static let` runs once, safely across threads). Memory statistics are off: SQLite
+  /// takes a global mutex around every allocation to count them.
+  private static let configureOnce: Void = {
+    _ = folio_sqlite_disable_memory_statistics()
+  }()
 
   deinit {
     statementCache.removeAll()
