@@ -17,6 +17,11 @@ extension HeadVerifier {
       var authors: [[UInt8]: Int] = [:]
       /// The author of the site's last change, as UTF-8 bytes.
       var lastAuthor: [UInt8] = []
+      /// The lowest seq `authors` holds for `lastAuthor` (`.max` until looked up): a later
+      /// change by the same author leaves it as it is, without hashing the author again.
+      var lastAuthorLowest = Int.max
+      /// Up to which seq the receiver holds the site's changes, asked once.
+      var held: Int?
     }
 
     private let heldSeq: (SiteID) -> Int
@@ -35,6 +40,19 @@ extension HeadVerifier {
 
     /// Takes the message's next change, with its canonical bytes.
     public mutating func add(dot: Dot, author: String, bytes: some Collection<UInt8>) throws {
+      // The rest runs on the bytes in place, not generically: this is once per change of
+      // every bundle and page, and the generic path showed in their profiles.
+      let added: Void? = try bytes.withContiguousStorageIfAvailable {
+        try add(dot: dot, author: author, contiguous: UnsafeRawBufferPointer($0))
+      }
+      if added == nil {
+        try Array(bytes).withUnsafeBytes { try add(dot: dot, author: author, contiguous: $0) }
+      }
+    }
+
+    private mutating func add(
+      dot: Dot, author: String, contiguous bytes: UnsafeRawBufferPointer
+    ) throws {
       // In place: a copy of the site's progress would copy its dictionaries at every change.
       try Self.add(
         dot: dot, author: author, bytes: bytes, to: &sites[dot.site, default: Progress()],
@@ -42,21 +60,27 @@ extension HeadVerifier {
     }
 
     private static func add(
-      dot: Dot, author: String, bytes: some Collection<UInt8>, to progress: inout Progress,
+      dot: Dot, author: String, bytes: UnsafeRawBufferPointer, to progress: inout Progress,
       heldSeq: (SiteID) -> Int, heldChain: (SiteID) throws -> SiteChain
     ) throws {
       progress.highest = max(progress.highest, dot.seq)
-      guard dot.seq > heldSeq(dot.site) else { return }
+      let held = progress.held ?? heldSeq(dot.site)
+      progress.held = held
+      guard dot.seq > held else { return }
       // A site's changes nearly always carry one author: its bytes are made once, not per
-      // change.
+      // change, and its lowest seq is looked up only when it could go down.
       if !author.utf8.elementsEqual(progress.lastAuthor) {
         progress.lastAuthor = Array(author.utf8)
+        progress.lastAuthorLowest = .max
       }
-      progress.authors[progress.lastAuthor] = min(
-        progress.authors[progress.lastAuthor] ?? .max, dot.seq)
+      if dot.seq < progress.lastAuthorLowest {
+        let lowest = min(progress.authors[progress.lastAuthor] ?? .max, dot.seq)
+        progress.authors[progress.lastAuthor] = lowest
+        progress.lastAuthorLowest = lowest
+      }
       var position = try progress.position ?? heldChain(dot.site)
       if dot.seq == position.seq + 1 {
-        position = position.appending(bytes)
+        position = position.appending(raw: bytes)
         while let next = progress.early.removeValue(forKey: position.seq + 1) {
           position = position.appending(next)
         }

@@ -20,13 +20,15 @@ public struct SiteChain: Hashable, Sendable {
   /// The chain extended by the change with seq `seq + 1`, given its canonical bytes:
   /// `chain_k = SHA-256(chain_(k−1) ‖ bytes(c_k))`.
   public func appending<Bytes: Collection<UInt8>>(_ canonicalBytes: Bytes) -> SiteChain {
+    canonicalBytes.withContiguousStorageIfAvailable { appending(raw: UnsafeRawBufferPointer($0)) }
+      ?? Array(canonicalBytes).withUnsafeBytes { appending(raw: $0) }
+  }
+
+  /// `appending`, for bytes in memory.
+  public func appending(raw canonicalBytes: UnsafeRawBufferPointer) -> SiteChain {
     var hasher = Crypto.SHA256()
     hash.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-    let hashedInPlace: Bool? = canonicalBytes.withContiguousStorageIfAvailable {
-      hasher.update(bufferPointer: UnsafeRawBufferPointer($0))
-      return true
-    }
-    if hashedInPlace == nil { hasher.update(data: Array(canonicalBytes)) }
+    hasher.update(bufferPointer: canonicalBytes)
     return SiteChain(seq: seq + 1, hash: Array(hasher.finalize()))
   }
 

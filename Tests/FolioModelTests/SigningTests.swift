@@ -106,6 +106,30 @@ import Testing
     #expect(refusal(Array(changes[2...]), heldUpTo: 2) == nil)
   }
 
+  /// The streaming verifier names the lowest seq written by another author than the head's,
+  /// whatever order the changes come in (it remembers each author's lowest seq).
+  @Test func theStreamNamesTheFirstChangeOfAnotherAuthorInAnyOrder() throws {
+    let key = SiteKey()
+    var changes = (1...6).map { change(key, seq: $0) }
+    changes[4].author = "mallory"
+    changes[2].author = "mallory"
+    let head = SignedHead(signing: chain(of: changes), author: "alice", with: key)
+    for order in [[0, 1, 2, 3, 4, 5], [5, 4, 3, 2, 1, 0], [0, 4, 1, 2, 5, 3]] {
+      var stream = HeadVerifier.Stream(heldSeq: { _ in 0 }, heldChain: { _ in .empty })
+      for index in order {
+        let item = changes[index]
+        try stream.add(dot: item.dot, author: item.author, bytes: ChangeJSON.encode(item))
+      }
+      do {
+        _ = try stream.finish(heads: [head])
+        Issue.record("accepted in order \(order)")
+      } catch {
+        #expect(error.rule == .author)
+        #expect(error.reason.contains("change 3 is by 'mallory'"), "\(order): \(error)")
+      }
+    }
+  }
+
   @Test func everySiteNeedsExactlyOneHeadAtItsLastChange() throws {
     let alice = SiteKey()
     let bob = SiteKey()
