@@ -3,8 +3,9 @@ import FolioModel
 /// A run of a bundle's changes, decoded.
 struct BundlePiece: Sendable {
   var changes: [Change] = []
-  /// Their values' bytes as they were in the bundle (`ChangeLog.append`).
-  var values = ValueBytes()
+  /// Their values' bytes as they were in the bundle, and what their rows show of
+  /// annotation targets.
+  var hints = PieceHints()
   /// Set on the last piece: nil when the bundle ended with a trailer whose count and
   /// checksum hold; otherwise the refusal of the line it stopped at (or of its end). The
   /// piece's changes are those before that line.
@@ -109,7 +110,8 @@ struct BundleBodyReader {
         bytes throws(InvalidChange) in try ChangeJSON.decodeLocatingValue(bytes)
       }
       change = decoded
-      piece.values.append(value.map { line[(line.startIndex + $0.lowerBound)...].prefix($0.count) })
+      piece.hints.append(
+        change, value: value.map { line[(line.startIndex + $0.lowerBound)...].prefix($0.count) })
     } catch {
       throw BundleError(
         .invalidChange, "change \(count) of the bundle (line \(count + 1)): \(error)",

@@ -189,7 +189,7 @@ extension Replica {
       verified = piece.heads
       guard conflict == nil else { continue }
       do {
-        try session.add(piece.changes, values: piece.values, decoded: true)
+        try session.add(piece.changes, hints: piece.hints, decoded: true)
       } catch let error as ReplicaError {
         switch error {
         case .rejectedChange, .sharedSite: conflict = error

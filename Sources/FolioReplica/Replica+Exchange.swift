@@ -103,9 +103,9 @@ public struct ApplySession {
   public mutating func add(_ changes: [Change]) throws { try add(changes, decoded: false) }
 
   /// `add`, for changes `ChangeJSON.decode` read from their bytes: it validated them
-  /// already, so they are not validated again. `values` are their values' bytes as they
-  /// arrived (`ChangeJSON.decodeLocatingValue`).
-  mutating func add(_ changes: [Change], values: ValueBytes? = nil, decoded: Bool) throws {
+  /// already, so they are not validated again. `hints` are what their reader worked out
+  /// ahead of the merge.
+  mutating func add(_ changes: [Change], hints: PieceHints? = nil, decoded: Bool) throws {
     // By index, and the kind tested before the field: copying each change, and hashing
     // each one's field, showed in the profile of every apply.
     for index in changes.indices
@@ -119,7 +119,7 @@ public struct ApplySession {
         article: article, annotations: try replica.annotations(ofArticle: id))
     }
     let result = try replica.integrate(
-      changes, values: values, fromElsewhere: true, validated: decoded)
+      changes, hints: hints, fromElsewhere: true, validated: decoded)
     report.added += result.added
     report.duplicates += result.duplicates
   }

@@ -162,17 +162,12 @@ extension Replica {
     // The target is written once; of concurrent targets, the oldest shows (as EntityState).
     let target = row.state.registers[Field.target]?.last
     if target?.dot != before.state.registers[Field.target]?.last?.dot {
-      let change = try target.map { try context.change($0.dot) }
-      let parsed = change?.value.flatMap(AnnotationTarget.init(json:))
-      row["article_id"] = parsed.map { .text($0.article) } ?? .null
-      row["kind"] = parsed.map { .text($0.kind.rawValue) } ?? .null
-      row["selector"] = parsed?.selector.map { .text($0.canonicalText) } ?? .null
-      // A restored annotation carries its creator and first time in its target.
-      row["author"] =
-        parsed != nil ? change.map { .text(parsed?.creator ?? $0.author) } ?? .null : .null
-      row["created"] =
-        parsed != nil
-        ? change.map { .integer(Int64(parsed?.created ?? $0.hlc.milliseconds)) } ?? .null : .null
+      let columns = try target.flatMap { try context.targetColumns($0.dot) }
+      row["article_id"] = columns.map { .text($0.article) } ?? .null
+      row["kind"] = columns.map { .text($0.kind) } ?? .null
+      row["selector"] = columns?.selector.map { .text($0) } ?? .null
+      row["author"] = columns.map { .text($0.author) } ?? .null
+      row["created"] = columns.map { .integer($0.created) } ?? .null
     }
     for field in [Field.note, Field.color] {
       if let merged = row.state.freshMerges[field] {

@@ -71,10 +71,10 @@ extension Replica {
   /// Changes from elsewhere are validated and their clocks taken in (never refused for their
   /// clock: `HybridClock.observe`); local ones were validated when made, and so were those
   /// `ChangeJSON.decode` read (`validated`).
-  /// `values`, when given, holds the changes' values as the canonical JSON they arrived in,
-  /// which the log stores as they are.
+  /// `hints`, when given, hold the changes' values as the canonical JSON they arrived in
+  /// (the log stores them as they are) and their annotation targets' columns.
   func integrate(
-    _ changes: [Change], values: ValueBytes? = nil, fromElsewhere: Bool, validated: Bool = false
+    _ changes: [Change], hints: PieceHints? = nil, fromElsewhere: Bool, validated: Bool = false
   ) throws -> AppendResult {
     let sites = try sites()
     let log = try changeLog()
@@ -104,7 +104,7 @@ extension Replica {
         continue
       }
       positions[dot] = position
-      try log.append(changes[position], value: values?[position])
+      try log.append(changes[position], value: hints?.values[position])
       if let last = groups.indices.last, groups[last].entity == changes[position].entity {
         groups[last].positions.append(position)
       } else if let group = groupOfRecord[changes[position].entity] {
@@ -115,7 +115,9 @@ extension Replica {
       }
     }
     if fromElsewhere, newClock != clock { advanceClock(to: newClock) }
-    let context = IntegrationContext(log: log, sites: sites, batch: changes, positions: positions)
+    let context = IntegrationContext(
+      log: log, sites: sites, batch: changes, positions: positions,
+      targets: hints?.targets ?? [:])
     for group in groups {
       try merge(group.positions, into: group.entity, context: context)
     }
@@ -156,13 +158,25 @@ final class IntegrationContext: ChangeLookup {
   private let positions: [Dot: Int]
   /// Which changes of the piece are merged so far, by position.
   private var merged: [Bool]
+  /// Target columns worked out ahead, by position (`PieceHints`).
+  private let targets: [Int: TargetColumns]
 
-  init(log: ChangeLog, sites: SiteTable, batch: [Change], positions: [Dot: Int]) {
+  init(
+    log: ChangeLog, sites: SiteTable, batch: [Change], positions: [Dot: Int],
+    targets: [Int: TargetColumns] = [:]
+  ) {
     self.log = log
     self.sites = sites
     self.batch = batch
     self.positions = positions
+    self.targets = targets
     merged = Array(repeating: false, count: batch.count)
+  }
+
+  /// The columns the target change `dot` shows (nil when its value is not a target).
+  func targetColumns(_ dot: Dot) throws -> TargetColumns? {
+    if let position = positions[dot], let columns = targets[position] { return columns }
+    return TargetColumns(try change(dot))
   }
 
   /// Notes that the piece's change at `position` is merged.
