@@ -42,7 +42,17 @@ public final class Statement {
     case .null: code = sqlite3_bind_null(handle, index)
     case .integer(let int): code = sqlite3_bind_int64(handle, index, int)
     case .real(let double): code = sqlite3_bind_double(handle, index, double)
-    case .text(let text): code = sqlite3_bind_text(handle, index, text, -1, transientDestructor)
+    case .text(var text):
+      // With its length: SQLite need not scan for the end, and a U+0000 inside the text
+      // does not cut it short.
+      code = text.withUTF8 { utf8 in
+        guard let start = utf8.baseAddress, !utf8.isEmpty else {
+          return sqlite3_bind_text(handle, index, "", 0, transientDestructor)
+        }
+        return start.withMemoryRebound(to: CChar.self, capacity: utf8.count) {
+          sqlite3_bind_text(handle, index, $0, Int32(utf8.count), transientDestructor)
+        }
+      }
     case .blob(let bytes):
       code = bytes.withUnsafeBytes { buffer in
         sqlite3_bind_blob(

@@ -49,6 +49,19 @@ final class TemporaryDatabase {
     }
   }
 
+  /// Text is bound with its length: an empty text is text (not NULL), and one with U+0000
+  /// inside comes back whole.
+  @Test func bindsEmptyTextAndTextWithANul() throws {
+    let temporary = try TemporaryDatabase()
+    let db = temporary.db
+    try db.execute("CREATE TABLE t (k INTEGER, s TEXT)")
+    let texts = ["", "a\u{0}b", "\u{0}", String(repeating: "long text ", count: 300)]
+    for (key, text) in texts.enumerated() { try db.run("INSERT INTO t VALUES (?1, ?2)", key, text) }
+    let read = try db.rows("SELECT s, s IS NULL FROM t ORDER BY k") { ($0.string(0), $0.int(1)) }
+    #expect(read.map(\.0) == texts)
+    #expect(read.map(\.1) == [0, 0, 0, 0])
+  }
+
   @Test func reusesPreparedStatements() throws {
     let temporary = try TemporaryDatabase()
     let db = temporary.db
