@@ -97,6 +97,9 @@ struct RecordState: Equatable, Sendable {
   /// The rows of the `conflicts` table: each open conflict (kind `value` or `delete`), then
   /// each automatic merge (kind `merged`), by field. A deleted record lists nothing.
   var listed: [(field: String, kind: String)] {
+    // Nearly every record: nothing in conflict, merged or deleted (checked without sorting).
+    guard !conflictedFields.isEmpty || !mergedFields.isEmpty || registers[Field.deleted] != nil
+    else { return [] }
     guard !isDeleted else { return [] }
     let merges = mergedFields.sorted().map { (field: $0, kind: RecordState.mergedKind) }
     return conflicts.map { (field: $0.field, kind: $0.kind.rawValue) } + merges

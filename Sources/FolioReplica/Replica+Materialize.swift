@@ -41,9 +41,17 @@ enum RecordColumns {
   static let annotation = [
     "article_id", "kind", "selector", "note", "color", "author", "created",
   ]
-  /// Columns whose change means the search index must be updated.
-  static let articleSearched: Set<String> = ["title", "summary", "background", "insights"]
-  static let annotationSearched: Set<String> = ["selector", "note"]
+  /// Positions in `written(kind)` of the columns whose change means the search index must
+  /// be updated.
+  static func searched(_ kind: EntityKind) -> [Int] {
+    kind == .article ? articleSearched : annotationSearched
+  }
+  private static let articleSearched = ["title", "summary", "background", "insights"].map {
+    position(of: $0, in: .article)
+  }
+  private static let annotationSearched = ["selector", "note"].map {
+    position(of: $0, in: .annotation)
+  }
 
   static func table(_ kind: EntityKind) -> String {
     kind == .article ? "articles" : "annotations"
@@ -198,9 +206,9 @@ extension Replica {
   /// record's open conflicts.
   private func write(_ row: RecordRow, before: RecordRow, entity: EntityRef) throws {
     let search = entity.kind == .article ? "article_search" : "annotation_search"
-    let searched =
-      entity.kind == .article ? RecordColumns.articleSearched : RecordColumns.annotationSearched
-    let textChanged = searched.contains { row[$0] != before[$0] }
+    let textChanged = RecordColumns.searched(entity.kind).contains {
+      row.values[$0] != before.values[$0]
+    }
     let sites = try sites()
     let state = try row.state.encoded(siteKey: sites.key(for:))
     let values: [any SQLiteBindable] = row.values
