@@ -128,7 +128,8 @@ extension Replica {
     _ positions: [Int], into entity: EntityRef, context: IntegrationContext,
     rechecking: Set<String> = []
   ) throws {
-    let before = try loadRow(entity) ?? RecordRow(kind: entity.kind)
+    let isNew = db.isInTransaction ? try newRecords.isNew(entity, in: db) : false
+    let before = try (isNew ? nil : loadRow(entity)) ?? RecordRow(kind: entity.kind)
     var after = before
     for position in positions {
       try after.state.apply(context.batch[position], lookup: context)
@@ -228,6 +229,7 @@ extension Replica {
       try db.prepare(RecordColumns.insertSQL[entity.kind] ?? "")
         .run([entity.id, row.visible, state] + values)
       key = db.lastInsertedRowID
+      newRecords.noteWritten(entity)
     }
     if row.visible, !before.visible || textChanged {
       try markSearchPending(entity.kind, key: key)

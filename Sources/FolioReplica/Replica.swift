@@ -37,6 +37,8 @@ public final class Replica {
   var lastInsights: (text: String, insights: [Insight])?
   /// Set when the clock moved on in the current transaction and is not written yet.
   var clockUnsaved = false
+  /// Records the current transaction knows have no row yet; reset when it ends.
+  var newRecords = NewRecords()
 
   /// Unix milliseconds from the system clock.
   public static let systemClock: @Sendable () -> UInt64 = {
@@ -195,6 +197,9 @@ public final class Replica {
     }
     let savedClock = clock
     batchFailed = false
+    // What the transaction learnt of new records holds only inside it.
+    newRecords = NewRecords()
+    defer { newRecords = NewRecords() }
     do {
       return try db.transaction {
         let result = try body()

@@ -1,0 +1,37 @@
+import FolioModel
+import FolioSQLite
+
+/// Which records a transaction knows have no row yet, so that merging their first changes
+/// skips looking them up: while a kind's table that was empty when the transaction began
+/// fills up, a record is new unless the transaction wrote it. That is every record of a
+/// bundle applied into a fresh replica, where the lookups that find nothing were 7% of the
+/// merge.
+///
+/// Written records are kept as hashes of their references, a few bytes each: a hash that
+/// two records share only costs a lookup. A wrong "new" could never write a second row
+/// either: the tables keep ids unique.
+struct NewRecords {
+  /// Per kind, whether its table was empty when the transaction began; asked once.
+  private var emptyAtStart: [EntityKind: Bool] = [:]
+  private var written: Set<Int> = []
+
+  /// True when `entity` certainly has no row. The first question about a kind in a
+  /// transaction must come before the transaction writes a row of that kind (`merge` asks
+  /// before it writes).
+  mutating func isNew(_ entity: EntityRef, in db: Connection) throws -> Bool {
+    let empty: Bool
+    if let known = emptyAtStart[entity.kind] {
+      empty = known
+    } else {
+      empty =
+        try db.scalarInt("SELECT EXISTS (SELECT 1 FROM \(RecordColumns.table(entity.kind)))") == 0
+      emptyAtStart[entity.kind] = empty
+    }
+    return empty && !written.contains(entity.hashValue)
+  }
+
+  /// Notes that the transaction wrote a row for `entity`.
+  mutating func noteWritten(_ entity: EntityRef) {
+    if emptyAtStart[entity.kind] == true { written.insert(entity.hashValue) }
+  }
+}
