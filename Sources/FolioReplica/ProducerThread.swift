@@ -14,6 +14,7 @@ final class ProducerThread<Element: Sendable>: @unchecked Sendable {
   private var queue: [Element] = []
   private var producerFinished = false
   private var consumerStopped = false
+  private var handedBack: [Element] = []
   private let depth: Int
 
   /// Starts `produce` on a new thread; at most `depth` elements wait for the consumer.
@@ -29,6 +30,7 @@ final class ProducerThread<Element: Sendable>: @unchecked Sendable {
   }
 
   private func emit(_ element: Element) -> Bool {
+    releaseHandedBack()
     condition.lock()
     defer { condition.unlock() }
     while queue.count >= depth, !consumerStopped { condition.wait() }
@@ -48,6 +50,24 @@ final class ProducerThread<Element: Sendable>: @unchecked Sendable {
     let element = queue.removeFirst()
     condition.broadcast()
     return element
+  }
+
+  /// Hands an element the consumer is done with back, for the producer's thread to release
+  /// when it emits its next one: releasing a large element (a bundle piece's thousands of
+  /// changes) was a sixteenth of the consumer's time, and the producer has time to spare.
+  func handBack(_ element: Element) {
+    condition.lock()
+    defer { condition.unlock() }
+    handedBack.append(element)
+  }
+
+  /// Releases what the consumer handed back, on the producer's thread and outside the lock.
+  private func releaseHandedBack() {
+    condition.lock()
+    let released = handedBack
+    handedBack = []
+    condition.unlock()
+    withExtendedLifetime(released) {}
   }
 
   /// Tells the producer to stop and waits until its thread has ended.

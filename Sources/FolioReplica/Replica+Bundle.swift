@@ -188,6 +188,7 @@ extension Replica {
       if let refusal = piece.refusal { throw refusal }
       verified = piece.heads
       guard conflict == nil else { continue }
+      defer { pieces.handBack(piece) }
       do {
         try session.add(piece.changes, hints: piece.hints, decoded: true)
       } catch let error as ReplicaError {

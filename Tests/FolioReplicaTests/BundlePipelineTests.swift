@@ -20,6 +20,32 @@ import Testing
     #expect(received == Array(0..<1_000))
   }
 
+  /// Elements handed back are released on the producer's thread (all but those handed back
+  /// after its last emit), not the consumer's.
+  @Test func handedBackElementsAreReleasedByTheProducer() {
+    let releasedOn = Mutex<[Bool]>([])
+    let consumer = pthread_self()
+    let pieces = ProducerThread<Released>(depth: 2) { emit in
+      for _ in 0..<50 {
+        let element = Released {
+          let onConsumer = pthread_equal(pthread_self(), consumer) != 0
+          releasedOn.withLock { $0.append(onConsumer) }
+        }
+        guard emit(element) else { return }
+      }
+    }
+    var taken = 0
+    while let element = pieces.next() {
+      taken += 1
+      pieces.handBack(element)
+    }
+    pieces.stop()
+    #expect(taken == 50)
+    let onConsumer = releasedOn.withLock { $0.filter { $0 }.count }
+    #expect(releasedOn.withLock { $0.count } >= 47)
+    #expect(onConsumer == 0, "released on the consumer's thread: \(onConsumer)")
+  }
+
   @Test func aConsumerThatStopsEarlyStopsTheProducer() {
     let produced = Mutex(0)
     let refused = Mutex(false)
@@ -102,4 +128,11 @@ import Testing
     #expect(readBack.map(ChangeJSON.encode) == written)
     #expect(Set(try SigningReplicaTests.lines(path).dropFirst().dropLast()) == Set(written))
   }
+}
+
+/// Runs `onRelease` when the last reference goes.
+private final class Released: Sendable {
+  let onRelease: @Sendable () -> Void
+  init(_ onRelease: @escaping @Sendable () -> Void) { self.onRelease = onRelease }
+  deinit { onRelease() }
 }
