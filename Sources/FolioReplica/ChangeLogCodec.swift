@@ -36,11 +36,15 @@ enum ChangeLogCodec {
     _ changes: [Change], values: ValueBytes = ValueBytes(), siteKey: (SiteID) throws -> Int
   ) rethrows -> [UInt8] {
     var writer = BinaryWriter(capacity: 384 * changes.count)
-    var strings: [String: Int] = [:]
+    // Strings are told apart by their bytes, not by `String`'s `==`, which takes "é" and
+    // "e" + U+0301 as equal: an author spelled both ways in one chunk must read back as
+    // spelled, or the change would no longer encode to the bytes it was signed as.
+    var strings: [ExactString: Int] = [:]
     // The index each slot (author, record id, field) wrote last: a chunk mostly repeats
     // them from one change to the next, and a comparison is cheaper than hashing.
-    var last: [(string: String, index: Int)?] = [nil, nil, nil]
-    func interned(_ string: String, slot: Int) {
+    var last: [(string: ExactString, index: Int)?] = [nil, nil, nil]
+    func interned(_ text: String, slot: Int) {
+      let string = ExactString(text)
       if let (previous, index) = last[slot], previous == string {
         writer.varint(index)
       } else if let index = strings[string] {
@@ -48,7 +52,7 @@ enum ChangeLogCodec {
         last[slot] = (string, index)
       } else {
         writer.varint(0)
-        writer.string(string)
+        writer.string(text)
         strings[string] = strings.count + 1
         last[slot] = (string, strings.count)
       }
@@ -223,5 +227,22 @@ enum ChangeLogCodec {
     case 2: return .remove
     default: return nil
     }
+  }
+}
+
+/// A string compared and hashed by its UTF-8 bytes (`String` compares by canonical
+/// equivalence).
+private struct ExactString: Hashable {
+  let text: String
+
+  init(_ text: String) { self.text = text }
+
+  static func == (lhs: ExactString, rhs: ExactString) -> Bool {
+    lhs.text.utf8.elementsEqual(rhs.text.utf8)
+  }
+
+  func hash(into hasher: inout Hasher) {
+    var text = text
+    text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
   }
 }
