@@ -131,9 +131,12 @@ extension Replica {
     let isNew = db.isInTransaction ? try newRecords.isNew(entity, in: db) : false
     let before = try (isNew ? nil : loadRow(entity)) ?? RecordRow(kind: entity.kind)
     var after = before
-    for position in positions {
-      try after.state.apply(context.batch[position], lookup: context)
-      context.markMerged(position)
+    // In place (see `integrate`).
+    try context.batch.withUnsafeBufferPointer { batch in
+      for position in positions {
+        try after.state.apply(batch[position], lookup: context)
+        context.markMerged(position)
+      }
     }
     for field in rechecking.sorted() { try after.state.recheckConflict(field, lookup: context) }
     switch entity.kind {
@@ -200,7 +203,8 @@ extension Replica {
   }
 
   static func tagsJSON(_ tags: [String]) -> String {
-    JSONValue.array(tags.map(JSONValue.string)).canonicalText
+    // Most records have no tag: no JSON is built for them.
+    tags.isEmpty ? "[]" : JSONValue.array(tags.map(JSONValue.string)).canonicalText
   }
 
   /// Writes the row, keeps the search index in step with what shows, and lists the

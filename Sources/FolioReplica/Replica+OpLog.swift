@@ -88,30 +88,33 @@ extension Replica {
     var groupOfRecord: [EntityRef: Int] = [:]
     var newClock = clock
     let now = wallClock()
-    // The changes are read in place (`changes[position]`), not copied out: copying a change
-    // touches each of its strings and arrays, which a large piece has long left the cache.
-    for position in changes.indices {
-      let dot = changes[position].dot
-      if fromElsewhere {
-        if !validated { try changes[position].validate() }
-        newClock.observe(changes[position].hlc, now: now)
-      }
-      if let earlier = try positions[dot].map({ changes[$0] })
-        ?? (sites.hasArrived(dot) ? log.change(dot) : nil)
-      {
-        try checkSameBytes(changes[position], as: earlier)
-        result.duplicates += 1
-        continue
-      }
-      positions[dot] = position
-      try log.append(changes[position], value: hints?.values[position])
-      if let last = groups.indices.last, groups[last].entity == changes[position].entity {
-        groups[last].positions.append(position)
-      } else if let group = groupOfRecord[changes[position].entity] {
-        groups[group].positions.append(position)
-      } else {
-        groupOfRecord[changes[position].entity] = groups.count
-        groups.append((changes[position].entity, [position]))
+    // The changes are read in place, through a buffer pointer, not copied out: copying a
+    // change (even to pass an array's element to a function) touches each of its strings
+    // and arrays, which a large piece has long left the cache.
+    try changes.withUnsafeBufferPointer { changes in
+      for position in changes.indices {
+        let dot = changes[position].dot
+        if fromElsewhere {
+          if !validated { try changes[position].validate() }
+          newClock.observe(changes[position].hlc, now: now)
+        }
+        if let earlier = try positions[dot].map({ changes[$0] })
+          ?? (sites.hasArrived(dot) ? log.change(dot) : nil)
+        {
+          try checkSameBytes(changes[position], as: earlier)
+          result.duplicates += 1
+          continue
+        }
+        positions[dot] = position
+        try log.append(changes[position], value: hints?.values[position])
+        if let last = groups.indices.last, groups[last].entity == changes[position].entity {
+          groups[last].positions.append(position)
+        } else if let group = groupOfRecord[changes[position].entity] {
+          groups[group].positions.append(position)
+        } else {
+          groupOfRecord[changes[position].entity] = groups.count
+          groups.append((changes[position].entity, [position]))
+        }
       }
     }
     if fromElsewhere, newClock != clock { advanceClock(to: newClock) }
