@@ -30,7 +30,8 @@ extension HeadVerifier {
 
     /// A verification against what the receiver holds: `heldSeq` says up to which seq it
     /// holds a site's changes (they are not hashed), `heldChain` where that site's chain
-    /// stands, asked once per site the message brings new changes of.
+    /// stands, each asked once per site (what the receiver holds must not change while the
+    /// message is read).
     public init(
       heldSeq: @escaping (SiteID) -> Int, heldChain: @escaping (SiteID) throws -> SiteChain
     ) {

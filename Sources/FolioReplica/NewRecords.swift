@@ -7,9 +7,12 @@ import FolioSQLite
 /// bundle applied into a fresh replica, where the lookups that find nothing were 7% of the
 /// merge.
 ///
-/// Written records are kept as hashes of their references, a few bytes each: a hash that
-/// two records share only costs a lookup. A wrong "new" could never write a second row
-/// either: the tables keep ids unique.
+/// A kind's emptiness is read at the transaction's first question about that kind, which
+/// is "when it began" because `merge` asks before it writes a row (and nothing else writes
+/// record rows). Written records are kept as hashes of their references, a few bytes each:
+/// a hash that two records share only costs a lookup. Were a "new" ever wrong, the insert
+/// would fail on the table's unique ids and the transaction would roll back whole: an
+/// aborted action, never a second row.
 struct NewRecords {
   /// Per kind, whether its table was empty when the transaction began; asked once.
   private var emptyAtStart: [EntityKind: Bool] = [:]

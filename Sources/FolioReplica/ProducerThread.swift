@@ -55,7 +55,9 @@ final class ProducerThread<Element: Sendable>: @unchecked Sendable {
   /// Hands an element the consumer is done with back, for the producer's thread to release
   /// when it emits its next one: releasing a large element (a bundle piece's thousands of
   /// changes) was a sixteenth of the consumer's time, and the producer has time to spare.
-  func handBack(_ element: Element) {
+  /// The caller should give up its own reference (`handBack(consume element)`), or the
+  /// release may still happen on its thread.
+  func handBack(_ element: consuming Element) {
     condition.lock()
     defer { condition.unlock() }
     handedBack.append(element)

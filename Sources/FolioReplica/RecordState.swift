@@ -245,7 +245,7 @@ struct RecordState: Equatable, Sendable {
 }
 
 extension [Head] {
-  /// Inserts `head` before the first head it does not precede: greatest first.
+  /// Inserts `head` before the first head that precedes it, keeping the greatest first.
   fileprivate mutating func insertInOrder(_ head: Head) {
     insert(head, at: firstIndex { Head.precedes($0, head) } ?? endIndex)
   }

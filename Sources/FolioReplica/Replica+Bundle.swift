@@ -188,7 +188,6 @@ extension Replica {
       if let refusal = piece.refusal { throw refusal }
       verified = piece.heads
       guard conflict == nil else { continue }
-      defer { pieces.handBack(piece) }
       do {
         try session.add(piece.changes, hints: piece.hints, decoded: true)
       } catch let error as ReplicaError {
@@ -197,6 +196,7 @@ extension Replica {
         default: throw error
         }
       }
+      pieces.handBack(consume piece)
     }
     if let conflict { throw BundleError(.conflictingChange, conflict.description) }
     guard let verified else {

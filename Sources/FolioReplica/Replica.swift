@@ -37,7 +37,9 @@ public final class Replica {
   var lastInsights: (text: String, insights: [Insight])?
   /// Set when the clock moved on in the current transaction and is not written yet.
   var clockUnsaved = false
-  /// Records the current transaction knows have no row yet; reset when it ends.
+  /// Which tables were empty when the current transaction began and the records it wrote
+  /// since, to skip looking up records that have no row yet (`NewRecords`); reset when it
+  /// ends.
   var newRecords = NewRecords()
 
   /// Unix milliseconds from the system clock.

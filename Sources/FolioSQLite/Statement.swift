@@ -50,7 +50,8 @@ public final class Statement {
           return sqlite3_bind_text(handle, index, "", 0, transientDestructor)
         }
         return start.withMemoryRebound(to: CChar.self, capacity: utf8.count) {
-          sqlite3_bind_text(handle, index, $0, Int32(utf8.count), transientDestructor)
+          sqlite3_bind_text64(
+            handle, index, $0, UInt64(utf8.count), transientDestructor, UInt8(SQLITE_UTF8))
         }
       }
     case .blob(let bytes):
