@@ -110,7 +110,9 @@ let package = Package(
       exclude: ["AnchoringCorpus"]),
     .testTarget(
       name: "FolioReplicaTests",
-      dependencies: ["FolioReplica", "FolioArticles", "FolioModel", "ProtocolVectors"],
+      dependencies: [
+        "FolioReplica", "FolioArticles", "FolioModel", "FolioSQLite", "ProtocolVectors",
+      ],
       exclude: ["Fixtures"]),
     // The sync client against an in-memory replica and a stand-in server: FolioReplica only
     // for its value types (Remote, ApplyReport, ReplicaError); no SQLite file is opened.

@@ -1,26 +1,40 @@
 import FolioModel
 import FolioSQLite
 
-/// Which records a transaction knows have no row yet, so that merging their first changes
-/// skips looking them up: while a kind's table that was empty when the transaction began
-/// fills up, a record is new unless the transaction wrote it. That is every record of a
-/// bundle applied into a fresh replica, where the lookups that find nothing were 7% of the
-/// merge.
+/// Which records are known to have no row yet, so that merging their first changes skips
+/// looking them up: while a kind's table that was empty when tracking began fills up, a
+/// record is new unless this replica wrote it. That is every record of a bundle applied,
+/// or a space pulled, into a fresh replica, where the lookups that find nothing were 7% of
+/// the merge.
 ///
-/// A kind's emptiness is read at the transaction's first question about that kind, which
-/// is "when it began" because `merge` asks before it writes a row (and nothing else writes
-/// record rows). Written records are kept as hashes of their references, a few bytes each:
-/// a hash that two records share only costs a lookup. Were a "new" ever wrong, the insert
-/// would fail on the table's unique ids and the transaction would roll back whole: an
-/// aborted action, never a second row.
+/// Tracking lasts while no other connection commits to the file (`PRAGMA data_version`,
+/// read as each transaction begins); another's commit starts it afresh. A kind's emptiness
+/// is read at the first question about that kind, which is "when tracking began" because
+/// `merge` asks before it writes a row and nothing else writes record rows. Written records
+/// are kept as hashes of their references, a few bytes each: a hash that two records share
+/// only costs a lookup, and so does a record whose transaction rolled back. Were a "new"
+/// ever wrong, the insert would fail on the table's unique ids and the transaction would
+/// roll back whole: an aborted action, never a second row.
 struct NewRecords {
-  /// Per kind, whether its table was empty when the transaction began; asked once.
+  /// Per kind, whether its table was empty when tracking began; asked once.
   private var emptyAtStart: [EntityKind: Bool] = [:]
   private var written: Set<Int> = []
+  /// The connection's `data_version` when tracking began.
+  private var dataVersion: Int64?
 
-  /// True when `entity` certainly has no row. The first question about a kind in a
-  /// transaction must come before the transaction writes a row of that kind (`merge` asks
-  /// before it writes).
+  /// Called as each transaction begins (inside it): starts tracking afresh if another
+  /// connection committed since the last transaction.
+  mutating func transactionBegan(in db: Connection) throws {
+    let version = try db.scalarInt("PRAGMA data_version")
+    if version != dataVersion { self = NewRecords(dataVersion: version) }
+  }
+
+  init() {}
+
+  private init(dataVersion: Int64?) { self.dataVersion = dataVersion }
+
+  /// True when `entity` certainly has no row. The first question about a kind must come
+  /// before any row of that kind is written (`merge` asks before it writes).
   mutating func isNew(_ entity: EntityRef, in db: Connection) throws -> Bool {
     let empty: Bool
     if let known = emptyAtStart[entity.kind] {
@@ -33,7 +47,7 @@ struct NewRecords {
     return empty && !written.contains(entity.hashValue)
   }
 
-  /// Notes that the transaction wrote a row for `entity`.
+  /// Notes that a row was written for `entity`.
   mutating func noteWritten(_ entity: EntityRef) {
     if emptyAtStart[entity.kind] == true { written.insert(entity.hashValue) }
   }

@@ -37,9 +37,8 @@ public final class Replica {
   var lastInsights: (text: String, insights: [Insight])?
   /// Set when the clock moved on in the current transaction and is not written yet.
   var clockUnsaved = false
-  /// Which tables were empty when the current transaction began and the records it wrote
-  /// since, to skip looking up records that have no row yet (`NewRecords`); reset when it
-  /// ends.
+  /// Which tables were empty when tracking began and the records written since, to skip
+  /// looking up records that have no row yet (`NewRecords`).
   var newRecords = NewRecords()
 
   /// Unix milliseconds from the system clock.
@@ -199,11 +198,9 @@ public final class Replica {
     }
     let savedClock = clock
     batchFailed = false
-    // What the transaction learnt of new records holds only inside it.
-    newRecords = NewRecords()
-    defer { newRecords = NewRecords() }
     do {
       return try db.transaction {
+        try newRecords.transactionBegan(in: db)
         let result = try body()
         if batchFailed {
           throw ReplicaError.invalidOperation(
