@@ -149,7 +149,9 @@ extension Replica {
       }
       let advanced = try verify(items, heads: page.heads, held: held)
       var session = try beginApply()
-      try session.add(page.changes, decoded: page.changeBytes != nil)
+      try session.add(
+        page.changes, hints: page.changeBytes.map { PieceHints(page.changes, bytes: $0) },
+        decoded: page.changeBytes != nil)
       try recordVerified(advanced)
       let report = try session.finish()
       try db.run("UPDATE remotes SET cursor = ?1 WHERE name = ?2", page.cursor, remote)
