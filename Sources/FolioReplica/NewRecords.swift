@@ -7,8 +7,8 @@ import FolioSQLite
 /// or a space pulled, into a fresh replica, where the lookups that find nothing were 7% of
 /// the merge.
 ///
-/// Tracking lasts while no other connection commits to the file (`PRAGMA data_version`,
-/// read as each transaction begins); another's commit starts it afresh. A kind's emptiness
+/// Tracking lasts while no other connection commits to the file: the replica starts it
+/// afresh when one did (`Replica.forgetIfChangedElsewhere`). A kind's emptiness
 /// is read at the first question about that kind, which is "when tracking began" because
 /// `merge` asks before it writes a row and nothing else writes record rows. Written records
 /// are kept as hashes of their references, a few bytes each: a hash that two records share
@@ -19,19 +19,6 @@ struct NewRecords {
   /// Per kind, whether its table was empty when tracking began; asked once.
   private var emptyAtStart: [EntityKind: Bool] = [:]
   private var written: Set<Int> = []
-  /// The connection's `data_version` when tracking began.
-  private var dataVersion: Int64?
-
-  /// Called as each transaction begins (inside it): starts tracking afresh if another
-  /// connection committed since the last transaction.
-  mutating func transactionBegan(in db: Connection) throws {
-    let version = try db.scalarInt("PRAGMA data_version")
-    if version != dataVersion { self = NewRecords(dataVersion: version) }
-  }
-
-  init() {}
-
-  private init(dataVersion: Int64?) { self.dataVersion = dataVersion }
 
   /// True when `entity` certainly has no row. The first question about a kind must come
   /// before any row of that kind is written (`merge` asks before it writes).

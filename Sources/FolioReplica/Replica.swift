@@ -40,6 +40,9 @@ public final class Replica {
   /// Which tables were empty when tracking began and the records written since, to skip
   /// looking up records that have no row yet (`NewRecords`).
   var newRecords = NewRecords()
+  /// The connection's `PRAGMA data_version` when this object last made sure that what it
+  /// keeps in memory is current (`forgetIfChangedElsewhere`); nil to check again.
+  private var seenDataVersion: Int64?
 
   /// Unix milliseconds from the system clock.
   public static let systemClock: @Sendable () -> UInt64 = {
@@ -200,7 +203,7 @@ public final class Replica {
     batchFailed = false
     do {
       return try db.transaction {
-        try newRecords.transactionBegan(in: db)
+        try forgetIfChangedElsewhere()
         let result = try body()
         if batchFailed {
           throw ReplicaError.invalidOperation(
@@ -216,8 +219,34 @@ public final class Replica {
       loadedSites = nil
       loadedLog = nil
       recentChains = [:]
+      seenDataVersion = nil
       throw Replica.wrap(error)
     }
+  }
+
+  /// Drops what this object keeps in memory when another connection (another `folio`
+  /// process, say `folio sync` beside a `folio watch`) committed since it last looked: the
+  /// site table (seqs and site keys), the log, the chains, what it knew of new records; and
+  /// takes its clock up to the stored one. Called at the start of each transaction and
+  /// snapshot read, and by a lone read of the site table. Without it, a long-lived replica
+  /// object took changes it already held for new, or failed on a site key another process
+  /// had added.
+  private func forgetIfChangedElsewhere() throws {
+    // Read first: it starts the snapshot that `data_version` is then compared within.
+    let storedClock = try db.firstRow(
+      "SELECT value FROM meta WHERE key = 'clock'", [], { UInt64($0.string(0)) })
+    let version = try db.scalarInt("PRAGMA data_version")
+    guard version != seenDataVersion else { return }
+    loadedSites = nil
+    loadedLog = nil
+    recentChains = [:]
+    newRecords = NewRecords()
+    if let stored = storedClock ?? nil, stored > clock.latest.rawValue {
+      clock = HybridClock(
+        latest: HybridTimestamp(rawValue: stored),
+        toleranceMilliseconds: clock.toleranceMilliseconds)
+    }
+    seenDataVersion = version
   }
 
   /// Writes what a transaction's actions kept in memory, just before it commits: the clock,
@@ -234,6 +263,9 @@ public final class Replica {
 
   /// The sites this replica knows and what it holds of each.
   func sites() throws -> SiteTable {
+    // Outside a transaction or snapshot read (a lone read such as `versionVector`), another
+    // process may have committed since the last look.
+    if !db.isInAnyTransaction { try forgetIfChangedElsewhere() }
     if let loadedSites { return loadedSites }
     let table = try SiteTable(db: db)
     loadedSites = table
@@ -257,6 +289,14 @@ public final class Replica {
   /// makes hundreds of small queries, and each would otherwise lock and unlock the file.
   /// `body` must only read: a change made inside it fails and is not written.
   public func reading<T>(_ body: () throws -> T) throws(ReplicaError) -> T {
-    do { return try db.reading(body) } catch { throw Replica.wrap(error) }
+    // Inside a transaction, nothing was committed elsewhere since it began (and what it
+    // keeps in memory is not written yet).
+    let nested = db.isInTransaction
+    do {
+      return try db.reading {
+        if !nested { try forgetIfChangedElsewhere() }
+        return try body()
+      }
+    } catch { throw Replica.wrap(error) }
   }
 }

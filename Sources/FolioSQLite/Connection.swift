@@ -153,6 +153,9 @@ public final class Connection {
   /// True while a `transaction` is running.
   public var isInTransaction: Bool { transactionDepth > 0 }
 
+  /// True inside any transaction, a snapshot read (`reading`) included.
+  public var isInAnyTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
   /// Runs read-only `body` inside one deferred transaction (`BEGIN … COMMIT`): its queries
   /// read one snapshot and take the file's shared lock once, not once per statement. Inside
   /// a `transaction` or another `reading`, `body` joins it. A write `transaction` started by
