@@ -1,6 +1,5 @@
 import FolioArticles
 import FolioModel
-import FolioSQLite
 
 /// What an annotation's row shows of its target change: the article, the kind, the
 /// selector's canonical text, the creator and the time it was made. Worked out from the
@@ -29,33 +28,5 @@ struct TargetColumns: Sendable, Equatable {
   /// annotations.
   static func applies(to change: Change) -> Bool {
     change.op == .set && change.entity.kind == .annotation && change.field == Field.target
-  }
-}
-
-/// What was worked out of a piece of changes ahead of the merge, by position in the piece
-/// (a bundle's on its reader thread, a pull page's from the bytes it was read from): values
-/// as the bytes they arrived in, and the target columns of annotations.
-struct PieceHints: Sendable {
-  var values = ValueBytes()
-  var targets: [Int: TargetColumns] = [:]
-
-  init() {}
-
-  /// The hints of changes `ChangeJSON.decode` read from `bytes` (one slice each, a pull
-  /// page's): each value is its change's last member, so its canonical JSON ends right
-  /// before the change's closing brace.
-  init(_ changes: [Change], bytes: [ArraySlice<UInt8>]) {
-    for (change, encoded) in zip(changes, bytes) {
-      let end = encoded.endIndex - 1
-      append(change, value: change.value.map { encoded[(end - $0.canonicalSize)..<end] })
-    }
-  }
-
-  /// Records the next change (at position `values.count`) with its value's bytes.
-  mutating func append(_ change: Change, value: ArraySlice<UInt8>?) {
-    if TargetColumns.applies(to: change), let columns = TargetColumns(change) {
-      targets[values.count] = columns
-    }
-    values.append(value)
   }
 }
