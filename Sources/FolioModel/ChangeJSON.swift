@@ -141,10 +141,23 @@ public enum ChangeJSON {
   ) throws(InvalidChange) -> (change: Change, value: Range<Int>?) {
     let (change, knownSize) = try decode(buffer: bytes, limits: limits, migratingOldForm: false)
       .get()
-    guard let value = change.value else { return (change, nil) }
-    // The closing brace of the change follows the value.
-    let end = bytes.count - 1
-    return (change, (end - (knownSize ?? value.canonicalSize))..<end)
+    return (change, valueRange(of: change, encodedCount: bytes.count, size: knownSize))
+  }
+
+  /// Where `change`'s value lies in its canonical encoding: the last member, ending right
+  /// before the change's closing brace.
+  ///
+  /// - Parameters:
+  ///   - change: The change, decoded from its canonical encoding.
+  ///   - count: The encoding's length in bytes.
+  ///   - size: The value's canonical size when already counted.
+  /// - Returns: The offsets of the value's bytes in the encoding; nil when it has no value.
+  public static func valueRange(
+    of change: Change, encodedCount count: Int, size: Int? = nil
+  ) -> Range<Int>? {
+    guard let value = change.value else { return nil }
+    let end = count - 1
+    return (end - (size ?? value.canonicalSize))..<end
   }
 
   /// The change, and its value's size in bytes when the decoding counted it.

@@ -111,7 +111,7 @@ struct BundleBodyReader {
       }
       change = decoded
       piece.hints.append(
-        change, value: value.map { line[(line.startIndex + $0.lowerBound)...].prefix($0.count) })
+        change, value: value.map { line.dropFirst($0.lowerBound).prefix($0.count) })
     } catch {
       throw BundleError(
         .invalidChange, "change \(count) of the bundle (line \(count + 1)): \(error)",

@@ -10,12 +10,11 @@ struct PieceHints: Sendable {
   init() {}
 
   /// The hints of changes `ChangeJSON.decode` read from `bytes` (one slice each, a pull
-  /// page's): each value is its change's last member, so its canonical JSON ends right
-  /// before the change's closing brace.
+  /// page's), whose values lie where `ChangeJSON.valueRange` says.
   init(_ changes: [Change], bytes: [ArraySlice<UInt8>]) {
     for (change, encoded) in zip(changes, bytes) {
-      let end = encoded.endIndex - 1
-      append(change, value: change.value.map { encoded[(end - $0.canonicalSize)..<end] })
+      let range = ChangeJSON.valueRange(of: change, encodedCount: encoded.count)
+      append(change, value: range.map { encoded.dropFirst($0.lowerBound).prefix($0.count) })
     }
   }
 

@@ -232,15 +232,15 @@ public final class Replica {
   /// object took changes it already held for new, or failed on a site key another process
   /// had added.
   private func forgetIfChangedElsewhere() throws {
-    // Read first: it starts the snapshot that `data_version` is then compared within.
-    let storedClock = try db.firstRow(
-      "SELECT value FROM meta WHERE key = 'clock'", [], { UInt64($0.string(0)) })
+    // One query when nothing changed (the pragma also starts a snapshot read's snapshot).
     let version = try db.scalarInt("PRAGMA data_version")
     guard version != seenDataVersion else { return }
     loadedSites = nil
     loadedLog = nil
     recentChains = [:]
     newRecords = NewRecords()
+    let storedClock = try db.firstRow(
+      "SELECT value FROM meta WHERE key = 'clock'", [], { UInt64($0.string(0)) })
     if let stored = storedClock ?? nil, stored > clock.latest.rawValue {
       clock = HybridClock(
         latest: HybridTimestamp(rawValue: stored),
