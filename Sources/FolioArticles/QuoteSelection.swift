@@ -64,11 +64,21 @@ extension Anchoring {
   public static func select(
     quote: String, in article: Article, section: ArticleSection? = nil, occurrence: Int? = nil
   ) throws(SelectionError) -> TextSelector {
+    try select(
+      quote: quote,
+      in: QuoteTexts(article, sections: section.map { [$0] } ?? ArticleSection.allCases),
+      section: section, occurrence: occurrence)
+  }
+
+  /// `select(quote:in:section:occurrence:)` on texts made ready beforehand, for finding
+  /// several quotes in one article. Sections `texts` was not made with are not searched.
+  public static func select(
+    quote: String, in prepared: QuoteTexts, section: ArticleSection? = nil,
+    occurrence: Int? = nil
+  ) throws(SelectionError) -> TextSelector {
     let trimmed = quote.trimmingWhitespace()
     guard !trimmed.isEmpty else { throw .emptyQuote }
-    let texts = (section.map { [$0] } ?? ArticleSection.allCases).map {
-      SectionScalars(section: $0, scalars: Array(article.text(of: $0).unicodeScalars))
-    }
+    let texts = prepared.sections.filter { section == nil || $0.section == section }
     var found = places(of: trimmed, in: texts, ignoringCase: false)
     if found.isEmpty {
       found = places(of: trimmed, in: texts, ignoringCase: true)
@@ -103,10 +113,18 @@ extension Anchoring {
       in: texts[chosen.text].section, scalars: texts[chosen.text].scalars, range: chosen.range)
   }
 
-  /// A section's text as Unicode scalars, the unit of selector offsets.
+  /// A section's text as Unicode scalars, the unit of selector offsets, and folded for
+  /// matching (as written; folding ignoring case is made only when a quote needs it).
   struct SectionScalars {
     let section: ArticleSection
     let scalars: [Unicode.Scalar]
+    let folded: CollapsedText
+
+    init(section: ArticleSection, scalars: [Unicode.Scalar]) {
+      self.section = section
+      self.scalars = scalars
+      folded = CollapsedText(scalars)
+    }
   }
 
   /// Where a quote occurs: the index of its section's text, and the scalar range in it.
@@ -133,8 +151,8 @@ extension Anchoring {
     let pattern = CollapsedText(Array(quote.unicodeScalars), ignoringCase: ignoringCase).values
     var result: [Place] = []
     for (index, text) in texts.enumerated() {
-      for range in CollapsedText(text.scalars, ignoringCase: ignoringCase).occurrences(of: pattern)
-      {
+      let folded = ignoringCase ? CollapsedText(text.scalars, ignoringCase: true) : text.folded
+      for range in folded.occurrences(of: pattern) {
         result.append(Place(text: index, range: range))
       }
     }

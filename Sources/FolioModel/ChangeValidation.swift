@@ -37,9 +37,14 @@ extension Change {
   /// then S3, S5–S7, S9–S11, then C1–C7. The one validator for every path: local edits,
   /// push, pull, bundles and the op log (`ChangeJSON.decode` checks the same rules on bytes).
   ///
-  /// - Parameter limits: The size limits to apply.
+  /// - Parameters:
+  ///   - limits: The size limits to apply.
+  ///   - valueSize: The size of the value's canonical JSON when the caller already knows it
+  ///     (it wrote those bytes); otherwise it is computed.
   /// - Throws: `InvalidChange` naming the first rule broken; nothing is changed then.
-  public func validate(limits: ChangeLimits = .standard) throws(InvalidChange) {
+  public func validate(
+    limits: ChangeLimits = .standard, valueSize: Int? = nil
+  ) throws(InvalidChange) {
     func fail(_ rule: ChangeRule, _ reason: String) -> InvalidChange {
       InvalidChange(rule: rule, dot: dot, reason: reason)
     }
@@ -87,7 +92,7 @@ extension Change {
         throw fail(.context, "context seqs must be 1 or more")
       }
     }
-    try validateSense(limits: limits)
+    try validateSense(limits: limits, valueSize: valueSize)
   }
 
   /// Rules C1–C7, in that order: the operation fits the field, the value fits the operation,
@@ -162,7 +167,7 @@ extension JSONValue {
   }
 
   /// The nesting of arrays and objects (a scalar is 0, `[[1]]` is 2).
-  var nestingDepth: Int {
+  public var nestingDepth: Int {
     switch self {
     case .null, .bool, .string, .int, .double: return 0
     case .array(let elements): return 1 + (elements.map(\.nestingDepth).max() ?? 0)

@@ -238,7 +238,7 @@ private struct ExactString: Hashable {
   init(_ text: String) { self.text = text }
 
   static func == (lhs: ExactString, rhs: ExactString) -> Bool {
-    lhs.text.utf8.elementsEqual(rhs.text.utf8)
+    lhs.text.hasSameBytes(as: rhs.text)
   }
 
   func hash(into hasher: inout Hasher) {

@@ -29,10 +29,12 @@ extension Replica {
     section: ArticleSection? = nil, occurrence: Int? = nil
   ) throws(ReplicaError) -> Annotation {
     guard let article = try article(id: articleID) else { throw .unknownID(articleID) }
+    let texts = lastQuoteTexts.flatMap { $0.areAll(of: article) ? $0 : nil } ?? QuoteTexts(article)
+    lastQuoteTexts = texts
     let selector: TextSelector
     do {
       selector = try Anchoring.select(
-        quote: quote, in: article, section: section, occurrence: occurrence)
+        quote: quote, in: texts, section: section, occurrence: occurrence)
     } catch {
       throw .invalidOperation(error.description)
     }

@@ -236,7 +236,7 @@ extension Replica {
   private func insights(parsing text: String) -> [Insight]? {
     // Compared byte for byte: `==` would take a text in another normalization (NFD against
     // NFC) as the same and hand back the other article's code points.
-    if let last = lastInsights, last.text.utf8.elementsEqual(text.utf8) { return last.insights }
+    if let last = lastInsights, last.text.hasSameBytes(as: text) { return last.insights }
     guard let insights = (try? JSONReader.parse(text.utf8)).flatMap(Insight.from) else {
       return nil
     }

@@ -46,8 +46,23 @@ extension Replica {
       now: wallClock())
     let result = try body(&local)
     if !local.changes.isEmpty {
-      for change in local.changes { try change.validate() }
-      _ = try integrate(local.changes, fromElsewhere: false)
+      // Each value is written as canonical JSON once, here: its size is what the limit
+      // checks, and the log stores these bytes rather than writing the value again (sizing
+      // and writing each value apart were a seventh of authoring a highlight).
+      var hints = PieceHints()
+      for change in local.changes {
+        // A value nested too deep is not written (validate refuses it first).
+        let limits = ChangeLimits.standard
+        let value = change.value.flatMap { value -> [UInt8]? in
+          guard value.nestingDepth <= limits.maximumValueDepth else { return nil }
+          var writer = JSONWriter()
+          writer.write(value)
+          return writer.bytes
+        }
+        try change.validate(limits: limits, valueSize: value?.count)
+        hints.append(change, value: value?[...])
+      }
+      _ = try integrate(local.changes, hints: hints, fromElsewhere: false)
       advanceClock(to: local.clock)
     }
     return result

@@ -35,6 +35,9 @@ public final class Replica {
   /// The insights text `article(id:)` read last and what it parsed to: highlighting an
   /// article ten times read and parsed the same JSON ten times (a fifth of a highlight).
   var lastInsights: (text: String, insights: [Insight])?
+  /// The texts of the article `highlight` last found a quote in, kept for the next quote
+  /// while the article reads the same (`QuoteTexts.areAll(of:)`).
+  var lastQuoteTexts: QuoteTexts?
   /// Set when the clock moved on in the current transaction and is not written yet.
   var clockUnsaved = false
   /// Which tables were empty when tracking began and the records written since, to skip

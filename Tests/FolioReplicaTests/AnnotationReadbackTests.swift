@@ -30,3 +30,23 @@ import Testing
     #expect(Set(made.map(\.id)).count == made.count)
   }
 }
+
+/// `highlight` keeps the texts it searched for the next quote: once the article's text
+/// changes, a quote is found in the new text.
+@Suite struct HighlightAfterAnEditTests {
+  @Test func aQuoteIsFoundInTheArticleAsItNowReads() throws {
+    let directory = try TemporaryDirectory()
+    let replica = try Replica.create(at: directory.file("a.sqlite"), author: "alice")
+    var article = sampleArticle("Bridge reopens")
+    article.summary = "The bridge reopened on Monday."
+    _ = try replica.importArticles([article])
+    let first = try replica.highlight(articleID: article.id, quote: "reopened")
+    #expect(first.target.selector?.start == 11)
+
+    article.summary = "After repairs, the bridge reopened on Monday."
+    #expect(try replica.importArticles([article]).first?.status == .updated)
+    let second = try replica.highlight(articleID: article.id, quote: "reopened")
+    #expect(second.target.selector?.start == 26)
+    #expect(second.target.selector?.prefix.hasSuffix("the bridge ") == true)
+  }
+}

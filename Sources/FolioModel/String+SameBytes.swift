@@ -1,0 +1,25 @@
+#if canImport(Glibc)
+  import Glibc  // memcmp
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+extension String {
+  /// True when both strings are the same UTF-8 bytes.
+  ///
+  /// Unlike `==`, which takes canonically equivalent strings ("é" and "e" + U+0301) as
+  /// equal, this tells apart every spelling that would store, sign or offset differently.
+  /// Compared with `memcmp` over contiguous storage: `utf8.elementsEqual` walks the bytes
+  /// through the generic iterator, a twentieth of authoring a highlight when it compared an
+  /// article's insights.
+  public func hasSameBytes(as other: String) -> Bool {
+    guard utf8.count == other.utf8.count else { return false }
+    var lhs = self
+    var rhs = other
+    return lhs.withUTF8 { left in
+      rhs.withUTF8 { right in
+        left.count == 0 || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0
+      }
+    }
+  }
+}
