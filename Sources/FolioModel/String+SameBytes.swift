@@ -18,7 +18,10 @@ extension String {
     var rhs = other
     return lhs.withUTF8 { left in
       rhs.withUTF8 { right in
-        left.count == 0 || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0
+        guard let leftStart = left.baseAddress, let rightStart = right.baseAddress else {
+          return true  // Both empty.
+        }
+        return memcmp(leftStart, rightStart, left.count) == 0
       }
     }
   }
