@@ -14,15 +14,15 @@ extension String {
   /// article's insights.
   public func hasSameBytes(as other: String) -> Bool {
     guard utf8.count == other.utf8.count else { return false }
-    var lhs = self
-    var rhs = other
-    return lhs.withUTF8 { left in
-      rhs.withUTF8 { right in
+    // Read in place (native strings are contiguous); `withUTF8` would copy each string first.
+    let compared = utf8.withContiguousStorageIfAvailable { left in
+      other.utf8.withContiguousStorageIfAvailable { right in
         guard let leftStart = left.baseAddress, let rightStart = right.baseAddress else {
           return true  // Both empty.
         }
         return memcmp(leftStart, rightStart, left.count) == 0
       }
     }
+    return (compared ?? nil) ?? utf8.elementsEqual(other.utf8)
   }
 }

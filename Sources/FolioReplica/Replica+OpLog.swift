@@ -101,6 +101,8 @@ extension Replica {
     positions.reserveCapacity(changes.count)
     var groups: [(entity: EntityRef, positions: [Int])] = []
     var groupOfRecord: [EntityRef: Int] = [:]
+    var arrived: [Dot] = []
+    arrived.reserveCapacity(changes.count)
     var newClock = clock
     let now = wallClock()
     // The changes are read in place, through a buffer pointer, not copied out: copying a
@@ -121,6 +123,7 @@ extension Replica {
           continue
         }
         positions[dot] = position
+        arrived.append(dot)
         try log.append(changes[position], value: hints?.values[position])
         if let last = groups.indices.last, groups[last].entity == changes[position].entity {
           groups[last].positions.append(position)
@@ -140,7 +143,7 @@ extension Replica {
       try merge(group.positions, into: group.entity, context: context)
     }
     // The site table's advanced seqs are written when the transaction commits.
-    for dot in positions.keys.sorted() { try sites.markArrived(dot) }
+    for dot in SiteTable.inArrivalOrder(arrived) { try sites.markArrived(dot) }
     result.added = positions.count
     return result
   }

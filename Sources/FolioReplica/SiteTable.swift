@@ -59,6 +59,25 @@ final class SiteTable {
     dot.seq <= (contiguous[dot.site] ?? 0) || ahead[dot.site]?.contains(dot.seq) == true
   }
 
+  /// `dots` in an order where each site's seqs go up, for `markArrived` (a seq that comes
+  /// before the one below it is stored as ahead of the contiguous one). They are nearly
+  /// always in such an order already (a bundle's and a page's changes come a site's run at
+  /// a time), which is checked with one lookup per run rather than sorting every piece.
+  static func inArrivalOrder(_ dots: [Dot]) -> [Dot] {
+    var lastSeq: [SiteID: Int] = [:]
+    var previous: Dot?
+    for dot in dots {
+      if let previous, previous.site == dot.site {
+        if dot.seq <= previous.seq { return dots.sorted() }
+      } else {
+        if let previous { lastSeq[previous.site] = previous.seq }
+        if let seen = lastSeq[dot.site], dot.seq <= seen { return dots.sorted() }
+      }
+      previous = dot
+    }
+    return dots
+  }
+
   /// Records that `dot` is now in the log.
   func markArrived(_ dot: Dot) throws {
     let current = contiguous[dot.site] ?? 0
