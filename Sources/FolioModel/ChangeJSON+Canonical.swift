@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+  import Glibc  // memcmp
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 extension ChangeJSON {
   /// Reads a change straight from bytes laid out exactly as `encode` writes them, without
   /// building a JSON tree first: nil whenever they are not (another key order, white space,
@@ -42,7 +48,7 @@ extension ChangeJSON {
       let kind = scanner.plainString().flatMap(EntityKind.init(rawValue:)),
       scanner.skip("},\"field\":"), let field = scanner.plainString(),
       Change.isValidField(field, limits), scanner.skip(",\"hlc\":"),
-      let hlc = scanner.plainString().flatMap(HybridTimestamp.init(hex:)),
+      let hlc = scanner.hlc(),
       scanner.skip(",\"op\":"), let op = scanner.plainString().flatMap(ChangeOp.init(rawValue:))
     else { return nil }
     var pred: [Dot] = []
@@ -137,6 +143,17 @@ private struct CanonicalScanner {
     return site
   }
 
+  /// A clock: a string of exactly 16 lowercase hex digits.
+  mutating func hlc() -> HybridTimestamp? {
+    guard bytes.count - position >= 18, bytes[position] == UInt8(ascii: "\""),
+      bytes[position + 17] == UInt8(ascii: "\""),
+      let hlc = HybridTimestamp(
+        hexUTF8: UnsafeBufferPointer(rebasing: bytes[(position + 1)..<(position + 17)]))
+    else { return nil }
+    position += 18
+    return hlc
+  }
+
   /// An integer from 1 to 2^53 - 1 written canonically (no sign, no leading zero).
   mutating func positiveInteger() -> Int? {
     guard position < bytes.count, (UInt8(ascii: "1")...UInt8(ascii: "9")).contains(bytes[position])
@@ -170,8 +187,14 @@ private struct CanonicalScanner {
 
   /// True when `bytes` are exactly how `JSONWriter` writes `value`.
   private static func isCanonical(_ value: JSONValue, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-    var writer = JSONWriter()
+    var writer = JSONWriter(capacity: bytes.count)
     writer.write(value)
-    return writer.bytes.elementsEqual(bytes)
+    return writer.bytes.withUnsafeBufferPointer { written in
+      guard written.count == bytes.count else { return false }
+      guard let writtenStart = written.baseAddress, let start = bytes.baseAddress else {
+        return true
+      }
+      return memcmp(writtenStart, start, bytes.count) == 0
+    }
   }
 }

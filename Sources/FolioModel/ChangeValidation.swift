@@ -143,13 +143,20 @@ extension Change {
   /// S6's id: 1 to `maximumIdLength` ASCII letters, digits or `-`.
   static func isValidID(_ id: String, _ limits: ChangeLimits) -> Bool {
     !id.isEmpty && id.utf8.count <= limits.maximumIdLength
-      && id.utf8.allSatisfy({ isASCIILetter($0) || isASCIIDigit($0) || $0 == 0x2D })
+      && allBytes(of: id) { isASCIILetter($0) || isASCIIDigit($0) || $0 == 0x2D }
   }
 
   /// S7: 1 to `maximumFieldLength` ASCII letters.
   static func isValidField(_ field: String, _ limits: ChangeLimits) -> Bool {
     !field.isEmpty && field.utf8.count <= limits.maximumFieldLength
-      && field.utf8.allSatisfy(isASCIILetter)
+      && allBytes(of: field, satisfy: isASCIILetter)
+  }
+
+  /// True when every UTF-8 byte of `text` satisfies `predicate`, read in place when the
+  /// string is contiguous (through the generic iterator this was 3% of reading a bundle).
+  private static func allBytes(of text: String, satisfy predicate: (UInt8) -> Bool) -> Bool {
+    text.utf8.withContiguousStorageIfAvailable { $0.allSatisfy(predicate) }
+      ?? text.utf8.allSatisfy(predicate)
   }
 }
 

@@ -27,4 +27,20 @@ public enum Hex {
       nibble(utf8[$0]) << 4 | nibble(utf8[$0 + 1])
     }
   }
+
+  /// The 16 lowercase hex digits of `digits` from `start` as a number; nil when one is not
+  /// a lowercase hex digit.
+  static func word(_ digits: UnsafeBufferPointer<UInt8>, from start: Int) -> UInt64? {
+    var word: UInt64 = 0
+    for digit in digits[start..<(start + 16)] {
+      let nibble: UInt8
+      switch digit {
+      case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = digit &- UInt8(ascii: "0")
+      case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = digit &- UInt8(ascii: "a") &+ 10
+      default: return nil
+      }
+      word = word << 4 | UInt64(nibble)
+    }
+    return word
+  }
 }

@@ -22,23 +22,9 @@ public struct SiteID: RawRepresentable, Hashable, Comparable, Codable, Sendable,
   /// Reads exactly 32 lowercase hex digits.
   public init?(hexUTF8 digits: UnsafeBufferPointer<UInt8>) {
     guard digits.count == 32,
-      let high = SiteID.word(digits, from: 0), let low = SiteID.word(digits, from: 16)
+      let high = Hex.word(digits, from: 0), let low = Hex.word(digits, from: 16)
     else { return nil }
     (self.high, self.low) = (high, low)
-  }
-
-  private static func word(_ digits: UnsafeBufferPointer<UInt8>, from start: Int) -> UInt64? {
-    var word: UInt64 = 0
-    for digit in digits[start..<(start + 16)] {
-      let nibble: UInt8
-      switch digit {
-      case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = digit &- UInt8(ascii: "0")
-      case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = digit &- UInt8(ascii: "a") &+ 10
-      default: return nil
-      }
-      word = word << 4 | UInt64(nibble)
-    }
-    return word
   }
 
   /// The 32 lowercase hex digits.

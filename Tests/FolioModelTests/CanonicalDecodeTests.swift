@@ -99,6 +99,26 @@ import Testing
     )
   }
 
+  /// The straight reader reads a clock only as 16 lowercase hex digits, like the full one.
+  @Test func aClockIsSixteenLowercaseHexDigits() {
+    let site = String(repeating: "a", count: 32)
+    func change(hlc: String) -> [UInt8] {
+      Array(
+        (#"{"author":"alice","entity":{"id":"n1","kind":"annotation"},"field":"note","#
+          + #""hlc":"\#(hlc)","op":"set","seq":1,"site":"\#(site)","value":"x"}"#).utf8)
+    }
+    let good = change(hlc: "00000190a1b2c3d4")
+    let read = good.withUnsafeBufferPointer { ChangeJSON.decodeCanonical($0, limits: .standard) }
+    #expect(read?.change.hlc == HybridTimestamp(hex: "00000190a1b2c3d4"))
+    for hlc in ["00000190A1B2C3D4", "00000190a1b2c3d", "00000190a1b2c3d40", "00000190a1b2c3dg"] {
+      let bytes = change(hlc: hlc)
+      #expect(
+        bytes.withUnsafeBufferPointer { ChangeJSON.decodeCanonical($0, limits: .standard) } == nil,
+        "\(hlc)")
+      #expect(Self.decision(bytes) == Self.fullDecision(bytes), "\(hlc)")
+    }
+  }
+
   /// Random changes (strings with quotes, escapes and non-ASCII text, nested values, preds,
   /// contexts), then the same bytes with one byte changed, inserted or removed.
   @Test func randomChangesAndTheirMutationsGetTheSameDecision() {
