@@ -188,16 +188,24 @@ extension PullResponse {
         "a pull page needs changes (a list), cursor (0 or more) and more (true or false)")
     }
     var changes: [Change] = []
+    var valueRanges: [Range<Int>?] = []
     changes.reserveCapacity(ranges.count)
+    valueRanges.reserveCapacity(ranges.count)
     for (index, range) in ranges.enumerated() {
-      do { changes.append(try ChangeJSON.decode(bytes[range])) } catch {
-        throw .invalidChange(index: index, error)
+      let decoded = bytes[range].withUnsafeBufferPointer { encoded in
+        Result { () throws(InvalidChange) in try ChangeJSON.decodeLocatingValue(encoded) }
+      }
+      switch decoded {
+      case .success(let (change, valueRange)):
+        changes.append(change)
+        valueRanges.append(valueRange)
+      case .failure(let error): throw .invalidChange(index: index, error)
       }
     }
     let heads = try SignedHead.decodeList(bytes, ranges: headRanges)
     return PullResponse(
-      decoded: changes, bytes: ranges.map { bytes[$0] }, heads: heads, cursor: cursor,
-      more: more)
+      decoded: changes, bytes: ranges.map { bytes[$0] }, valueRanges: valueRanges, heads: heads,
+      cursor: cursor, more: more)
   }
 }
 

@@ -81,6 +81,9 @@ public struct PullResponse: Hashable, Sendable {
   /// `ChangeJSON.decode` checked it. Set only with `changes`, so the two always agree; not
   /// part of the page's value (`==`).
   public private(set) var changeBytes: [ArraySlice<UInt8>]?
+  /// Where each change's value lies in its bytes (`ChangeJSON.decodeLocatingValue`), nil for
+  /// a change with none; set with `changeBytes`.
+  public private(set) var changeValueRanges: [Range<Int>?]?
   /// For each site with a change in the page, its signed head at the site's highest seq in
   /// the page, sorted by site.
   public var heads: [SignedHead]
@@ -100,11 +103,12 @@ public struct PullResponse: Hashable, Sendable {
 
   /// A page `decode` read, with the bytes of its changes.
   init(
-    decoded changes: [Change], bytes: [ArraySlice<UInt8>], heads: [SignedHead], cursor: Int,
-    more: Bool
+    decoded changes: [Change], bytes: [ArraySlice<UInt8>], valueRanges: [Range<Int>?],
+    heads: [SignedHead], cursor: Int, more: Bool
   ) {
     self.init(changes: changes, heads: heads, cursor: cursor, more: more)
     changeBytes = bytes
+    changeValueRanges = valueRanges
   }
 
   public static func == (lhs: PullResponse, rhs: PullResponse) -> Bool {

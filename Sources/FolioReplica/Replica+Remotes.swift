@@ -150,7 +150,10 @@ extension Replica {
       let advanced = try verify(items, heads: page.heads, held: held)
       var session = try beginApply()
       try session.add(
-        page.changes, hints: page.changeBytes.map { PieceHints(page.changes, bytes: $0) },
+        page.changes,
+        hints: page.changeBytes.map {
+          PieceHints(page.changes, bytes: $0, valueRanges: page.changeValueRanges)
+        },
         decoded: page.changeBytes != nil)
       try recordVerified(advanced)
       let report = try session.finish()

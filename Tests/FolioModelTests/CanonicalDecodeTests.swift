@@ -99,6 +99,31 @@ import Testing
     )
   }
 
+  /// A pull page says where each change's value lies in that change's bytes, so the
+  /// replica stores the value's canonical JSON without counting it again.
+  @Test func aPullPageLocatesEachValue() throws {
+    var random = SplitMix64(seed: 5)
+    let changes = (0..<200).map { Self.randomChange(&random, plain: $0 % 3 == 0) }
+    var body = Array(#"{"changes":["#.utf8)
+    for (index, change) in changes.enumerated() {
+      if index > 0 { body.append(UInt8(ascii: ",")) }
+      body += ChangeJSON.encode(change)
+    }
+    body += Array(#"],"cursor":200,"heads":[],"more":false}"#.utf8)
+    let page = try PullResponse.decode(body)
+    let bytes = try #require(page.changeBytes)
+    let ranges = try #require(page.changeValueRanges)
+    #expect(page.changes == changes)
+    for (index, change) in changes.enumerated() {
+      var expected = JSONWriter()
+      if let value = change.value { expected.write(value) }
+      let located = ranges[index].map {
+        Array(bytes[index].dropFirst($0.lowerBound).prefix($0.count))
+      }
+      #expect(located == (change.value == nil ? nil : expected.bytes), "change \(index)")
+    }
+  }
+
   /// The straight reader reads a clock only as 16 lowercase hex digits, like the full one.
   @Test func aClockIsSixteenLowercaseHexDigits() {
     let site = String(repeating: "a", count: 32)
