@@ -71,7 +71,8 @@ extension Anchoring {
   }
 
   /// `select(quote:in:section:occurrence:)` on texts made ready beforehand, for finding
-  /// several quotes in one article. Sections `texts` was not made with are not searched.
+  /// several quotes in one article. Sections `prepared` was not made with are not searched,
+  /// and places are listed in the order of its sections (reading order for the default).
   public static func select(
     quote: String, in prepared: QuoteTexts, section: ArticleSection? = nil,
     occurrence: Int? = nil

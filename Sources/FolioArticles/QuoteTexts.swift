@@ -5,7 +5,7 @@ import FolioModel
 ///
 /// Making them was about a sixth of authoring a highlight; an import or a user highlights
 /// several passages of an article in a row.
-public struct QuoteTexts {
+public struct QuoteTexts: Sendable {
   let sections: [Anchoring.SectionScalars]
   /// The article they were made from, to tell whether an article still reads so.
   private let source: Article

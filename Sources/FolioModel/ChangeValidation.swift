@@ -173,7 +173,8 @@ extension JSONValue {
     let reason: String
   }
 
-  /// The nesting of arrays and objects (a scalar is 0, `[[1]]` is 2).
+  /// The nesting of arrays and objects (a scalar is 0, `[[1]]` is 2): what rule J3 limits,
+  /// and how deep writing the value recurses.
   public var nestingDepth: Int {
     switch self {
     case .null, .bool, .string, .int, .double: return 0

@@ -22,13 +22,13 @@ public struct HybridTimestamp: Hashable, Comparable, Codable, Sendable, CustomSt
     return String(repeating: "0", count: 16 - digits.count) + digits
   }
 
-  /// Parses 16 lowercase hex digits.
-  /// Reads exactly 16 lowercase hex digits.
+  /// Reads exactly 16 lowercase hex digits, given as UTF-8.
   public init?(hexUTF8 digits: UnsafeBufferPointer<UInt8>) {
     guard digits.count == 16, let value = Hex.word(digits, from: 0) else { return nil }
     self.rawValue = value
   }
 
+  /// Parses 16 lowercase hex digits.
   public init?(hex: String) {
     guard hex.utf8.count == 16, Hex.isLowercaseHex(hex), let value = UInt64(hex, radix: 16)
     else { return nil }

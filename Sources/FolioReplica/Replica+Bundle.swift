@@ -140,7 +140,7 @@ extension Replica {
         throw refusal ?? error
       }
     }
-    guard try changeCount() == 0 else { return try apply() }
+    guard try db.scalarInt("SELECT 1 FROM log LIMIT 1") == nil else { return try apply() }
     return try db.writingInPlace(apply).result
   }
 

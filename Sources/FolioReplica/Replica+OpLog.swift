@@ -50,9 +50,9 @@ extension Replica {
       // checks, and the log stores these bytes rather than writing the value again (sizing
       // and writing each value apart were a seventh of authoring a highlight).
       var hints = PieceHints()
+      let limits = ChangeLimits.standard
       for change in local.changes {
-        // A value nested too deep is not written (validate refuses it first).
-        let limits = ChangeLimits.standard
+        // A value nested too deep is not written (the writer recurses); `validate` refuses it.
         let value = change.value.flatMap { value -> [UInt8]? in
           guard value.nestingDepth <= limits.maximumValueDepth else { return nil }
           var writer = JSONWriter()

@@ -8,6 +8,8 @@ public final class Connection {
   let handle: OpaquePointer
   private var statementCache: [String: Statement] = [:]
   private var transactionDepth = 0
+  /// Set while `writingInPlace` runs: its transaction takes the exclusive lock at once.
+  var beginsExclusive = false
   /// Kept alive here: SQLite's busy handler holds it unretained.
   private let busyWaiter: BusyWaiter
 
@@ -45,12 +47,31 @@ public final class Connection {
       db, { context, attempt in BusyWaiter.retry(context, attempt) },
       Unmanaged.passUnretained(busyWaiter).toOpaque())
     do {
-      if !readOnly { try execute("PRAGMA journal_mode = WAL") }
+      if !readOnly { try setWALMode() }
       try execute("PRAGMA foreign_keys = ON")
     } catch {
       statementCache.removeAll()
       sqlite3_close_v2(db)
       throw error
+    }
+  }
+
+  /// Puts the file in WAL mode (it stays so; this only does something on a new file, or
+  /// after `writingInPlace` elsewhere). When that meets another connection's lock, SQLite
+  /// may refuse at once rather than call the busy handler (a shared lock cannot wait to be
+  /// upgraded), so the refusal is retried here as the busy handler would.
+  private func setWALMode() throws(SQLiteError) {
+    var attempt: Int32 = 0
+    while true {
+      do {
+        try execute("PRAGMA journal_mode = WAL")
+        return
+      } catch {
+        guard error.primaryCode == SQLITE_BUSY, busyWaiter.shouldRetry(attempt: attempt) else {
+          throw error
+        }
+        attempt += 1
+      }
     }
   }
 
@@ -129,7 +150,7 @@ public final class Connection {
   public func transaction<T>(_ body: () throws -> T) throws -> T {
     let savepoint = "folio_\(transactionDepth)"
     if transactionDepth == 0 {
-      try execute("BEGIN IMMEDIATE")
+      try execute(beginsExclusive ? "BEGIN EXCLUSIVE" : "BEGIN IMMEDIATE")
     } else {
       try execute("SAVEPOINT \(savepoint)")
     }

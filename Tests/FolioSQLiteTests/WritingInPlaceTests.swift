@@ -22,7 +22,7 @@ import Testing
     }
     #expect(inPlace)
     #expect(seen.0 == "delete")
-    #expect(seen.1 == 2, "FULL while in place")
+    #expect(seen.1 == 3, "EXTRA while in place")
     #expect(try mode(db) == "wal")
     #expect(try db.scalarInt("PRAGMA synchronous") == 1, "NORMAL again")
     #expect(try db.scalarInt("SELECT count(*) FROM t") == 1_000)
@@ -64,6 +64,34 @@ import Testing
     #expect(try other.scalarInt("SELECT count(*) FROM t") == 1)
   }
 
+  /// Another connection that opens the file while the transaction runs waits for it (as
+  /// another `folio` command would), rather than being refused with "database is locked".
+  @Test func aConnectionOpenedMeanwhileWaitsForTheTransaction() throws {
+    let temporary = try TemporaryDatabase()
+    let db = temporary.db
+    try db.execute("CREATE TABLE t (x INTEGER)")
+    let path = db.path
+    let seen = ResultSlot()
+    let (_, inPlace) = try db.writingInPlace {
+      try db.transaction {
+        for x in 0..<100 { try db.run("INSERT INTO t VALUES (?1)", x) }
+        Thread.detachNewThread {
+          seen.set(
+            Result {
+              try Connection(path: path).scalarInt("SELECT count(*) FROM t")
+            })
+        }
+        usleep(300_000)  // The other connection is waiting for the lock by now.
+        #expect(seen.value == nil, "it waits while the transaction runs")
+      }
+    }
+    #expect(inPlace)
+    let deadline = ContinuousClock.now + .seconds(30)
+    while seen.value == nil, ContinuousClock.now < deadline { usleep(10_000) }
+    #expect(try seen.value?.get() == 100)
+    #expect(try db.scalarInt("SELECT count(*) FROM t") == 100)
+  }
+
   @Test func insideATransactionItRunsThroughTheLog() throws {
     let temporary = try TemporaryDatabase()
     let db = temporary.db
@@ -73,5 +101,24 @@ import Testing
     }
     #expect(!inPlace)
     #expect(try db.scalarInt("SELECT count(*) FROM t") == 1)
+  }
+}
+
+/// What another thread's connection read, handed to the test's thread.
+private final class ResultSlot: @unchecked Sendable {
+  // @unchecked: `stored` is only touched while holding `lock`.
+  private let lock = NSLock()
+  private var stored: Result<Int64?, any Error>?
+
+  var value: Result<Int64?, any Error>? {
+    lock.lock()
+    defer { lock.unlock() }
+    return stored
+  }
+
+  func set(_ result: Result<Int64?, any Error>) {
+    lock.lock()
+    stored = result
+    lock.unlock()
   }
 }
