@@ -372,6 +372,7 @@ final class Bench {
     add(
       phase, "last over first", result.editGrowth, "x", target: "<= 1.20x",
       met: result.editGrowth <= 1.2)
+    add(phase, "median edit, last over first", result.editMedianGrowth, "x")
     phase = "history (one article's tags)"
     add(phase, "successive tag adds and removes", Double(result.tagChanges), "changes")
     add(phase, "first \(window) changes", result.firstTagSeconds, "s")
@@ -379,6 +380,7 @@ final class Bench {
     add(
       phase, "last over first", result.tagGrowth, "x", target: "<= 1.20x",
       met: result.tagGrowth <= 1.2)
+    add(phase, "median change, last over first", result.tagMedianGrowth, "x")
     phase = "history (pulled in pages)"
     add(phase, "changes of the two records", Double(result.pulledChanges), "changes")
     add(phase, "page size", Double(result.pageSize), "changes")
