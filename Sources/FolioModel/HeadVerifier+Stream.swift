@@ -26,7 +26,12 @@ extension HeadVerifier {
 
     private let heldSeq: (SiteID) -> Int
     private let heldChain: (SiteID) throws -> SiteChain
+    /// Every site's progress but the current one's.
     private var sites: [SiteID: Progress] = [:]
+    /// The site of the last change and its progress, kept out of `sites`: a message brings
+    /// a site's changes in runs, and looking the site up for each change was a tenth of
+    /// following the chains.
+    private var current: (site: SiteID, progress: Progress)?
 
     /// A verification against what the receiver holds: `heldSeq` says up to which seq it
     /// holds a site's changes (they are not hashed), `heldChain` where that site's chain
@@ -54,10 +59,28 @@ extension HeadVerifier {
     private mutating func add(
       dot: Dot, author: String, contiguous bytes: UnsafeRawBufferPointer
     ) throws {
-      // In place: a copy of the site's progress would copy its dictionaries at every change.
+      var entry: (site: SiteID, progress: Progress)
+      if let current, current.site == dot.site {
+        entry = current
+      } else {
+        if let current { sites[current.site] = current.progress }
+        entry = (dot.site, sites.removeValue(forKey: dot.site) ?? Progress())
+      }
+      // `entry` is then the only reference, changed in place: a copy of the site's progress
+      // would copy its dictionaries at every change.
+      current = nil
+      defer { current = entry }
       try Self.add(
-        dot: dot, author: author, bytes: bytes, to: &sites[dot.site, default: Progress()],
-        heldSeq: heldSeq, heldChain: heldChain)
+        dot: dot, author: author, bytes: bytes, to: &entry.progress, heldSeq: heldSeq,
+        heldChain: heldChain)
+    }
+
+    /// Every site's progress, the current one's included.
+    private var allSites: [SiteID: Progress] {
+      guard let current else { return sites }
+      var all = sites
+      all[current.site] = current.progress
+      return all
     }
 
     private static func add(
@@ -70,7 +93,7 @@ extension HeadVerifier {
       guard dot.seq > held else { return }
       // A site's changes nearly always carry one author: its bytes are made once, not per
       // change, and its lowest seq is looked up only when it could go down.
-      if !author.utf8.elementsEqual(progress.lastAuthor) {
+      if !sameBytes(author, progress.lastAuthor) {
         progress.lastAuthor = Array(author.utf8)
         progress.lastAuthorLowest = .max
       }
@@ -96,6 +119,7 @@ extension HeadVerifier {
     /// - Returns: For each site the message brings new changes of, its head.
     /// - Throws: `InvalidHead` naming the rule and the site (with `missing` for a gap).
     public func finish(heads: [SignedHead]) throws(InvalidHead) -> [SiteID: SignedHead] {
+      let sites = allSites
       let headBySite = try HeadVerifier.coverage(of: sites.mapValues(\.highest), heads: heads)
       var advanced: [SiteID: SignedHead] = [:]
       for (site, progress) in sites.sorted(by: { $0.key < $1.key }) {
@@ -126,4 +150,11 @@ extension HeadVerifier {
       return advanced
     }
   }
+}
+
+/// True when `text`'s UTF-8 is `bytes`, compared in place.
+private func sameBytes(_ text: String, _ bytes: [UInt8]) -> Bool {
+  guard text.utf8.count == bytes.count else { return false }
+  return text.utf8.withContiguousStorageIfAvailable { $0.elementsEqual(bytes) }
+    ?? text.utf8.elementsEqual(bytes)
 }

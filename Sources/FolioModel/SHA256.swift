@@ -40,6 +40,6 @@ public struct SHA256Hasher {
 
   /// The digest of everything added.
   public func finalize() -> [UInt8] {
-    Array(hasher.finalize())
+    hasher.finalize().withUnsafeBytes { Array($0) }
   }
 }

@@ -29,7 +29,8 @@ public struct SiteChain: Hashable, Sendable {
     var hasher = Crypto.SHA256()
     hash.withUnsafeBytes { hasher.update(bufferPointer: $0) }
     hasher.update(bufferPointer: canonicalBytes)
-    return SiteChain(seq: seq + 1, hash: Array(hasher.finalize()))
+    // Copied out in one go: `Array(digest)` iterated the digest byte by byte.
+    return SiteChain(seq: seq + 1, hash: hasher.finalize().withUnsafeBytes { Array($0) })
   }
 
   /// The hash as 64 lowercase hex digits.

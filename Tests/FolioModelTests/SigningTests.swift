@@ -130,6 +130,45 @@ import Testing
     }
   }
 
+  /// Sites' changes interleaved in any way are followed on each site's own chain (the
+  /// stream keeps the current site's progress apart from the others').
+  @Test func theStreamFollowsInterleavedSitesInAnyOrder() throws {
+    let alice = SiteKey()
+    let bob = SiteKey()
+    let aliceChanges = (1...4).map { change(alice, seq: $0) }
+    let bobChanges = (1...3).map { change(bob, seq: $0, author: "bob") }
+    let heads = [
+      SignedHead(signing: chain(of: aliceChanges), author: "alice", with: alice),
+      SignedHead(signing: chain(of: bobChanges), author: "bob", with: bob),
+    ]
+    let a = aliceChanges
+    let b = bobChanges
+    let orders: [[Change]] = [
+      a + b, b + a, [a[0], b[0], a[1], b[1], a[2], b[2], a[3]],
+      [a[0], a[1], b[0], a[2], b[1], b[2], a[3]], [b[2], a[3], b[1], a[2], b[0], a[1], a[0]],
+    ]
+    for order in orders {
+      var stream = HeadVerifier.Stream(heldSeq: { _ in 0 }, heldChain: { _ in .empty })
+      for item in order {
+        try stream.add(dot: item.dot, author: item.author, bytes: ChangeJSON.encode(item))
+      }
+      let advanced = try stream.finish(heads: heads)
+      #expect(Set(advanced.keys) == [alice.site, bob.site], "\(order.map(\.dot))")
+    }
+    var altered = bobChanges
+    altered[1].value = .string("forged")
+    var stream = HeadVerifier.Stream(heldSeq: { _ in 0 }, heldChain: { _ in .empty })
+    for item in [a[0], altered[0], a[1], altered[1], a[2], altered[2], a[3]] {
+      try stream.add(dot: item.dot, author: item.author, bytes: ChangeJSON.encode(item))
+    }
+    #expect(throws: InvalidHead.self) { _ = try stream.finish(heads: heads) }
+    do {
+      _ = try stream.finish(heads: heads)
+    } catch {
+      #expect(error.rule == .chain && error.site == bob.site, "\(error)")
+    }
+  }
+
   @Test func everySiteNeedsExactlyOneHeadAtItsLastChange() throws {
     let alice = SiteKey()
     let bob = SiteKey()
