@@ -373,6 +373,7 @@ final class Bench {
       phase, "last over first", result.editGrowth, "x", target: "<= 1.20x",
       met: result.editGrowth <= 1.2)
     add(phase, "median edit, last over first", result.editMedianGrowth, "x")
+    add(phase, "median edit, in turn with a fresh one", result.noteInTurn, "x")
     phase = "history (one article's tags)"
     add(phase, "successive tag adds and removes", Double(result.tagChanges), "changes")
     add(phase, "first \(window) changes", result.firstTagSeconds, "s")
@@ -381,6 +382,7 @@ final class Bench {
       phase, "last over first", result.tagGrowth, "x", target: "<= 1.20x",
       met: result.tagGrowth <= 1.2)
     add(phase, "median change, last over first", result.tagMedianGrowth, "x")
+    add(phase, "median change, in turn with a fresh one", result.tagsInTurn, "x")
     phase = "history (pulled in pages)"
     add(phase, "changes of the two records", Double(result.pulledChanges), "changes")
     add(phase, "page size", Double(result.pageSize), "changes")
@@ -389,6 +391,7 @@ final class Bench {
     add(
       phase, "last over first", result.pageGrowth, "x", target: "<= 1.20x (linear)",
       met: result.pageGrowth <= 1.2)
+    add(phase, "median page, last quarter over first", result.pageMedianGrowth, "x")
   }
 
   private func runLoad() async throws {

@@ -23,6 +23,12 @@ struct HistoryResult {
   /// say without a pause of the machine's (one 30 ms stall moves a sum of 0.1 s by 30%).
   let editMedianGrowth: Double
   let tagMedianGrowth: Double
+  /// The median of the last full pages over that of the first ones (a page takes a few ms).
+  let pageMedianGrowth: Double
+  /// The median write to the records with a long history over that to fresh records, the
+  /// two taken in turn: the machine's speed, which drifts over a run, weighs on both alike.
+  let noteInTurn: Double
+  let tagsInTurn: Double
 
   var editGrowth: Double { lastEditsSeconds / max(firstEditsSeconds, 1e-9) }
   var tagGrowth: Double { lastTagSeconds / max(firstTagSeconds, 1e-9) }
@@ -60,6 +66,9 @@ enum HistoryPhase {
     }
 
     let changes = try source.changes(notCoveredBy: VersionVector())
+    let (noteInTurn, tagsInTurn) = try writeInTurn(
+      source, article: article, longHistory: highlight.id, quote: quote, section: section,
+      count: window, from: edits)
     let target = try Replica.create(at: folder + "/history-pulled.sqlite", author: "bob")
     var pageTimes: [Double] = []
     for start in stride(from: 0, to: changes.count, by: pageSize) {
@@ -68,13 +77,17 @@ enum HistoryPhase {
       pageTimes.append(seconds)
     }
     let pages = max(1, min(3, pageTimes.count / 4))
-    func medianGrowth(_ times: [Double]) -> Double {
-      func median(_ part: ArraySlice<Double>) -> Double {
-        let sorted = part.sorted()
-        return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
-      }
-      return median(times.suffix(window)) / max(median(times.prefix(window)), 1e-9)
+    func median(_ part: ArraySlice<Double>) -> Double {
+      let sorted = part.sorted()
+      return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
     }
+    func medianGrowth(_ times: [Double]) -> Double {
+      median(times.suffix(window)) / max(median(times.prefix(window)), 1e-9)
+    }
+    let medianPages = max(1, pageTimes.count / 4)
+    let pageMedianGrowth =
+      median(pageTimes.dropLast().suffix(medianPages))
+      / max(median(pageTimes.prefix(medianPages)), 1e-9)
     return HistoryResult(
       edits: edits, firstEditsSeconds: editTimes.prefix(window).reduce(0, +),
       lastEditsSeconds: editTimes.suffix(window).reduce(0, +), tagChanges: edits,
@@ -82,6 +95,46 @@ enum HistoryPhase {
       lastTagSeconds: tagTimes.suffix(window).reduce(0, +), pulledChanges: changes.count,
       pageSize: pageSize, firstPageSeconds: pageTimes.prefix(pages).reduce(0, +),
       lastPageSeconds: pageTimes.dropLast().suffix(pages).reduce(0, +),
-      editMedianGrowth: medianGrowth(editTimes), tagMedianGrowth: medianGrowth(tagTimes))
+      editMedianGrowth: medianGrowth(editTimes), tagMedianGrowth: medianGrowth(tagTimes),
+      pageMedianGrowth: pageMedianGrowth, noteInTurn: noteInTurn, tagsInTurn: tagsInTurn)
+  }
+
+  /// `count` more note edits and tag changes on the records with a long history, each
+  /// followed by the same on a fresh copy of them; the median of the former over the
+  /// latter's, for notes and for tags.
+  private static func writeInTurn(
+    _ source: Replica, article: Article, longHistory annotation: String, quote: String,
+    section: ArticleSection, count: Int, from start: Int
+  ) throws -> (note: Double, tags: Double) {
+    var fresh = article
+    fresh.id = article.id + "-fresh"
+    _ = try source.importArticles([fresh])
+    let freshAnnotation = try source.highlight(
+      articleID: fresh.id, quote: quote, note: "first", section: section)
+    var times: [[Double]] = Array(repeating: [], count: 4)
+    for index in start..<(start + count) {
+      let adding = index % 2 == 0
+      let writes: [() throws -> Void] = [
+        { try source.editAnnotation(id: annotation, note: "edit \(index)") },
+        { try source.editAnnotation(id: freshAnnotation.id, note: "edit \(index)") },
+        {
+          try source.tag(
+            .article(article.id), adding: adding ? ["watch"] : [],
+            removing: adding ? [] : ["watch"])
+        },
+        {
+          try source.tag(
+            .article(fresh.id), adding: adding ? ["watch"] : [], removing: adding ? [] : ["watch"])
+        },
+      ]
+      for (slot, write) in writes.enumerated() {
+        times[slot].append(try MonotonicClock.time(write).1)
+      }
+    }
+    func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+    return (
+      median(times[0]) / max(median(times[1]), 1e-9),
+      median(times[2]) / max(median(times[3]), 1e-9)
+    )
   }
 }
