@@ -133,25 +133,22 @@ private struct CanonicalScanner {
   }
 
   /// A site id: a string of exactly 32 lowercase hex digits.
-  mutating func site() -> SiteID? {
-    guard bytes.count - position >= 34, bytes[position] == UInt8(ascii: "\""),
-      bytes[position + 33] == UInt8(ascii: "\""),
-      let site = SiteID(
-        hexUTF8: UnsafeBufferPointer(rebasing: bytes[(position + 1)..<(position + 33)]))
-    else { return nil }
-    position += 34
-    return site
-  }
+  mutating func site() -> SiteID? { quoted(length: 32).flatMap(SiteID.init(hexUTF8:)) }
 
   /// A clock: a string of exactly 16 lowercase hex digits.
   mutating func hlc() -> HybridTimestamp? {
-    guard bytes.count - position >= 18, bytes[position] == UInt8(ascii: "\""),
-      bytes[position + 17] == UInt8(ascii: "\""),
-      let hlc = HybridTimestamp(
-        hexUTF8: UnsafeBufferPointer(rebasing: bytes[(position + 1)..<(position + 17)]))
+    quoted(length: 16).flatMap(HybridTimestamp.init(hexUTF8:))
+  }
+
+  /// The content of a string of exactly `length` bytes, moving past it; nil when the bytes
+  /// here are not one. (Its content is for the caller to check.)
+  private mutating func quoted(length: Int) -> UnsafeBufferPointer<UInt8>? {
+    guard bytes.count - position >= length + 2, bytes[position] == UInt8(ascii: "\""),
+      bytes[position + length + 1] == UInt8(ascii: "\"")
     else { return nil }
-    position += 18
-    return hlc
+    let content = UnsafeBufferPointer(rebasing: bytes[(position + 1)..<(position + 1 + length)])
+    position += length + 2
+    return content
   }
 
   /// An integer from 1 to 2^53 - 1 written canonically (no sign, no leading zero).

@@ -143,7 +143,8 @@ public final class Connection {
   /// Rows changed by the last INSERT, UPDATE or DELETE.
   public var changes: Int { Int(sqlite3_changes(handle)) }
 
-  /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT`; any thrown error rolls everything back.
+  /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT` (`BEGIN EXCLUSIVE` while
+  /// `writingInPlace` runs); any thrown error rolls everything back.
   ///
   /// Nested calls join the outer transaction through a savepoint, so an inner failure
   /// undoes only the inner work when the caller catches it.

@@ -46,7 +46,7 @@ import Testing
     try carol.run(["init", "--author", "carol"])
 
     let apply = try startApply(bundle, into: store)
-    // Killed once the journal has been there a while: the apply is writing in place (the
+    // Killed once the journal has lasted 50 ms: the apply is writing in place (the
     // switch of journal mode makes one for a moment too).
     let journal = store + "-journal"
     let deadline = Date().addingTimeInterval(60)
@@ -56,7 +56,7 @@ import Testing
       if FileManager.default.fileExists(atPath: journal) {
         let since = journalSince ?? Date()
         journalSince = since
-        if Date().timeIntervalSince(since) > 0.2 {
+        if Date().timeIntervalSince(since) > 0.05 {
           kill(apply.processIdentifier, SIGKILL)
           killed = true
           break

@@ -140,7 +140,7 @@ import Testing
     let heads = [
       SignedHead(signing: chain(of: aliceChanges), author: "alice", with: alice),
       SignedHead(signing: chain(of: bobChanges), author: "bob", with: bob),
-    ]
+    ].sorted { $0.site < $1.site }  // As a message lists them (H6).
     let a = aliceChanges
     let b = bobChanges
     let orders: [[Change]] = [
