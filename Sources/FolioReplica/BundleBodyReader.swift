@@ -10,6 +10,9 @@ struct BundlePiece: Sendable {
   /// checksum hold; otherwise the refusal of the line it stopped at (or of its end). The
   /// piece's changes are those before that line.
   var refusal: BundleError?
+  /// Set on the last piece when the file could not be read on (not a refusal of the
+  /// bundle: the system's reason, such as a disk error).
+  var readFailure: String?
   /// Set on the last piece of a bundle that ended well: whether its signed heads hold
   /// (`HeadVerifier.Stream.finish`).
   var heads: Result<[SiteID: SignedHead], InvalidHead>?
@@ -68,8 +71,11 @@ struct BundleBodyReader {
           break
         }
       }
+    } catch let failure as UnreadableLine {
+      piece.readFailure = failure.reason
+      piece.isLast = true
     } catch {
-      piece.refusal = error
+      piece.refusal = error as? BundleError
       piece.isLast = true
     }
     done = piece.isLast
@@ -78,9 +84,14 @@ struct BundleBodyReader {
 
   /// Reads one line: a change goes into `piece`, a trailer is kept. False at the end of
   /// the file.
-  private mutating func readLine(into piece: inout BundlePiece) throws(BundleError) -> Bool {
+  private mutating func readLine(into piece: inout BundlePiece) throws -> Bool {
     let next: (line: ArraySlice<UInt8>, endedWithNewline: Bool)?
-    do { next = try reader.next() } catch { throw BundleBodyReader.tooLong(line: count + 2) }
+    do { next = try reader.next() } catch {
+      switch error {
+      case .tooLong: throw BundleBodyReader.tooLong(line: count + 2)
+      case .unreadable(let reason): throw UnreadableLine(reason: reason)
+      }
+    }
     guard let (line, ended) = next else { return false }
     let number = count + 2 + (trailer == nil ? 0 : 1)
     guard trailer == nil else {
@@ -131,6 +142,11 @@ struct BundleBodyReader {
     guard trailer.count == count, trailer.sha256 == Hex.encode(hasher.finalize()) else {
       throw BundleError(.checksumMismatch, "the bundle is corrupt (its checksum does not match)")
     }
+  }
+
+  /// The file could not be read on (`LineReader.Failure.unreadable`).
+  private struct UnreadableLine: Error {
+    let reason: String
   }
 
   static func tooLong(line number: Int) -> BundleError {

@@ -153,11 +153,21 @@ extension Replica {
     }
   }
 
+  /// The error of a bundle the system could not read on: not a refusal of its content.
+  private static func unreadableBundle(_ reason: String) -> ReplicaError {
+    .invalidOperation("cannot read the bundle: \(reason)")
+  }
+
   private static func readHeader(
     _ reader: inout LineReader
   ) throws -> (header: BundleHeader, line: ArraySlice<UInt8>) {
     let first: (line: ArraySlice<UInt8>, endedWithNewline: Bool)?
-    do { first = try reader.next() } catch { throw BundleBodyReader.tooLong(line: 1) }
+    do { first = try reader.next() } catch {
+      switch error {
+      case .tooLong: throw BundleBodyReader.tooLong(line: 1)
+      case .unreadable(let reason): throw Replica.unreadableBundle(reason)
+      }
+    }
     guard let first, first.endedWithNewline else {
       throw BundleError(.notABundle, "not a Folio bundle (its first line is not a bundle header)")
     }
@@ -195,6 +205,7 @@ extension Replica {
     var verified: Result<[SiteID: SignedHead], InvalidHead>?
     while let piece = pieces.next() {
       if let refusal = piece.refusal { throw refusal }
+      if let failure = piece.readFailure { throw Replica.unreadableBundle(failure) }
       verified = piece.heads
       guard conflict == nil else { continue }
       do {

@@ -154,6 +154,23 @@ struct TwoReplicas {
       #expect(result.errorOutput.contains("nothing was applied"), "\(name): \(result.errorOutput)")
       #expect(try dumpReplica(at: pair.workspace.path("b.sqlite")) == before, "\(name) changed B")
     }
+    // A line longer than any change is a refusal of the bundle; a file the system cannot
+    // read (here a folder) is not, and says the system's reason.
+    let header = bytes.split(separator: 0x0A)[0]
+    let long = pair.workspace.path("long.bundle")
+    try (Data(header) + [0x0A] + Data(repeating: 0x61, count: 600_000) + [0x0A])
+      .write(to: URL(fileURLWithPath: long))
+    let longResult = await pair.workspace.run(["bundle", "apply", long], store: "b.sqlite")
+    #expect(longResult.errorOutput.contains("(line-too-long)"), "\(longResult.errorOutput)")
+    let folder = pair.workspace.path("a-folder")
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    let folderResult = await pair.workspace.run(["bundle", "apply", folder], store: "b.sqlite")
+    #expect(folderResult.status != 0)
+    #expect(
+      folderResult.errorOutput.contains("cannot read the bundle: Is a directory"),
+      "\(folderResult.errorOutput)")
+    #expect(!folderResult.errorOutput.contains("line-too-long"))
+    #expect(try dumpReplica(at: pair.workspace.path("b.sqlite")) == before)
     try await pair.b(["bundle", "apply", file])
     let once = try dumpReplica(at: pair.workspace.path("b.sqlite"))
     let again = try await pair.b(["bundle", "apply", file])
