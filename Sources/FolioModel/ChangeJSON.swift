@@ -152,8 +152,8 @@ public enum ChangeJSON {
   ///   - count: The encoding's length in bytes.
   ///   - size: The value's canonical size when already counted.
   /// - Returns: The offsets of the value's bytes in the encoding; nil when it has no value.
-  public static func valueRange(
-    of change: Change, encodedCount count: Int, size: Int? = nil
+  private static func valueRange(
+    of change: Change, encodedCount count: Int, size: Int?
   ) -> Range<Int>? {
     guard let value = change.value else { return nil }
     let end = count - 1

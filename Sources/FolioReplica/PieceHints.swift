@@ -9,14 +9,11 @@ struct PieceHints: Sendable {
 
   init() {}
 
-  /// The hints of changes `ChangeJSON.decode` read from `bytes` (one slice each, a pull
-  /// page's), whose values lie at `valueRanges` when the decoding located them, else where
-  /// `ChangeJSON.valueRange` says.
-  init(_ changes: [Change], bytes: [ArraySlice<UInt8>], valueRanges: [Range<Int>?]? = nil) {
+  /// The hints of changes `ChangeJSON.decodeLocatingValue` read from `bytes` (one slice
+  /// each, a pull page's), whose values lie at `valueRanges` in them.
+  init(_ changes: [Change], bytes: [ArraySlice<UInt8>], valueRanges: [Range<Int>?]) {
     for (index, (change, encoded)) in zip(changes, bytes).enumerated() {
-      let range =
-        valueRanges.map { $0[index] }
-        ?? ChangeJSON.valueRange(of: change, encodedCount: encoded.count)
+      let range = valueRanges[index]
       append(change, value: range.map { encoded.dropFirst($0.lowerBound).prefix($0.count) })
     }
   }

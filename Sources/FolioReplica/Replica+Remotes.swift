@@ -151,8 +151,8 @@ extension Replica {
       var session = try beginApply()
       try session.add(
         page.changes,
-        hints: page.changeBytes.map {
-          PieceHints(page.changes, bytes: $0, valueRanges: page.changeValueRanges)
+        hints: page.changeBytes.flatMap { bytes in
+          page.changeValueRanges.map { PieceHints(page.changes, bytes: bytes, valueRanges: $0) }
         },
         decoded: page.changeBytes != nil)
       try recordVerified(advanced)

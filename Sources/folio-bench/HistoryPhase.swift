@@ -77,10 +77,6 @@ enum HistoryPhase {
       pageTimes.append(seconds)
     }
     let pages = max(1, min(3, pageTimes.count / 4))
-    func median(_ part: ArraySlice<Double>) -> Double {
-      let sorted = part.sorted()
-      return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
-    }
     func medianGrowth(_ times: [Double]) -> Double {
       median(times.suffix(window)) / max(median(times.prefix(window)), 1e-9)
     }
@@ -131,10 +127,15 @@ enum HistoryPhase {
         times[slot].append(try MonotonicClock.time(write).1)
       }
     }
-    func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
     return (
-      median(times[0]) / max(median(times[1]), 1e-9),
-      median(times[2]) / max(median(times[3]), 1e-9)
+      median(times[0][...]) / max(median(times[1][...]), 1e-9),
+      median(times[2][...]) / max(median(times[3][...]), 1e-9)
     )
+  }
+
+  /// The middle value of `times` (0 for none).
+  private static func median(_ times: ArraySlice<Double>) -> Double {
+    let sorted = times.sorted()
+    return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
   }
 }

@@ -28,6 +28,14 @@ import Testing
     return (bundle, try #require(try changeCount(alice)))
   }
 
+  /// A new replica that holds nothing, and its file.
+  private func emptyReplica(in folder: TestFolder) throws -> (String, ReplicaProcess) {
+    let store = folder.path("carol.sqlite")
+    let carol = ReplicaProcess(store: store)
+    try carol.run(["init", "--author", "carol"])
+    return (store, carol)
+  }
+
   private func startApply(_ bundle: String, into store: String) throws -> Process {
     let apply = Process()
     apply.executableURL = URL(fileURLWithPath: Binaries.folio)
@@ -41,9 +49,7 @@ import Testing
   @Test func anApplyKilledMidwayLeavesNothingOrEverything() throws {
     let folder = try TestFolder()
     let (bundle, total) = try makeBundle(articles: 3_000, in: folder)
-    let store = folder.path("carol.sqlite")
-    let carol = ReplicaProcess(store: store)
-    try carol.run(["init", "--author", "carol"])
+    let (store, carol) = try emptyReplica(in: folder)
 
     let apply = try startApply(bundle, into: store)
     // Killed once the journal has lasted 50 ms: the apply is writing in place (the
@@ -84,9 +90,7 @@ import Testing
   @Test func otherCommandsWaitForTheApply() throws {
     let folder = try TestFolder()
     let (bundle, total) = try makeBundle(articles: 2_000, in: folder)
-    let store = folder.path("carol.sqlite")
-    let carol = ReplicaProcess(store: store)
-    try carol.run(["init", "--author", "carol"])
+    let (store, carol) = try emptyReplica(in: folder)
 
     let apply = try startApply(bundle, into: store)
     var results: [ProcessResult] = []
