@@ -54,8 +54,7 @@ extension Replica {
   private func createAnnotation(
     _ target: AnnotationTarget, note: String?, color: String?
   ) throws(ReplicaError) -> Annotation {
-    var generator = SystemRandomNumberGenerator()
-    let id = AnnotationID.make(using: &generator)
+    let id = AnnotationID.make(using: &idRandomness)
     let entity = EntityRef.annotation(id)
     let made = try commitLocal { local in
       let made = local.append(entity, Field.target, .set, value: target.jsonValue)

@@ -215,8 +215,11 @@ extension Replica {
 
   /// The article with this exact id as currently shown, or nil.
   public func article(id: String) throws(ReplicaError) -> Article? {
+    // Inside a transaction no other connection writes, and this one's writes of an article
+    // drop the copy (`write`): highlighting an article ten times in a batch read it once.
+    if db.isInTransaction, let last = articleReadInTransaction, last.id == id { return last }
     do {
-      return try db.firstRow(
+      let article = try db.firstRow(
         """
         SELECT id, title, source_url, published, summary, background, insights, tags
         FROM articles WHERE id = ?1 AND visible
@@ -229,6 +232,8 @@ extension Replica {
           insights: row.optionalString(6).flatMap(insights(parsing:)) ?? [],
           tags: Replica.decodeTags(row.string(7)))
       }
+      if db.isInTransaction { articleReadInTransaction = article }
+      return article
     } catch { throw Replica.wrap(error) }
   }
 

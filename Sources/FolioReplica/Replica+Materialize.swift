@@ -214,6 +214,7 @@ extension Replica {
     let textChanged = RecordColumns.searched(entity.kind).contains {
       row.values[$0] != before.values[$0]
     }
+    if entity.kind == .article { articleReadInTransaction = nil }
     let sites = try sites()
     let state = try row.state.encoded(siteKey: sites.key(for:))
     let values: [any SQLiteBindable] = row.values

@@ -49,4 +49,39 @@ import Testing
     #expect(second.target.selector?.start == 26)
     #expect(second.target.selector?.prefix.hasSuffix("the bridge ") == true)
   }
+
+  /// In a batch, the article read for the first highlight is kept for the next ones; an
+  /// import that rewrites it must drop that copy.
+  @Test func aBatchFindsTheQuoteInTheArticleAsItNowReads() throws {
+    let directory = try TemporaryDirectory()
+    let replica = try Replica.create(at: directory.file("a.sqlite"), author: "alice")
+    var article = sampleArticle("Bridge reopens")
+    article.summary = "The bridge reopened on Monday."
+    let (first, second) = try replica.batch {
+      _ = try replica.importArticles([article])
+      let first = try replica.highlight(articleID: article.id, quote: "reopened")
+      article.summary = "After repairs, the bridge was reopened on Monday."
+      _ = try replica.importArticles([article])
+      let second = try replica.highlight(articleID: article.id, quote: "was reopened")
+      return (first, second)
+    }
+    #expect(first.target.selector?.start == 11)
+    #expect(second.target.selector?.start == 26)
+    #expect(try replica.article(id: article.id)?.summary == article.summary)
+  }
+}
+
+@Suite struct RandomWordPoolTests {
+  @Test func wordsDoNotRepeatAcrossRefills() {
+    var pool = RandomWordPool()
+    let words = (0..<2_000).map { _ in pool.next() }
+    #expect(Set(words).count == words.count)
+    #expect(words.filter { $0 == 0 }.count <= 1)
+  }
+
+  @Test func twoPoolsDrawDifferentWords() {
+    var first = RandomWordPool()
+    var second = RandomWordPool()
+    #expect((0..<4).map { _ in first.next() } != (0..<4).map { _ in second.next() })
+  }
 }
