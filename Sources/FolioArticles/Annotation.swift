@@ -105,9 +105,13 @@ public enum AnnotationID {
   public static func make<Generator: RandomNumberGenerator>(
     using generator: inout Generator
   ) -> String {
-    // Two words, not sixteen bytes: each draw from the system generator is a system call.
-    let words = [generator.next(), generator.next()]
-    return Hex.encode(
-      words.flatMap { word in (0..<8).map { UInt8(truncatingIfNeeded: word >> (8 * $0)) } })
+    // Two words, not sixteen bytes: a draw from the system generator can be a system call.
+    var bytes = [UInt8](repeating: 0, count: 16)
+    for (half, word) in [generator.next(), generator.next()].enumerated() {
+      for index in 0..<8 {
+        bytes[half * 8 + index] = UInt8(truncatingIfNeeded: word >> (8 * index))
+      }
+    }
+    return Hex.encode(bytes)
   }
 }

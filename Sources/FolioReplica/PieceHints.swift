@@ -18,9 +18,12 @@ struct PieceHints: Sendable {
     }
   }
 
-  /// Records the next change (at position `values.count`) with its value's bytes.
-  mutating func append(_ change: Change, value: ArraySlice<UInt8>?) {
-    if TargetColumns.applies(to: change), let columns = TargetColumns(change) {
+  /// Records the next change (at position `values.count`) with its value's bytes, and its
+  /// target's columns when they are known already.
+  mutating func append(
+    _ change: Change, value: ArraySlice<UInt8>?, target: TargetColumns? = nil
+  ) {
+    if let columns = target ?? (TargetColumns.applies(to: change) ? TargetColumns(change) : nil) {
       targets[values.count] = columns
     }
     values.append(value)

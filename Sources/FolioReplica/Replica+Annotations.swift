@@ -57,7 +57,7 @@ extension Replica {
     let id = AnnotationID.make(using: &idRandomness)
     let entity = EntityRef.annotation(id)
     let made = try commitLocal { local in
-      let made = local.append(entity, Field.target, .set, value: target.jsonValue)
+      let made = local.appendTarget(entity, target)
       if let note { local.append(entity, Field.note, .set, value: .string(note)) }
       if let color { local.append(entity, Field.color, .set, value: .string(color)) }
       return made

@@ -1,3 +1,4 @@
+import FolioArticles
 import FolioModel
 import FolioSQLite
 
@@ -9,6 +10,8 @@ struct LocalChanges {
   var clock: HybridClock
   let now: UInt64
   private(set) var changes: [Change] = []
+  /// The columns of the annotation targets among `changes`, by position.
+  private(set) var targets: [Int: TargetColumns] = [:]
 
   init(site: SiteID, author: String, nextSeq: Int, clock: HybridClock, now: UInt64) {
     self.site = site
@@ -28,6 +31,14 @@ struct LocalChanges {
       field: field, op: op, value: value, pred: pred, context: context)
     nextSeq += 1
     changes.append(change)
+    return change
+  }
+
+  /// Sets the target of the annotation `entity`.
+  @discardableResult
+  mutating func appendTarget(_ entity: EntityRef, _ target: AnnotationTarget) -> Change {
+    let change = append(entity, Field.target, .set, value: target.jsonValue)
+    targets[changes.count - 1] = TargetColumns(target, of: change)
     return change
   }
 }
@@ -51,7 +62,7 @@ extension Replica {
       // and writing each value apart were a seventh of authoring a highlight).
       var hints = PieceHints()
       let limits = ChangeLimits.standard
-      for change in local.changes {
+      for (position, change) in local.changes.enumerated() {
         // A value nested too deep is not written (the writer recurses); `validate` refuses it.
         let value = change.value.flatMap { value -> [UInt8]? in
           guard value.nestingDepth <= limits.maximumValueDepth else { return nil }
@@ -60,7 +71,7 @@ extension Replica {
           return writer.bytes
         }
         try change.validate(limits: limits, valueSize: value?.count)
-        hints.append(change, value: value?[...])
+        hints.append(change, value: value?[...], target: local.targets[position])
       }
       _ = try integrate(local.changes, hints: hints, fromElsewhere: false)
       advanceClock(to: local.clock)

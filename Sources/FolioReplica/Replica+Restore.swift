@@ -51,7 +51,7 @@ extension Replica {
     target.created = annotation.created
     target.creator = annotation.author
     try appendLocal { local in
-      local.append(entity, Field.target, .set, value: target.jsonValue)
+      local.appendTarget(entity, target)
       if let note = annotation.note {
         local.append(entity, Field.note, .set, value: .string(note))
       }

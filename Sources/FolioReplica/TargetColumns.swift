@@ -16,12 +16,20 @@ struct TargetColumns: Sendable, Equatable {
   /// not a target, and the row shows no target then.
   init?(_ change: Change) {
     guard let parsed = change.value.flatMap(AnnotationTarget.init(json:)) else { return nil }
-    article = parsed.article
-    kind = parsed.kind.rawValue
-    selector = parsed.selector?.canonicalText
+    self.init(parsed, of: change)
+  }
+
+  /// The columns of `target`, the value of `change` (a target this replica sets: it is not
+  /// parsed back from the change's value); nil where reading the value back gives none
+  /// (an empty creator).
+  init?(_ target: AnnotationTarget, of change: Change) {
+    guard target.creator?.isEmpty != true else { return nil }
+    article = target.article
+    kind = target.kind.rawValue
+    selector = target.selector?.canonicalText
     // A restored annotation carries its creator and first time in its target.
-    author = parsed.creator ?? change.author
-    created = Int64(parsed.created ?? change.hlc.milliseconds)
+    author = target.creator ?? change.author
+    created = Int64(target.created ?? change.hlc.milliseconds)
   }
 
   /// True for the changes whose columns a reader works out ahead: target `set`s of
