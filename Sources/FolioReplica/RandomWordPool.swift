@@ -5,7 +5,7 @@
 /// Random words from the system's generator, drawn 4 KiB at a time.
 ///
 /// `SystemRandomNumberGenerator` makes one `getrandom` system call per word: two per
-/// annotation id, a twentieth of authoring a highlight. `arc4random_buf` reads the same
+/// annotation id, about 3% of authoring a highlight. `arc4random_buf` reads the same
 /// kernel source, 4 KiB per call; only the number of calls changes.
 struct RandomWordPool: RandomNumberGenerator {
   private var words: [UInt64] = []
