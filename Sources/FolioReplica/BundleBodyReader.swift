@@ -60,10 +60,10 @@ struct BundleBodyReader {
   mutating func next(size: Int) -> BundlePiece? {
     guard !done else { return nil }
     var piece = BundlePiece()
-    do {
+    do throws(Stop) {
       while piece.changes.count < size {
         guard try readLine(into: &piece) else {
-          try checkEnd()
+          do { try checkEnd() } catch { throw .refused(error) }
           piece.heads = Result { () throws(InvalidHead) in
             try signatures.finish(heads: heads)
           }
@@ -71,28 +71,44 @@ struct BundleBodyReader {
           break
         }
       }
-    } catch let failure as UnreadableLine {
-      piece.readFailure = failure.reason
-      piece.isLast = true
     } catch {
-      piece.refusal = error as? BundleError
+      switch error {
+      case .refused(let refusal): piece.refusal = refusal
+      case .unreadable(let reason): piece.readFailure = reason
+      }
       piece.isLast = true
     }
     done = piece.isLast
     return piece
   }
 
+  /// Why reading stopped before the end.
+  private enum Stop: Error {
+    /// The bundle is refused.
+    case refused(BundleError)
+    /// The file could not be read on (`LineReader.Failure.unreadable`): the system's reason.
+    case unreadable(String)
+  }
+
   /// Reads one line: a change goes into `piece`, a trailer is kept. False at the end of
   /// the file.
-  private mutating func readLine(into piece: inout BundlePiece) throws -> Bool {
+  private mutating func readLine(into piece: inout BundlePiece) throws(Stop) -> Bool {
     let next: (line: ArraySlice<UInt8>, endedWithNewline: Bool)?
     do { next = try reader.next() } catch {
       switch error {
-      case .tooLong: throw BundleBodyReader.tooLong(line: count + 2)
-      case .unreadable(let reason): throw UnreadableLine(reason: reason)
+      case .tooLong: throw .refused(BundleBodyReader.tooLong(line: count + 2))
+      case .unreadable(let reason): throw .unreadable(reason)
       }
     }
     guard let (line, ended) = next else { return false }
+    do { try take(line, endedWithNewline: ended, into: &piece) } catch { throw .refused(error) }
+    return true
+  }
+
+  /// Takes one line read: a change goes into `piece`, a trailer is kept.
+  private mutating func take(
+    _ line: ArraySlice<UInt8>, endedWithNewline ended: Bool, into piece: inout BundlePiece
+  ) throws(BundleError) {
     let number = count + 2 + (trailer == nil ? 0 : 1)
     guard trailer == nil else {
       throw BundleError(
@@ -110,7 +126,7 @@ struct BundleBodyReader {
     }
     if BundleTrailer.isTrailer(line) {
       trailer = try BundleTrailer.decode(line)
-      return true
+      return
     }
     hasher.update(line)
     hasher.update(byte: 0x0A)
@@ -132,7 +148,6 @@ struct BundleBodyReader {
     // ones when they are integrated. (The held chains are given, so this cannot fail.)
     try? signatures.add(dot: change.dot, author: change.author, bytes: line)
     piece.changes.append(change)
-    return true
   }
 
   private func checkEnd() throws(BundleError) {
@@ -142,11 +157,6 @@ struct BundleBodyReader {
     guard trailer.count == count, trailer.sha256 == Hex.encode(hasher.finalize()) else {
       throw BundleError(.checksumMismatch, "the bundle is corrupt (its checksum does not match)")
     }
-  }
-
-  /// The file could not be read on (`LineReader.Failure.unreadable`).
-  private struct UnreadableLine: Error {
-    let reason: String
   }
 
   static func tooLong(line number: Int) -> BundleError {
