@@ -116,7 +116,9 @@ let package = Package(
       exclude: ["Fixtures"]),
     // The sync client against an in-memory replica and a stand-in server: FolioReplica only
     // for its value types (Remote, ApplyReport, ReplicaError); no SQLite file is opened.
-    .testTarget(name: "FolioSyncTests", dependencies: ["FolioSync", "FolioReplica", "FolioModel"]),
+    .testTarget(
+      name: "FolioSyncTests",
+      dependencies: ["FolioSync", "FolioReplica", "FolioModel", "FolioTestSupport"]),
     .testTarget(
       name: "FolioCLITests",
       dependencies: [

@@ -1,5 +1,6 @@
 import FolioModel
 import FolioServer
+import FolioTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -96,16 +97,23 @@ struct OversizedBodyTests {
   }
 }
 
-/// Runs `body` against a real server listening on an ephemeral port of 127.0.0.1.
+/// Runs `body` against a real server with `limits`, listening on an ephemeral port of
+/// 127.0.0.1.
 func withLiveServer(
+  limits: ServerLimits = .standard,
   _ body: @Sendable (_ port: Int, ServerFixture) async throws -> Void
 ) async throws {
-  try await ServerFixture.with(.sqlite) { fixture in
-    let app = buildApplication(
-      store: fixture.store, configuration: ServerConfiguration(host: "127.0.0.1", port: 0))
-    try await app.test(.live) { client in
-      let port = try #require(client.port)
-      try await body(port, fixture)
+  // The server's handlers run on a thread of their own: queued behind the suite's
+  // synchronous tests on the shared pool, a 413 once took longer than the test allows.
+  try await DedicatedExecutor.run(label: "live-server") {
+    try await ServerFixture.with(.sqlite) { fixture in
+      let app = buildApplication(
+        store: fixture.store,
+        configuration: ServerConfiguration(host: "127.0.0.1", port: 0, limits: limits))
+      try await app.test(.live) { client in
+        let port = try #require(client.port)
+        try await body(port, fixture)
+      }
     }
   }
 }

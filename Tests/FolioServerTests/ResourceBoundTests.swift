@@ -235,15 +235,7 @@ struct ResourceBoundTests {
 func withTimedServer(
   _ body: @Sendable (_ port: Int, ServerFixture) async throws -> Void
 ) async throws {
-  try await ServerFixture.with(.sqlite) { fixture in
-    var limits = ServerLimits.standard
-    limits.timeouts = ResourceBoundTests.timeouts
-    let app = buildApplication(
-      store: fixture.store,
-      configuration: ServerConfiguration(host: "127.0.0.1", port: 0, limits: limits))
-    try await app.test(.live) { client in
-      let port = try #require(client.port)
-      try await body(port, fixture)
-    }
-  }
+  var limits = ServerLimits.standard
+  limits.timeouts = ResourceBoundTests.timeouts
+  try await withLiveServer(limits: limits, body)
 }
