@@ -1,3 +1,4 @@
+import FolioSync
 import Foundation
 
 /// Where `remote add` gets the token, and which URLs it accepts: a token must not appear on
@@ -45,16 +46,10 @@ enum RemoteSecurity {
         "'\(text.sanitizedLine)' is not a server URL: write https://HOST[:PORT] (or http://127.0.0.1:PORT)"
       )
     }
-    guard scheme == "http", !insecure, !isLoopback(host) else { return }
+    guard scheme == "http", !insecure, !LoopbackHost.contains(host) else { return }
     throw CLIError(
       "refusing http:// to \(host.sanitizedLine): the token would cross the network in clear text;"
         + " use https://, or --insecure if this network is trusted")
   }
 
-  static func isLoopback(_ host: String) -> Bool {
-    let name = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-    if name == "localhost" || name.hasSuffix(".localhost") || name == "::1" { return true }
-    let parts = name.split(separator: ".", omittingEmptySubsequences: false)
-    return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
-  }
 }

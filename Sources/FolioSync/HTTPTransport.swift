@@ -19,6 +19,9 @@ struct HTTPTransport: Sendable {
   let token: String
   /// Seconds before a request is abandoned.
   let timeout: Double
+  /// When bodies are gzip-compressed (asked for with `Accept-Encoding`, sent with
+  /// `Content-Encoding`); a gzip answer is inflated whatever was asked.
+  var compression = HTTPCompression.beyondThisMachine
   /// Sends `http://` requests through AsyncHTTPClient too (the tests, so that its path stays
   /// covered without a TLS server).
   var alwaysAsyncHTTPClient = false
@@ -39,14 +42,17 @@ struct HTTPTransport: Sendable {
   func send(
     _ method: String, _ url: URL, body: Data?, summary: inout SyncSummary
   ) async throws(SyncError) -> HTTPReply {
+    let compressed = compression.applies(to: url)
     var headers = [
       ("Authorization", "Bearer \(token)"), ("Accept", "application/json"),
-      ("Accept-Encoding", "gzip"),
+      ("Accept-Encoding", compressed ? "gzip" : "identity"),
     ]
     var sentBody = body
     if let body {
       headers.append(("Content-Type", "application/json"))
-      if body.count >= Self.minimumCompressedBytes, let compressed = Gzip.compress(body) {
+      if compressed, body.count >= Self.minimumCompressedBytes,
+        let compressed = Gzip.compress(body)
+      {
         sentBody = compressed
         headers.append(("Content-Encoding", "gzip"))
       }

@@ -17,11 +17,15 @@ public struct SyncClient {
   /// its wait on top).
   static let requestTimeout = 60.0
 
-  /// Makes the transport of one sync from the remote's token and the request timeout in
-  /// seconds: HTTP, or a stand-in for a server in the tests.
-  var makeTransport: (_ token: String, _ timeout: Double) -> any SyncTransport = {
-    HTTPTransport(token: $0, timeout: $1)
-  }
+  /// When request and response bodies are gzip-compressed.
+  public var compression = HTTPCompression.beyondThisMachine
+
+  /// Makes the transport of one sync from the remote's token, the request timeout in
+  /// seconds and `compression`: HTTP, or a stand-in for a server in the tests.
+  var makeTransport:
+    (_ token: String, _ timeout: Double, _ compression: HTTPCompression) -> any SyncTransport = {
+      HTTPTransport(token: $0, timeout: $1, compression: $2)
+    }
 
   public init(
     pageSize: Int = SyncProtocol.maximumPageLimit, pushBatchSize: Int = 2_000
@@ -54,7 +58,7 @@ public struct SyncClient {
     }
     guard replica.canSign else { throw ReplicaError.cannotSign(site: replica.site) }
     let transport = makeTransport(
-      tokenOverride ?? remote.token, Self.requestTimeout + Double(waitSeconds))
+      tokenOverride ?? remote.token, Self.requestTimeout + Double(waitSeconds), compression)
     var summary = SyncSummary()
     let conflictsBefore = try replica.conflictCount()
     try await pull(replica, remote, transport, waitSeconds, &summary, progress)

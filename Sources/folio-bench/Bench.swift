@@ -290,6 +290,18 @@ final class Bench {
     add(phase, "peak resident memory", megabytes(pull.peakBytes), "MB")
     notePeak(pull.peakBytes)
 
+    phase = "sync pull (gzip, as from another machine)"
+    let gzipPull = result.gzipPull
+    let gzipRate = Double(gzipPull.summary.pulled) / gzipPull.seconds
+    add(phase, "changes pulled", Double(gzipPull.summary.pulled), "changes")
+    add(phase, "time", gzipPull.seconds, "s")
+    add(phase, "changes per second", gzipRate, "changes/s", ratio: throughputRatio(gzipRate))
+    add(phase, "bytes received (at the socket)", megabytes(gzipPull.wireReceived), "MB")
+    add(
+      phase, "bytes received per change",
+      Double(gzipPull.wireReceived) / Double(max(gzipPull.summary.pulled, 1)), "bytes")
+    notePeak(gzipPull.peakBytes)
+
     phase = "sync with no change"
     let quiet = result.noChange.summary
     add(

@@ -1,6 +1,7 @@
 import FolioReplica
 import FolioSQLite
 import FolioSync
+import Foundation
 
 /// What one in-process sync did.
 struct SyncMeasurement {
@@ -16,8 +17,11 @@ struct SyncMeasurement {
 struct SyncResult {
   /// Replica A pushing everything to an empty server.
   let push: SyncMeasurement
-  /// A fresh replica pulling everything.
+  /// A fresh replica pulling everything (uncompressed: the server is on this machine).
   let pull: SyncMeasurement
+  /// Another fresh replica pulling everything gzip-compressed, as it would from a server on
+  /// another machine.
+  let gzipPull: SyncMeasurement
   /// The same replica syncing again with nothing new, in this process.
   let noChange: SyncMeasurement
   /// `folio sync` with nothing new, as whole processes.
@@ -60,6 +64,12 @@ enum SyncPhase {
       try await sync(pathC, creating: "carol", url: url, token: tokenC)
     }
     let noChange = try await counted { try await sync(pathC, creating: nil, url: nil, token: nil) }
+    let pathD = folder + "/dave.sqlite"
+    let tokenD = try server.createToken(space: space, user: "dave")
+    let gzipPull = try await counted {
+      try await sync(pathD, creating: "dave", url: url, token: tokenD, compression: .always)
+    }
+    try? FileManager.default.removeItem(atPath: pathD)
 
     // The processes talk to the server itself: the relay only counts bytes, and timing
     // through it would add its own hop to each request. The remote keeps its cursor.
@@ -76,7 +86,8 @@ enum SyncPhase {
       // The first run warms the page cache and is not counted.
       if attempt > 0 { processRuns.append(run) }
     }
-    return SyncResult(push: push, pull: pull, noChange: noChange, processRuns: processRuns)
+    return SyncResult(
+      push: push, pull: pull, gzipPull: gzipPull, noChange: noChange, processRuns: processRuns)
   }
 
   /// Sets the URL of the bench's remote in the replica file (no command changes a remote's
@@ -89,24 +100,29 @@ enum SyncPhase {
   /// Opens (or creates, with that author) a replica, adds the remote when `url` is given,
   /// and syncs once. Opening, syncing and closing are timed.
   private static func sync(
-    _ path: String, creating author: String?, url: String?, token: String?
+    _ path: String, creating author: String?, url: String?, token: String?,
+    compression: HTTPCompression = .beyondThisMachine
   ) async throws -> SyncMeasurement {
     let meter = MemoryMeter()
     let start = MonotonicClock.now()
-    let summary = try await syncOnce(path, creating: author, url: url, token: token)
+    let summary = try await syncOnce(
+      path, creating: author, url: url, token: token, compression: compression)
     let seconds = Double(MonotonicClock.now() - start) / 1e9
     return SyncMeasurement(summary: summary, seconds: seconds, peakBytes: meter.peakBytes)
   }
 
   /// The replica is released (closed) when this returns.
   private static func syncOnce(
-    _ path: String, creating author: String?, url: String?, token: String?
+    _ path: String, creating author: String?, url: String?, token: String?,
+    compression: HTTPCompression
   ) async throws -> SyncSummary {
     let replica =
       try author.map { try Replica.create(at: path, author: $0) } ?? Replica.open(at: path)
     if let url, let token {
       try replica.addRemote(name: remote, url: url, space: space, token: token)
     }
-    return try await SyncClient().sync(replica, remote: remote)
+    var client = SyncClient()
+    client.compression = compression
+    return try await client.sync(replica, remote: remote)
   }
 }

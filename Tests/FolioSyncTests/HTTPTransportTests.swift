@@ -14,8 +14,12 @@ import Testing
     Array(("HTTP/1.1 \(status)\r\n" + headers.map { $0 + "\r\n" }.joined() + "\r\n").utf8) + body
   }
 
-  static func transport(plain: Bool, timeout: Double = 5) -> HTTPTransport {
-    HTTPTransport(token: "fol_secret", timeout: timeout, alwaysAsyncHTTPClient: !plain)
+  static func transport(
+    plain: Bool, timeout: Double = 5, compression: HTTPCompression = .beyondThisMachine
+  ) -> HTTPTransport {
+    HTTPTransport(
+      token: "fol_secret", timeout: timeout, compression: compression,
+      alwaysAsyncHTTPClient: !plain)
   }
 
   static func get(
@@ -113,21 +117,52 @@ import Testing
   }
 
   @Test(arguments: [true, false]) func sendsALargeBodyCompressed(plain: Bool) async throws {
+    let body = Data(String(repeating: "{\"a\":1}", count: 400).utf8)
+    let (head, sent) = try await Self.post(body, plain: plain, compression: .always)
+    #expect(head.contains("Accept-Encoding: gzip\r\n"))
+    #expect(head.contains("Content-Encoding: gzip\r\n"))
+    #expect(Gzip.decompress(sent) == body)
+  }
+
+  /// Over loopback nothing is compressed by default: there is no bandwidth to save.
+  @Test(arguments: [true, false]) func sendsPlainBodiesOnThisMachine(plain: Bool) async throws {
+    let body = Data(String(repeating: "{\"a\":1}", count: 400).utf8)
+    let (head, sent) = try await Self.post(body, plain: plain, compression: .beyondThisMachine)
+    #expect(head.contains("Accept-Encoding: identity\r\n"))
+    #expect(!head.lowercased().contains("content-encoding"))
+    #expect(sent == body)
+  }
+
+  /// Posts `body` to a canned server on 127.0.0.1 and returns the request's head and body
+  /// as the server read them.
+  static func post(
+    _ body: Data, plain: Bool, compression: HTTPCompression
+  ) async throws -> (head: String, body: Data) {
     let server = try CannedHTTPServer(answers: [
       .send(Self.answer("200 OK", ["Content-Length: 2"], Array("{}".utf8)))
     ])
     defer { server.stop() }
-    let body = Data(String(repeating: "{\"a\":1}", count: 400).utf8)
     var summary = SyncSummary()
-    _ = try await Self.transport(plain: plain).send(
+    _ = try await Self.transport(plain: plain, compression: compression).send(
       "POST", try #require(URL(string: server.url + "/v2/spaces/team/changes")), body: body,
       summary: &summary)
     let request = try #require(server.requests.first)
     let text = String(decoding: request, as: UTF8.self)
-    #expect(text.contains("Content-Encoding: gzip\r\n"))
     let separator = try #require(text.range(of: "\r\n\r\n"))
-    let sent = Data(request[text.utf8.distance(from: text.startIndex, to: separator.upperBound)...])
-    #expect(Gzip.decompress(sent) == body)
+    let bodyStart = text.utf8.distance(from: text.startIndex, to: separator.upperBound)
+    return (String(text[..<separator.lowerBound]) + "\r\n", Data(request[bodyStart...]))
+  }
+
+  @Test func compressionIsForOtherMachinesUnlessAlways() throws {
+    for host in ["127.0.0.1", "127.8.9.10", "localhost", "LOCALHOST", "folio.localhost", "[::1]"] {
+      let url = try #require(URL(string: "http://\(host):8080/v2/health"))
+      #expect(!HTTPCompression.beyondThisMachine.applies(to: url), "\(host)")
+      #expect(HTTPCompression.always.applies(to: url), "\(host)")
+    }
+    for host in ["folio.example.org", "128.0.0.1", "10.0.0.127", "127.0.0.1.example.org", "[::2]"] {
+      let url = try #require(URL(string: "https://\(host)/v2/health"))
+      #expect(HTTPCompression.beyondThisMachine.applies(to: url), "\(host)")
+    }
   }
 
   @Test func keepsTheConnectionForTheNextRequest() async throws {

@@ -84,7 +84,7 @@ final class FakeServer: @unchecked Sendable {
   /// A client whose syncs go to this server.
   func client(pageSize: Int = 100, pushBatchSize: Int = 100) -> SyncClient {
     var client = SyncClient(pageSize: pageSize, pushBatchSize: pushBatchSize)
-    client.makeTransport = { token, timeout in
+    client.makeTransport = { token, timeout, _ in
       Transport(server: self, token: token, timeout: timeout)
     }
     return client
