@@ -42,15 +42,15 @@ struct HTTPTransport: Sendable {
   func send(
     _ method: String, _ url: URL, body: Data?, summary: inout SyncSummary
   ) async throws(SyncError) -> HTTPReply {
-    let compressed = compression.applies(to: url)
-    var headers = [
-      ("Authorization", "Bearer \(token)"), ("Accept", "application/json"),
-      ("Accept-Encoding", compressed ? "gzip" : "identity"),
-    ]
+    let compresses = compression.applies(to: url)
+    // Uncompressed exchanges send no Accept-Encoding at all: a no-change sync must stay
+    // under 1 KB, and a gzip answer is inflated anyway.
+    var headers = [("Authorization", "Bearer \(token)"), ("Accept", "application/json")]
+    if compresses { headers.append(("Accept-Encoding", "gzip")) }
     var sentBody = body
     if let body {
       headers.append(("Content-Type", "application/json"))
-      if compressed, body.count >= Self.minimumCompressedBytes,
+      if compresses, body.count >= Self.minimumCompressedBytes,
         let compressed = Gzip.compress(body)
       {
         sentBody = compressed

@@ -313,6 +313,12 @@ final class Bench {
       target: "< 1,024 bytes", met: wire < 1_024)
     add(phase, "bytes sent", Double(result.noChange.wireSent), "bytes")
     add(phase, "bytes received", Double(result.noChange.wireReceived), "bytes")
+    // Push and pull report the client's own counts; here the relay's must agree with them.
+    let counted = result.noChangeCountedByClient
+    add(
+      phase, "bytes the client counted (both ways)", Double(counted.sent + counted.received),
+      "bytes", target: "= the relay's",
+      met: counted == (result.noChange.wireSent, result.noChange.wireReceived))
     add(phase, "time in process", result.noChange.seconds * 1000, "ms")
     let whole = milliseconds(result.processRuns)
     add(phase, "folio sync (whole process)", whole, "ms", target: "< 20 ms", met: whole < 20)

@@ -30,6 +30,7 @@ import Testing
       let phase: String
       let name: String
       let value: Double
+      let met: Bool?
     }
     let n: Int
     let phases: [String]
@@ -94,6 +95,11 @@ import Testing
     // headers, so it can never be zero.
     let wire = results.figures.first { $0.name.hasPrefix("bytes on the wire") }
     #expect((wire?.value ?? 0) > 100)
+    // Push and pull report the bytes the client counted at its socket; in the no-change sync
+    // a relay counts them too, and the two counts must agree.
+    let counted = results.figures.first { $0.name.hasPrefix("bytes the client counted") }
+    #expect(counted?.value == wire?.value)
+    #expect(counted?.met == true)
   }
 
   /// A built executable beside the test binary (on Linux the tests run from

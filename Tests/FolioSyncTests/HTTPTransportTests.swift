@@ -128,7 +128,7 @@ import Testing
   @Test(arguments: [true, false]) func sendsPlainBodiesOnThisMachine(plain: Bool) async throws {
     let body = Data(String(repeating: "{\"a\":1}", count: 400).utf8)
     let (head, sent) = try await Self.post(body, plain: plain, compression: .beyondThisMachine)
-    #expect(head.contains("Accept-Encoding: identity\r\n"))
+    #expect(!head.lowercased().contains("accept-encoding"))
     #expect(!head.lowercased().contains("content-encoding"))
     #expect(sent == body)
   }
