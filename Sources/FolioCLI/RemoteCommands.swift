@@ -10,8 +10,12 @@ struct RemoteCommand: AsyncParsableCommand {
       Examples:
         folio remote add team https://folio.example.org --space newsroom
         folio remote list
+        folio remote set-url team https://folio2.example.org
       """,
-    subcommands: [RemoteAddCommand.self, RemoteListCommand.self, RemoteRemoveCommand.self]
+    subcommands: [
+      RemoteAddCommand.self, RemoteListCommand.self, RemoteSetURLCommand.self,
+      RemoteRemoveCommand.self,
+    ]
   ).parsedOnItsOwn
 }
 
@@ -98,6 +102,43 @@ struct RemoteListCommand: AsyncParsableCommand {
     if entries.isEmpty { Console.current.out("No remotes.") }
     for entry in entries {
       Console.current.out("\(entry.name)  \(entry.url)  space \(entry.space)")
+    }
+  }
+}
+
+struct RemoteSetURLCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "set-url", abstract: "Point a remote at its server's new URL.",
+    discussion: """
+      The remote keeps its space, its token and how far it has synced: nothing is pulled or
+      pushed again. Should the URL lead to another server, the next sync notices and starts
+      that server's history from the beginning. http:// is refused for any host but this
+      machine unless --insecure, as for 'remote add'.
+
+      Example:
+        folio remote set-url team https://folio2.example.org
+      """)
+
+  @OptionGroup var global: GlobalOptions
+
+  @Argument(help: "The remote's name.")
+  var name: String
+
+  @Argument(help: "The server's new URL.")
+  var url: String
+
+  @Flag(help: "Allow http:// to a host other than this machine (the token travels in clear text).")
+  var insecure = false
+
+  func run() async throws {
+    try RemoteSecurity.checkURL(url, insecure: insecure)
+    let replica = try global.openReplica()
+    try replica.setRemoteURL(name: name, url: url)
+    let stored = try replica.remote(named: name)?.url ?? url
+    if global.json {
+      try JSONOutput.print(["name": name, "url": stored])
+    } else {
+      Console.current.out("Remote \(name) now points at \(stored).")
     }
   }
 }

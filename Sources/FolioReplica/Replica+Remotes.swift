@@ -74,6 +74,23 @@ extension Replica {
     }
   }
 
+  /// Points a remote at another URL (its server moved), keeping its space, token, cursor and
+  /// checkpoint. Should the URL lead to another server, the next pull finds that the
+  /// checkpoint's change is not where it was and reads that server's history from the start;
+  /// and the next sync, as after `addRemote`, offers it the other sites' changes held here.
+  public func setRemoteURL(name: String, url: String) throws(ReplicaError) {
+    guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+      throw .invalidOperation("the remote URL must start with http:// or https://")
+    }
+    try transaction {
+      let trimmed = url.hasSuffix("/") ? String(url.dropLast()) : url
+      try db.run("UPDATE remotes SET url = ?1 WHERE name = ?2", trimmed, name)
+      if db.changes == 0 { throw ReplicaError.invalidOperation("no remote named '\(name)'") }
+      try db.run(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, '1')", Replica.relayKey(name))
+    }
+  }
+
   static func isValidRemoteName(_ name: String) -> Bool {
     !name.isEmpty && name.count <= 64
       && name.unicodeScalars.allSatisfy {

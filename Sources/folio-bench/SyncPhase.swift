@@ -1,5 +1,4 @@
 import FolioReplica
-import FolioSQLite
 import FolioSync
 import Foundation
 
@@ -92,11 +91,12 @@ enum SyncPhase {
       noChangeCountedByClient: countedByClient, processRuns: processRuns)
   }
 
-  /// Sets the URL of the bench's remote in the replica file (no command changes a remote's
-  /// URL and keeps its cursor).
+  /// Points the bench's remote at `url`, the same server behind another address: the remote
+  /// keeps its cursor, and there is nothing to relay.
   private static func pointRemote(of path: String, at url: String) throws {
-    let db = try Connection(path: path)
-    try db.run("UPDATE remotes SET url = ?1 WHERE name = ?2", url, remote)
+    let replica = try Replica.open(at: path)
+    try replica.setRemoteURL(name: remote, url: url)
+    try replica.clearRelayPending(remote: remote)
   }
 
   /// Opens (or creates, with that author) a replica, adds the remote when `url` is given,

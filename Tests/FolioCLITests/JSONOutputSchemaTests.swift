@@ -92,6 +92,9 @@ import Testing
       try await workspace.succeed(["remote", "list", "--json"]),
       to: "results.schema.json#/$defs/remoteList")
     try expectConforms(
+      try await workspace.succeed(["remote", "set-url", "team", "http://127.0.0.1:10", "--json"]),
+      to: "results.schema.json#/$defs/remoteSetURL")
+    try expectConforms(
       try await workspace.succeed(["remote", "remove", "team", "--json"]),
       to: "results.schema.json#/$defs/remoteRemove")
     let deleted = try expectConforms(
