@@ -51,5 +51,4 @@ enum RemoteSecurity {
       "refusing http:// to \(host.sanitizedLine): the token would cross the network in clear text;"
         + " use https://, or --insecure if this network is trusted")
   }
-
 }

@@ -14,8 +14,8 @@ public enum LoopbackHost {
 /// When request and response bodies travel gzip-compressed.
 public enum HTTPCompression: Sendable {
   /// To another machine only. Over loopback there is no bandwidth to save, and compressing
-  /// was the server's largest cost in a pull from a server on the same machine (a third of
-  /// its time, about an eighth of both cores').
+  /// was the server's largest cost in a pull from a server on the same machine (nearly half
+  /// of its time, a ninth of both cores').
   case beyondThisMachine
   /// Always, this machine included (what a pull over a network costs, measured locally).
   case always

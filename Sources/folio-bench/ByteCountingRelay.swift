@@ -50,9 +50,6 @@ final class ByteCountingRelay: @unchecked Sendable {
   /// Bytes from clients to the server and from the server to clients, so far.
   var counts: (sent: Int, received: Int) { lock.withLock { (sent, received) } }
 
-  /// Zeroes the counters.
-  func reset() { lock.withLock { (sent, received) = (0, 0) } }
-
   /// Stops accepting connections (open ones end with their peers).
   func stop() {
     lock.withLock { stopped = true }

@@ -50,9 +50,10 @@ enum SyncPhase {
     let tokenC = try server.createToken(space: space, user: "carol")
     try server.start()
     // Push and pulls go to the server directly, their bytes counted by the client at its
-    // socket: a relay in this process would copy every byte once more, on the same two
-    // cores, and cost the pull a fifth of its speed. The no-change sync goes through a relay
-    // that counts the bytes itself, which checks the client's counts.
+    // socket: a relay in this process copies every byte once more, on the same two cores
+    // (pulls through it ran at 37,557 and 39,019 changes/s, without it at 41,467 to 41,569,
+    // in runs minutes apart). The no-change sync goes through a relay that counts the bytes
+    // itself, which checks the client's counts.
     let push = try await sync(pathA, creating: nil, url: server.url, token: tokenA)
     let pull = try await sync(pathC, creating: "carol", url: server.url, token: tokenC)
     let pathD = folder + "/dave.sqlite"
