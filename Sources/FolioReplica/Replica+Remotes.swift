@@ -54,9 +54,7 @@ extension Replica {
     guard Replica.isValidRemoteName(name) else {
       throw .invalidOperation("remote names are 1 to 64 letters, digits, '-', '_' or '.'")
     }
-    guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
-      throw .invalidOperation("the remote URL must start with http:// or https://")
-    }
+    let url = try Replica.remoteURL(url)
     guard !space.isEmpty, !token.isEmpty else {
       throw .invalidOperation("a remote needs a space and a token")
     }
@@ -64,13 +62,11 @@ extension Replica {
       guard try remote(named: name) == nil else {
         throw ReplicaError.invalidOperation("a remote named '\(name)' already exists")
       }
-      let trimmed = url.hasSuffix("/") ? String(url.dropLast()) : url
       try db.run(
         "INSERT INTO remotes (name, url, space, token) VALUES (?1, ?2, ?3, ?4)",
-        name, trimmed, space, token)
+        name, url, space, token)
       // The new server may lack other sites' changes this replica holds.
-      try db.run(
-        "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, '1')", Replica.relayKey(name))
+      try markRelayPending(remote: name)
     }
   }
 
@@ -79,16 +75,20 @@ extension Replica {
   /// checkpoint's change is not where it was and reads that server's history from the start;
   /// and the next sync, as after `addRemote`, offers it the other sites' changes held here.
   public func setRemoteURL(name: String, url: String) throws(ReplicaError) {
+    let url = try Replica.remoteURL(url)
+    try transaction {
+      try db.run("UPDATE remotes SET url = ?1 WHERE name = ?2", url, name)
+      if db.changes == 0 { throw ReplicaError.invalidOperation("no remote named '\(name)'") }
+      try markRelayPending(remote: name)
+    }
+  }
+
+  /// `url` as a remote keeps it (without a trailing slash), or why it cannot be one.
+  static func remoteURL(_ url: String) throws(ReplicaError) -> String {
     guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
       throw .invalidOperation("the remote URL must start with http:// or https://")
     }
-    try transaction {
-      let trimmed = url.hasSuffix("/") ? String(url.dropLast()) : url
-      try db.run("UPDATE remotes SET url = ?1 WHERE name = ?2", trimmed, name)
-      if db.changes == 0 { throw ReplicaError.invalidOperation("no remote named '\(name)'") }
-      try db.run(
-        "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, '1')", Replica.relayKey(name))
-    }
+    return url.hasSuffix("/") ? String(url.dropLast()) : url
   }
 
   static func isValidRemoteName(_ name: String) -> Bool {
@@ -241,10 +241,13 @@ extension Replica {
   /// Notes that every remote may lack other sites' changes this replica took in (from a
   /// bundle): the next sync with each asks the server what it holds, once, and relays them.
   func markRelayPending() throws {
-    for remote in try remotes() {
-      try db.run(
-        "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, '1')", Replica.relayKey(remote.name))
-    }
+    for remote in try remotes() { try markRelayPending(remote: remote.name) }
+  }
+
+  /// Notes that `remote` may lack other sites' changes this replica holds.
+  private func markRelayPending(remote: String) throws {
+    try db.run(
+      "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, '1')", Replica.relayKey(remote))
   }
 
   /// True when `remote` may lack other sites' changes this replica holds (a bundle brought
