@@ -173,7 +173,7 @@ extension Replica {
       return try db.firstRow(
         """
         SELECT id, article_id, kind, selector, note, color, tags, author, created
-        FROM annotations WHERE id = ?1 AND visible
+        FROM annotations WHERE \(RecordIDIndex.matching(.annotation, id: "?1")) AND visible
         """, [id], Replica.annotation(row:)
       ).map(crediting)
     } catch { throw Replica.wrap(error) }
@@ -218,7 +218,8 @@ extension Replica {
   public func annotationTarget(id: String) throws(ReplicaError) -> AnnotationTarget? {
     do {
       return try db.firstRow(
-        "SELECT article_id, kind, selector FROM annotations WHERE id = ?1", [id]
+        "SELECT article_id, kind, selector FROM annotations WHERE "
+          + RecordIDIndex.matching(.annotation, id: "?1"), [id]
       ) { row in
         let selector = row.optionalString(2).flatMap { text in
           (try? JSONReader.parse(text.utf8)).flatMap(TextSelector.init(json:))

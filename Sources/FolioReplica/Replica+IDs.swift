@@ -38,12 +38,12 @@ extension Replica {
       throw .unknownID(prefix)
     }
     do {
-      let upper = key + "g"  // past every hex continuation of the prefix
       var matches: [EntityRef] = []
-      for (table, kind) in [("articles", EntityKind.article), ("annotations", .annotation)] {
+      for kind in EntityKind.allCases {
         matches += try db.rows(
-          "SELECT id FROM \(table) WHERE id >= ?1 AND id < ?2 AND \(condition) LIMIT 20",
-          [key, upper]
+          "SELECT id FROM \(RecordColumns.table(kind)) WHERE "
+            + "\(RecordIDIndex.inRange(kind, from: "?1", to: "?2")) AND \(condition) LIMIT 20",
+          [key, RecordIDIndex.end(ofIDsStartingWith: key)]
         ) { EntityRef(kind: kind, id: $0.string(0)) }
       }
       matches = try matches.filter(keeping)
@@ -79,20 +79,25 @@ extension Replica {
   /// The shortest prefix of `id` (at least `minimum` characters) that names only it among
   /// the replica's articles and annotations, like git's abbreviated hashes.
   public func abbreviate(_ id: String, minimum: Int = 8) -> String {
+    // Ids are random: the first length tried nearly always names one record.
     var length = minimum
-    for table in ["articles", "annotations"] {
-      let before = try? db.firstRow("SELECT max(id) FROM \(table) WHERE id < ?1 AND visible", [id])
-      {
-        $0.optionalString(0)
-      }
-      let after = try? db.firstRow("SELECT min(id) FROM \(table) WHERE id > ?1 AND visible", [id]) {
-        $0.optionalString(0)
-      }
-      for case let neighbor?? in [before, after] {
-        length = max(length, Replica.commonPrefixLength(id, neighbor) + 1)
-      }
+    while length < id.count, (try? isShared(prefix: String(id.prefix(length)), by: id)) != false {
+      length += 1
     }
     return String(id.prefix(length))
+  }
+
+  /// True when a shown record other than `id` has an id starting with `prefix`.
+  private func isShared(prefix: String, by id: String) throws -> Bool {
+    for kind in EntityKind.allCases {
+      let found = try db.firstRow(
+        "SELECT 1 FROM \(RecordColumns.table(kind)) WHERE "
+          + "\(RecordIDIndex.inRange(kind, from: "?1", to: "?2")) AND id != ?3 AND visible LIMIT 1",
+        [prefix, RecordIDIndex.end(ofIDsStartingWith: prefix), id]
+      ) { _ in true }
+      if found == true { return true }
+    }
+    return false
   }
 
   static func commonPrefixLength(_ lhs: String, _ rhs: String) -> Int {

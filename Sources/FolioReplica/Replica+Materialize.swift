@@ -81,7 +81,7 @@ enum RecordColumns {
       (
         kind,
         "SELECT key, visible, state, tags, \(columns(kind).joined(separator: ", ")) FROM "
-          + "\(table(kind)) WHERE id = ?1"
+          + "\(table(kind)) WHERE \(RecordIDIndex.matching(kind, id: "?1"))"
       )
     })
 

@@ -11,6 +11,7 @@ extension Replica {
       try upgradeFromVersion4()
       // Version 6: the records waiting for the search index (none: every row is indexed).
       try db.execute(ReplicaSchema.searchPending)
+      try upgradeFromVersion6()
       try db.run(
         "INSERT OR REPLACE INTO meta (key, value) VALUES ('key', ?1)",
         Hex.encode(key.rawRepresentation))
@@ -31,6 +32,29 @@ extension Replica {
   private func upgradeFromVersion4() throws {
     try db.execute("DROP INDEX IF EXISTS annotations_by_article")
     try db.execute(ReplicaSchema.readIndexes)
+  }
+
+  /// Version 7 indexes annotations by the start of their ids (`RecordIDIndex`): the table is
+  /// made again without its UNIQUE index, every row kept with its key (which the search
+  /// index refers to). A table made by `upgradeFromVersion1` is new already.
+  private func upgradeFromVersion6() throws {
+    let unique = try db.scalarInt(
+      "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_autoindex_annotations_1'")
+    guard unique == 1 else { return }
+    let columns =
+      "key, id, visible, article_id, kind, selector, note, color, tags, author, created, state"
+    try db.execute(
+      """
+      DROP VIEW annotation_text;
+      DROP INDEX IF EXISTS annotations_visible_ids;
+      DROP INDEX IF EXISTS annotations_by_article;
+      ALTER TABLE annotations RENAME TO annotations_v6;
+      \(ReplicaSchema.annotations)
+      INSERT INTO annotations (\(columns)) SELECT \(columns) FROM annotations_v6;
+      DROP TABLE annotations_v6;
+      \(ReplicaSchema.annotationText)
+      \(ReplicaSchema.readIndexes)
+      """)
   }
 
   /// Upgrades a version 1 replica (one JSON row per change, records rebuilt from the log) in

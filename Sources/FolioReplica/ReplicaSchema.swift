@@ -2,7 +2,12 @@ import FolioSQLite
 
 /// The replica's tables, tracked in `PRAGMA user_version`.
 ///
-/// Version 6 (this one) keeps the search index out of the merge: a record whose text
+/// Version 7 (this one) indexes annotations by the first eight characters of their ids
+/// (`RecordIDIndex`) instead of by whole ids twice (a UNIQUE index and one of visible ids).
+/// Annotation ids are random, so each batch of new annotations lands all over those
+/// indexes, and every commit wrote most of their pages again.
+///
+/// Version 6 keeps the search index out of the merge: a record whose text
 /// changes is only listed in `search_pending`, and the index takes in the listed records in
 /// one statement when it is next searched (`Replica+SearchIndex`).
 ///
@@ -23,7 +28,7 @@ import FolioSQLite
 /// rebuilt records from the log. Older files are upgraded in place when they are opened
 /// (`Replica+Upgrade`).
 enum ReplicaSchema {
-  static let latestVersion = 6
+  static let latestVersion = 7
 
   static let tables = """
     -- Every site the replica knows, with a small key, and the highest seq up to which it
@@ -58,20 +63,7 @@ enum ReplicaSchema {
       state BLOB NOT NULL
     );
     CREATE INDEX articles_by_title ON articles (title COLLATE NOCASE, id) WHERE visible;
-    CREATE TABLE annotations (
-      key INTEGER PRIMARY KEY,
-      id TEXT NOT NULL UNIQUE,
-      visible INTEGER NOT NULL,
-      article_id TEXT,
-      kind TEXT,
-      selector TEXT,
-      note TEXT,
-      color TEXT,
-      tags TEXT NOT NULL,
-      author TEXT,
-      created INTEGER,
-      state BLOB NOT NULL
-    );
+    \(annotations)
     \(readIndexes)
     CREATE TABLE conflicts (
       entity_kind TEXT NOT NULL,
@@ -92,8 +84,7 @@ enum ReplicaSchema {
       tokenize = 'unicode61 remove_diacritics 2'
     );
     \(searchPending)
-    CREATE VIEW annotation_text AS
-      SELECT key, json_extract(selector, '$.exact') AS quote, note FROM annotations;
+    \(annotationText)
     CREATE VIRTUAL TABLE annotation_search USING fts5(
       quote, note, content = 'annotation_text', content_rowid = 'key',
       tokenize = 'unicode61 remove_diacritics 2'
@@ -127,10 +118,36 @@ enum ReplicaSchema {
     ) WITHOUT ROWID;
     """
 
-  /// The indexes version 5 added (`upgrade` makes them in older files).
+  /// The annotations' table and its id index (version 7; `upgrade` rebuilds an older one).
+  /// Ids are unique without a UNIQUE index: a row is only ever inserted for a record that
+  /// `loadRow` found none for.
+  static let annotations = """
+    CREATE TABLE annotations (
+      key INTEGER PRIMARY KEY,
+      id TEXT NOT NULL,
+      visible INTEGER NOT NULL,
+      article_id TEXT,
+      kind TEXT,
+      selector TEXT,
+      note TEXT,
+      color TEXT,
+      tags TEXT NOT NULL,
+      author TEXT,
+      created INTEGER,
+      state BLOB NOT NULL
+    );
+    CREATE INDEX annotations_by_id_prefix ON annotations (\(RecordIDIndex.annotationKey));
+    """
+
+  /// The annotations' text as their search table reads it.
+  static let annotationText = """
+    CREATE VIEW annotation_text AS
+      SELECT key, json_extract(selector, '$.exact') AS quote, note FROM annotations;
+    """
+
+  /// The indexes the read commands use (version 5; `upgrade` makes them in older files).
   static let readIndexes = """
     CREATE INDEX IF NOT EXISTS articles_visible_ids ON articles (id, visible) WHERE visible;
-    CREATE INDEX IF NOT EXISTS annotations_visible_ids ON annotations (id, visible) WHERE visible;
     CREATE INDEX IF NOT EXISTS annotations_by_article
       ON annotations (article_id, visible, created) WHERE visible;
     """

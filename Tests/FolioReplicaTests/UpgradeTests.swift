@@ -1,5 +1,6 @@
 import FolioArticles
 import FolioModel
+import FolioSQLite
 import Foundation
 import Testing
 
@@ -82,8 +83,8 @@ import Testing
 
   /// `Fixtures/replica-v4.sqlite` was made with the `folio` of schema version 4 (signed
   /// changes): an imported article tagged and untagged, a highlight whose note alice and bob
-  /// edited concurrently (through bundles), an article note deleted, a remote. It opens as
-  /// version 5 with the read indexes, loses nothing, and the listing queries read only them.
+  /// edited concurrently (through bundles), an article note deleted, a remote. It opens with
+  /// the read indexes, loses nothing, and the listing queries read only them.
   @Test func aVersion4ReplicaGetsTheReadIndexes() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
@@ -99,18 +100,15 @@ import Testing
     #expect(try replica.listArticles().map(\.annotationCount) == [1])
     #expect(try replica.remotes().map(\.name) == ["origin"])
 
-    func plan(_ sql: String) throws -> String {
-      try replica.db.rows("EXPLAIN QUERY PLAN " + sql) { $0.string(3) }.joined(separator: "; ")
-    }
     #expect(
-      try plan("SELECT max(id) FROM annotations WHERE id < 'a' AND visible")
-        .contains("COVERING INDEX annotations_visible_ids"))
+      try Self.plan("SELECT count(*) FROM articles WHERE visible", in: replica)
+        .contains("COVERING INDEX"))
     #expect(
-      try plan("SELECT count(*) FROM articles WHERE visible").contains("COVERING INDEX"))
-    #expect(
-      try plan(
-        "SELECT count(*), max(created) FROM annotations WHERE article_id = 'a' AND visible"
+      try Self.plan(
+        "SELECT count(*), max(created) FROM annotations WHERE article_id = 'a' AND visible",
+        in: replica
       ).contains("COVERING INDEX annotations_by_article"))
+    try Self.expectAnnotationsFoundByIDPrefix(in: replica)
 
     // It goes on working: a resolution and a new note, after reopening.
     let reopened = try Replica.open(at: path)
@@ -120,6 +118,73 @@ import Testing
     let article = try #require(try reopened.listArticles().first)
     _ = try reopened.addNote(articleID: article.id, text: "after the upgrade")
     #expect(try reopened.listArticles().first?.annotationCount == 2)
+  }
+
+  /// `Fixtures/replica-v6.sqlite` was made with the `folio` of schema version 6: an imported
+  /// article tagged and untagged, two highlights (one with a tag, its note edited by alice
+  /// and bob concurrently, through bundles), an article note deleted, a remote. Version 7
+  /// makes its annotations' table again, indexed by the start of each id: every row, key and
+  /// search entry is kept, and it goes on working.
+  @Test func aVersion6ReplicaKeepsEveryAnnotationUnderItsNewIndex() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let path = directory.file("replica.sqlite")
+    let fixture = Self.fixtures.appendingPathComponent("replica-v6.sqlite").path
+    try FileManager.default.copyItem(atPath: fixture, toPath: path)
+    let rowsBefore = try Self.annotationRows(at: fixture)
+    #expect(rowsBefore.count == 3)
+
+    let replica = try Replica.open(at: path)
+    #expect(try replica.db.scalarInt("PRAGMA user_version") == 7)
+    #expect(try Self.annotationRows(at: path) == rowsBefore)
+    #expect(
+      try replica.db.scalarInt(
+        "SELECT count(*) FROM sqlite_master WHERE tbl_name = 'annotations' AND name LIKE "
+          + "'sqlite_autoindex%' OR name = 'annotations_visible_ids'") == 0)
+    try Self.expectAnnotationsFoundByIDPrefix(in: replica)
+
+    #expect(try replica.changeCount() == 19)
+    #expect(try replica.conflicts().map(\.conflict.field) == ["note"])
+    #expect(try replica.search("zero-day").contains { $0.annotationId?.hasPrefix("7250") == true })
+    #expect(try replica.resolve("2dd5") == .annotation("2dd5f2ad2a9de5dc0d84e273eba120a5"))
+    #expect(replica.abbreviate("2dd5f2ad2a9de5dc0d84e273eba120a5") == "2dd5f2ad")
+    #expect(
+      try replica.resolveDeleted("77a5") == .annotation("77a521cb45e93e040cc31926afa87853"))
+    #expect(try replica.annotation(id: "7250b899700f92267915144566ace669")?.note == "check this")
+
+    let reopened = try Replica.open(at: path)
+    try reopened.editAnnotation(id: "7250b899700f92267915144566ace669", note: "checked")
+    let article = try #require(try reopened.listArticles().first)
+    let added = try reopened.highlight(
+      articleID: article.id, quote: "White House memo", occurrence: 1)
+    #expect(try reopened.annotation(id: added.id)?.target.selector?.exact == "White House memo")
+    #expect(try reopened.annotation(id: "7250b899700f92267915144566ace669")?.note == "checked")
+    #expect(try reopened.listArticles().first?.annotationCount == 3)
+  }
+
+  /// Every column of every annotation row, by key, read straight from the file.
+  static func annotationRows(at path: String) throws -> [String] {
+    let db = try Connection(path: path)
+    return try db.rows(
+      """
+      SELECT key, id, visible, article_id, kind, selector, note, color, tags, author, created,
+        hex(state) FROM annotations ORDER BY key
+      """
+    ) { row in (0..<12).map { row.optionalString($0) ?? "NULL" }.joined(separator: "|") }
+  }
+
+  static func plan(_ sql: String, in replica: Replica) throws -> String {
+    try replica.db.rows("EXPLAIN QUERY PLAN " + sql) { $0.string(3) }.joined(separator: "; ")
+  }
+
+  /// Annotations are read by id, and by id prefix, through `annotations_by_id_prefix`.
+  static func expectAnnotationsFoundByIDPrefix(in replica: Replica) throws {
+    let byID = try plan(RecordColumns.selectSQL[.annotation] ?? "", in: replica)
+    #expect(byID.contains("INDEX annotations_by_id_prefix"), "\(byID)")
+    let byPrefix = try plan(
+      "SELECT id FROM annotations WHERE "
+        + RecordIDIndex.inRange(.annotation, from: "?1", to: "?2"), in: replica)
+    #expect(byPrefix.contains("INDEX annotations_by_id_prefix"), "\(byPrefix)")
   }
 
   /// A version 2 replica listed concurrent text edits as conflicts even when they do not
